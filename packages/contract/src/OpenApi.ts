@@ -1,0 +1,42 @@
+/**
+ * The OpenAPI 3.1 document generated from {@link RefoldApi}. The package ships it as
+ * `openapi.json`; a test fails when the committed file is stale.
+ *
+ * @since 0.1.0
+ */
+import { OpenApi } from "@effect/platform"
+import { RefoldApi } from "./RefoldApi.js"
+
+/** Components that `HttpApi` adds for its own request-decoding error, which our servers never send. */
+const frameworkComponents = ["HttpApiDecodeError", "Issue", "PropertyKey"]
+
+const isFrameworkRef = (schema: unknown) =>
+  typeof schema === "object" && schema !== null && (schema as { $ref?: string }).$ref === "#/components/schemas/HttpApiDecodeError"
+
+/** Drops `HttpApiDecodeError` from every response: bad input is answered with the vendor's error body. */
+const withoutFrameworkErrors = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutFrameworkErrors)
+  if (typeof value !== "object" || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, child] of Object.entries(value)) {
+    if (key === "anyOf" && Array.isArray(child)) {
+      const kept = child.filter((s) => !isFrameworkRef(s))
+      if (kept.length === 1) Object.assign(out, withoutFrameworkErrors(kept[0]))
+      else out[key] = withoutFrameworkErrors(kept)
+    } else out[key] = withoutFrameworkErrors(child)
+  }
+  return out
+}
+
+/**
+ * Generates the OpenAPI document of the execution API. Objects allow additional properties,
+ * because decoding is forward compatible: the vendor adds fields over time.
+ */
+export const document = (): OpenApi.OpenAPISpec => {
+  const spec = withoutFrameworkErrors(OpenApi.fromApi(RefoldApi, { additionalPropertiesStrategy: "allow" })) as OpenApi.OpenAPISpec
+  for (const name of frameworkComponents) delete spec.components.schemas[name]
+  return spec
+}
+
+/** The OpenAPI document as the text of `openapi.json` (two-space indent, trailing newline). */
+export const render = (): string => `${JSON.stringify(document(), null, 2)}\n`

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config"
+
+/**
+ * Shared vitest settings: workspace packages resolve to their TypeScript sources through the
+ * `@refold-effect/source` export condition, so tests never need a prior build.
+ */
+export const shared = defineConfig({
+  resolve: { conditions: ["@refold-effect/source"] },
+  ssr: { resolve: { conditions: ["@refold-effect/source"] } },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000
+  }
+})
