@@ -9,6 +9,8 @@ export const shared = defineConfig({
   ssr: { resolve: { conditions: ["@refold-effect/source"] } },
   test: {
     include: ["test/**/*.test.ts"],
+    // In CI every package also writes a JSON report, summed by .ci/summary.mjs into one closing line.
+    reporters: process.env["CI"] ? ["default", ["json", { outputFile: "test-results.json" }]] : ["default"],
     testTimeout: 30_000,
     hookTimeout: 60_000
   }

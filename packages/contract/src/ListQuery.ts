@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { ParseResult, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { sources, statuses, types, type Source } from "./Execution.js"
 
 /** Largest accepted `page`: beyond it a request is refused rather than answered with nonsense. */
@@ -157,8 +157,28 @@ export const dateRange = (q: DateBounds): { readonly from?: number; readonly to?
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
 }
 
-/** Decodes a URL's query parameters (already split into single strings) into a {@link ListQuery}. */
-export const decode = Schema.decodeUnknownEither(ListQuery, { errors: "first", onExcessProperty: "ignore" })
+/** Why a query was refused: the parameter at fault (absent when the fault spans two) and a sentence. */
+export interface Invalid {
+  readonly parameter: string | undefined
+  readonly message: string
+}
+
+const decodeEither = Schema.decodeUnknownEither(ListQuery, { errors: "first", onExcessProperty: "ignore" })
+
+/**
+ * Decodes a URL's query parameters (already split into single strings) into a {@link ListQuery},
+ * or explains in one sentence, naming the parameter, why not. Unknown parameters are ignored.
+ */
+export const decode = (input: unknown): Either.Either<ListQuery, Invalid> =>
+  Either.mapLeft(decodeEither(input), (error) => {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const issue = issues.find((i) => i.message.startsWith("Invalid query parameter")) ?? issues[0]
+    const parameter = issue?.path[0]
+    return {
+      parameter: typeof parameter === "string" ? parameter : undefined,
+      message: issue?.message ?? "Invalid query parameters"
+    }
+  })
 
 /** Encodes a {@link ListQuery} to the strings that travel in the URL. */
 export const encode = Schema.encodeSync(ListQuery)
