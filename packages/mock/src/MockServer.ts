@@ -1,0 +1,95 @@
+/**
+ * The mock over real TCP, on `@hono/node-server`. Requests that never reach the app (a malformed
+ * request line, oversized headers, an invalid `Host`) still get the vendor's error body.
+ *
+ * @since 0.1.0
+ */
+import { getRequestListener, RequestError } from "@hono/node-server"
+import { createServer, STATUS_CODES } from "node:http"
+import type { Socket } from "node:net"
+import { ErrorBody } from "@refold-effect/contract"
+import * as Reply from "./internal/Reply.js"
+import type { MockApp } from "./MockApp.js"
+
+/** Where to listen. */
+export interface ServeOptions {
+  /** TCP port; `0` picks a free one. Default 4010, as `pnpm start`. */
+  readonly port?: number | undefined
+  /** Interface to bind. Default `127.0.0.1`. */
+  readonly host?: string | undefined
+}
+
+/** A running mock server. */
+export interface MockServer {
+  /** The base URL, such as `http://127.0.0.1:4010`. */
+  readonly url: string
+  /** The port actually bound (useful with port 0). */
+  readonly port: number
+  /** Stops accepting connections and resolves once every connection is closed. */
+  readonly close: () => Promise<void>
+}
+
+/** How long `close` lets in-flight requests finish before it drops their connections. */
+const CLOSE_GRACE_MS = 1000
+
+/** A raw HTTP/1.1 error response, for requests Node's parser rejects before any handler runs. */
+const rawError = (status: number, message: string): string => {
+  const id = Reply.newRequestId()
+  const body = JSON.stringify(ErrorBody.make(status, Reply.codes.badRequest, message, id))
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}`,
+    `content-type: ${Reply.contentType}`,
+    `content-length: ${Buffer.byteLength(body)}`,
+    `x-request-id: ${id}`,
+    "connection: close",
+    "",
+    body
+  ].join("\r\n")
+}
+
+const onClientError = (error: Error & { code?: string }, socket: Socket) => {
+  if (error.code === "ECONNRESET" || !socket.writable) return socket.destroy()
+  if (error.code === "HPE_HEADER_OVERFLOW") return socket.end(rawError(431, "Request header fields too large"))
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return socket.end(rawError(408, "Request timeout"))
+  socket.end(rawError(400, "Malformed HTTP request"))
+}
+
+const hostForUrl = (host: string) => (host.includes(":") ? `[${host}]` : host)
+
+/**
+ * Serves a mock app over TCP. Resolves once listening; rejects with a message naming the address
+ * when it cannot bind (port in use, no such interface).
+ */
+export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockServer> => {
+  const host = options.host ?? "127.0.0.1"
+  const port = options.port ?? 4010
+  const listener = getRequestListener(mock.fetch, {
+    // Only requests that cannot become a `Request` get here: `mock.fetch` never rejects.
+    errorHandler: (error) =>
+      error instanceof RequestError
+        ? Reply.errorResponse(400, Reply.codes.badRequest, `Invalid request: ${error.message}`)
+        : Reply.errorResponse(500, Reply.codes.internal, "Internal server error")
+  })
+  const server = createServer(listener)
+  server.on("clientError", onClientError)
+
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: Error & { code?: string }) =>
+      reject(new Error(`Cannot listen on ${hostForUrl(host)}:${port}: ${error.code === "EADDRINUSE" ? "the port is already in use" : error.message}`, { cause: error }))
+    )
+    server.listen(port, host, () => {
+      const address = server.address()
+      const bound = typeof address === "object" && address !== null ? address.port : port
+      const close = () =>
+        new Promise<void>((done, fail) => {
+          const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS)
+          server.close((error) => {
+            clearTimeout(force)
+            return error === undefined ? done() : fail(error)
+          })
+          server.closeIdleConnections()
+        })
+      resolve({ url: `http://${hostForUrl(host)}:${bound}`, port: bound, close })
+    })
+  })
+}

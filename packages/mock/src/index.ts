@@ -1,0 +1,19 @@
+/**
+ * `@refold-effect/mock`: a local Refold execution API that answers like the real one, over TCP,
+ * in-process, or as the `HttpClient` of an Effect test.
+ *
+ * @since 0.1.0
+ */
+
+export { createMockApp, type MockApp, type MockEnv, type MockOptions, type RequestInfo } from "./MockApp.js"
+
+export { serve, type MockServer, type ServeOptions } from "./MockServer.js"
+
+/** An Effect `HttpClient` routed to a mock app in-process. */
+export * as MockHttpClient from "./MockHttpClient.js"
+
+/** The indexed executions a mock app serves. */
+export * as ExecutionStore from "./ExecutionStore.js"
+
+/** The session tokens a mock app accepts. */
+export * as SessionTokens from "./SessionTokens.js"

@@ -1,0 +1,55 @@
+/**
+ * Authentication, as the vendor documents it: `Authorization: Bearer <session token>`, or an org API
+ * key in `x-api-key` with the account in `linked_account_id`.
+ *
+ * Choices where the docs are silent (see the README):
+ * - A Bearer token wins over an API key sent alongside it, and an unknown token is a 401 even then:
+ *   a credential that fails is an error, not something to fall back from. Other `Authorization`
+ *   schemes are not Refold credentials and are ignored.
+ * - An accepted API key with a `linked_account_id` that the data set does not know selects an
+ *   account without executions (an empty page; a 404 for any id), as a query scoped to that account
+ *   would on the real API. It does not reveal which accounts exist.
+ */
+import { createMiddleware } from "hono/factory"
+import type { SessionTokens } from "../SessionTokens.js"
+import * as Reply from "./Reply.js"
+
+/** What authentication needs to know. */
+export interface Options {
+  /** The API keys accepted; `undefined` accepts any non-empty key. */
+  readonly apiKeys: ReadonlySet<string> | undefined
+  readonly sessions: SessionTokens
+}
+
+/** The outcome of reading a request's credentials: the account, or which documented error. */
+export type Outcome =
+  | { readonly _tag: "Authenticated"; readonly linkedAccountId: string }
+  | { readonly _tag: "Rejected"; readonly error: "unauthorized" | "missingLinkedAccount" }
+
+const BEARER = /^bearer[ \t]+([^ \t]+)[ \t]*$/i
+
+const rejected = (error: "unauthorized" | "missingLinkedAccount"): Outcome => ({ _tag: "Rejected", error })
+
+/** Reads the credentials of a request's headers. */
+export const authenticate = (headers: Headers, options: Options): Outcome => {
+  const authorization = headers.get("authorization")
+  const bearer = authorization === null ? null : BEARER.exec(authorization)
+  if (bearer !== null) {
+    const linkedAccountId = options.sessions.resolve(bearer[1]!)
+    return linkedAccountId === undefined ? rejected("unauthorized") : { _tag: "Authenticated", linkedAccountId }
+  }
+  const key = headers.get("x-api-key")
+  if (key === null || key === "" || (options.apiKeys !== undefined && !options.apiKeys.has(key))) return rejected("unauthorized")
+  const linkedAccountId = headers.get("linked_account_id")
+  if (linkedAccountId === null || linkedAccountId === "") return rejected("missingLinkedAccount")
+  return { _tag: "Authenticated", linkedAccountId }
+}
+
+/** Hono middleware: answers the vendor's 401 or 400, or hands the account on as `linkedAccountId`. */
+export const middleware = (options: Options) =>
+  createMiddleware<Reply.MockEnv>(async (c, next) => {
+    const outcome = authenticate(c.req.raw.headers, options)
+    if (outcome._tag === "Rejected") return Reply.documented(c, outcome.error)
+    c.set("linkedAccountId", outcome.linkedAccountId)
+    await next()
+  })

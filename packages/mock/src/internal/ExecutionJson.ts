@@ -1,0 +1,61 @@
+/**
+ * How an execution record goes on the wire: the list endpoint's summary projection and the get
+ * endpoint's detail, each serialised once per record and then reused, so that a page body is a
+ * concatenation of ready strings.
+ */
+import type { Execution } from "@refold-effect/contract"
+import type { Fixture } from "@refold-effect/fixtures"
+
+/**
+ * The summary's keys in the order of the vendor's seed page (`_id` … `associated_event_id`), then
+ * the fields that newer pages of the docs add; absent ones are left out.
+ */
+const summaryKeys = [
+  "_id",
+  "createdAt",
+  "name",
+  "associated_application",
+  "status",
+  "associated_workflow",
+  "environment",
+  "config_id",
+  "associated_event_id",
+  "org_id",
+  "linked_account_id",
+  "trigger_application_event",
+  "type_of_execution",
+  "associated_trigger_application",
+  "completion_time",
+  "updatedAt"
+] as const satisfies ReadonlyArray<keyof Execution.Summary>
+
+/** The list document of an execution: the fields of `Execution.Summary`, in the seed page's order. */
+export const summary = (record: Fixture.Record): Execution.Summary => {
+  const out: Record<string, unknown> = {}
+  for (const key of summaryKeys) if (record[key] !== undefined) out[key] = record[key]
+  return out as unknown as Execution.Summary
+}
+
+/** The get response of an execution: the whole record minus the fixture-only `execution_source`. */
+export const detail = (record: Fixture.Record): Execution.Detail => {
+  const { execution_source: _, ...rest } = record
+  return rest
+}
+
+const summaries = new WeakMap<Fixture.Record, string>()
+const details = new WeakMap<Fixture.Record, string>()
+
+const memo = <A>(cache: WeakMap<Fixture.Record, string>, project: (record: Fixture.Record) => A) => (record: Fixture.Record): string => {
+  let json = cache.get(record)
+  if (json === undefined) {
+    json = JSON.stringify(project(record))
+    cache.set(record, json)
+  }
+  return json
+}
+
+/** {@link summary} as JSON, built on first use and cached for the record's lifetime. */
+export const summaryJson = memo(summaries, summary)
+
+/** {@link detail} as JSON, built on first use and cached for the record's lifetime. */
+export const detailJson = memo(details, detail)

@@ -1,0 +1,31 @@
+/**
+ * The two endpoints' handlers: thin, synchronous, over the store's indexes. Authentication has
+ * already put the account in `linkedAccountId`.
+ */
+import { Page } from "@refold-effect/contract"
+import { Either } from "effect"
+import type { Context } from "hono"
+import type { ExecutionStore } from "../ExecutionStore.js"
+import * as ExecutionJson from "./ExecutionJson.js"
+import * as Query from "./Query.js"
+import * as Reply from "./Reply.js"
+
+/** `GET /api/v2/public/execution`: a page of the account's executions in mongoose-paginate-v2's envelope. */
+export const list = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Response => {
+  const query = Query.parse(c.req.url)
+  if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
+  const { page, limit } = query.right
+  const { docs, totalDocs } = store.list(c.get("linkedAccountId"), query.right)
+  const meta = JSON.stringify(Page.meta(totalDocs, page, limit))
+  const body = `{"docs":[${docs.map(ExecutionJson.summaryJson).join(",")}],${meta.slice(1)}`
+  return Reply.json(200, body, Reply.requestId(c))
+}
+
+/**
+ * `GET /api/v2/public/execution/:execution_id`: one of the account's executions. An id that is
+ * unknown, malformed or another account's is the same 404.
+ */
+export const get = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Response => {
+  const record = store.get(c.get("linkedAccountId"), c.req.param("execution_id") ?? "")
+  return record === undefined ? Reply.documented(c, "notFound") : Reply.json(200, ExecutionJson.detailJson(record), Reply.requestId(c))
+}

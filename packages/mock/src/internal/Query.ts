@@ -1,0 +1,62 @@
+/**
+ * The list endpoint's query string, read as Express (with its `qs` parser) would hand it to the
+ * vendor's handler, then decoded with the contract's `ListQuery`.
+ *
+ * Unknown parameters are ignored, as Express ignores them. A known parameter that arrives twice,
+ * or in `qs`'s array or object syntax (`page[]=1`, `page[x]=1`), or whose value is not valid
+ * percent-encoding, is refused with a message naming it: the vendor's handler would receive an
+ * array or a mangled string there, and no client means to send either.
+ */
+import { ListQuery } from "@refold-effect/contract"
+import { Either } from "effect"
+import type * as ExecutionStore from "../ExecutionStore.js"
+
+const known: ReadonlySet<string> = new Set(Object.keys(ListQuery.Params.fields))
+
+/** Form decoding (`+` is a space), or `undefined` when the percent-encoding is malformed. */
+const decodeComponent = (s: string): string | undefined => {
+  if (s.indexOf("%") === -1 && s.indexOf("+") === -1) return s
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "))
+  } catch {
+    return undefined
+  }
+}
+
+/** `qs`'s array and object syntax: `name[]` or `name[key]`, possibly nested. */
+const BRACKETS = /^([^[\]]+)\[[^[\]]*\]/
+
+const invalid = (name: string, problem: string) => Either.left(`Invalid query parameter "${name}": ${problem}`)
+
+/** The known parameters of a URL's query string, each a single string, or why they are not. */
+export const params = (url: string): Either.Either<Record<string, string>, string> => {
+  const out: Record<string, string> = {}
+  const start = url.indexOf("?")
+  if (start === -1) return Either.right(out)
+  const hash = url.indexOf("#", start)
+  const query = url.slice(start + 1, hash === -1 ? undefined : hash)
+  for (const part of query.split("&")) {
+    if (part === "") continue
+    const eq = part.indexOf("=")
+    const name = decodeComponent(eq === -1 ? part : part.slice(0, eq))
+    if (name === undefined) continue
+    const base = BRACKETS.exec(name)?.[1] ?? name
+    if (!known.has(base)) continue
+    if (base !== name) return invalid(base, `expected a single value, got ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)}`)
+    if (Object.hasOwn(out, name)) return invalid(name, "expected a single value, got it more than once")
+    const value = decodeComponent(eq === -1 ? "" : part.slice(eq + 1))
+    if (value === undefined) return invalid(name, "malformed percent-encoding")
+    out[name] = value
+  }
+  return Either.right(out)
+}
+
+/** The list query of a URL with the API's defaults applied, or the message of a 400. */
+export const parse = (url: string): Either.Either<ExecutionStore.Query, string> =>
+  Either.flatMap(params(url), (raw) =>
+    Either.match(ListQuery.decode(raw), {
+      onLeft: (e) => Either.left(e.message),
+      // `resolve` fills every defaulted field; its type merely keeps them optional.
+      onRight: (q) => Either.right(ListQuery.resolve(q) as ExecutionStore.Query)
+    })
+  )

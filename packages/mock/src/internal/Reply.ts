@@ -1,0 +1,65 @@
+/**
+ * Every response the mock sends: JSON with Express's content type, and an `x-request-id` that equals
+ * the `request_id` of an error body. Responses are built as plain `Response`s with plain-object
+ * headers, which `@hono/node-server` writes without copying.
+ */
+import { ErrorBody } from "@refold-effect/contract"
+import type { Context } from "hono"
+
+/** The Hono environment of the mock's app: what middleware hands on to the handlers. */
+export interface MockEnv {
+  Variables: {
+    /** The id of this request, in the `x-request-id` header and in error bodies. */
+    requestId: string
+    /** The linked account the request's credentials select. */
+    linkedAccountId: string
+  }
+}
+
+/** The content type Express's `res.json` sends, which the real API is built on. */
+export const contentType = "application/json; charset=utf-8"
+
+/** A fresh request id. */
+export const newRequestId = (): string => crypto.randomUUID()
+
+/** The request's id, made on first use. */
+export const requestId = (c: Context<MockEnv>): string => {
+  let id = c.get("requestId")
+  if (id === undefined) {
+    id = newRequestId()
+    c.set("requestId", id)
+  }
+  return id
+}
+
+/** A JSON response whose body is already serialised. */
+export const json = (status: number, body: string, requestId: string, headers?: Record<string, string>): Response =>
+  new Response(body, { status, headers: { "content-type": contentType, "x-request-id": requestId, ...headers } })
+
+/** An error as the vendor sends it, outside any request context (a transport-level failure). */
+export const errorResponse = (
+  status: number,
+  code: string,
+  message: string,
+  id: string = newRequestId(),
+  headers?: Record<string, string>
+): Response => json(status, JSON.stringify(ErrorBody.make(status, code, message, id)), id, headers)
+
+/** An error as the vendor sends it, with this request's id. */
+export const error = (c: Context<MockEnv>, status: number, code: string, message: string, headers?: Record<string, string>): Response =>
+  errorResponse(status, code, message, requestId(c), headers)
+
+/** One of the errors the vendor documents. */
+export const documented = (c: Context<MockEnv>, which: keyof typeof ErrorBody.documented): Response => {
+  const [status, code, message] = ErrorBody.documented[which]
+  return error(c, status, code, message)
+}
+
+/** The error codes of the errors the vendor does not document, as the mock sends them. */
+export const codes = {
+  invalidQuery: "INVALID_QUERY_PARAMETER",
+  routeNotFound: "ROUTE_NOT_FOUND",
+  methodNotAllowed: "METHOD_NOT_ALLOWED",
+  badRequest: "BAD_REQUEST",
+  internal: "SERVER_ERROR"
+} as const
