@@ -1,0 +1,122 @@
+/**
+ * The executions of a linked account: one page, one execution, every page or every execution as a
+ * `Stream`. The service is the SDK's entry point; {@link Executions.layer} builds it from
+ * `RefoldAuth`, `RefoldConfig` and an `HttpClient`, and {@link Executions.layerConfig} wires all
+ * three from the environment with the platform's `fetch` client.
+ *
+ * @since 0.1.0
+ */
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { Execution, Page, RefoldApi } from "@refold-effect/contract"
+import { type ConfigError, Context, Effect, Either, Layer, Stream } from "effect"
+import * as Paginate from "./internal/paginate.js"
+import * as Transport from "./internal/transport.js"
+import * as ListParams from "./ListParams.js"
+import { RefoldAuth } from "./RefoldAuth.js"
+import { RefoldConfig } from "./RefoldConfig.js"
+import { BadRequest, type RefoldError } from "./RefoldError.js"
+
+/** Parameters of {@link Executions.Service.pages} and {@link Executions.Service.stream}. */
+export interface WalkParams extends ListParams.ListParams {
+  /**
+   * The page to start from (default 1); `limit` sets the page size of the walk.
+   */
+  readonly page?: number | undefined
+  /** Fetch at most this many pages (default: no limit besides the API's own `totalPages`). */
+  readonly maxPages?: number | undefined
+}
+
+/**
+ * The operations of the service. Each fails with any {@link RefoldError}: a request can be refused
+ * for any HTTP reason (even a list meets a 404 behind a misconfigured base URL), time out, fail in
+ * transit or return a body that breaks the contract, and `BadRequest` also covers parameters
+ * rejected before anything is sent.
+ */
+export interface Service {
+  /** One page of executions, newest first (the envelope as the API returns it). */
+  readonly list: (params?: ListParams.ListParams) => Effect.Effect<Page.ExecutionPage, RefoldError>
+  /** One execution with its nodes. An id the account does not have fails with `NotFound`. */
+  readonly get: (executionId: string) => Effect.Effect<Execution.Detail, RefoldError>
+  /**
+   * Every page from `params.page` (default 1) on, each fetched when the consumer pulls it, so
+   * memory stays constant and nothing is fetched once the consumer stops. Ends after the last
+   * page, after `maxPages`, or (with a warning in the log) when the metadata would loop.
+   */
+  readonly pages: (params?: WalkParams) => Stream.Stream<Page.ExecutionPage, RefoldError>
+  /**
+   * Every execution summary across {@link Service.pages}, once each: executions pushed onto a
+   * later page by new ones arriving during the walk are not repeated.
+   */
+  readonly stream: (params?: WalkParams) => Stream.Stream<Execution.Summary, RefoldError>
+}
+
+const checkMaxPages = (maxPages: number | undefined): Either.Either<number, BadRequest> =>
+  maxPages === undefined
+    ? Either.right(Number.POSITIVE_INFINITY)
+    : Number.isSafeInteger(maxPages) && maxPages >= 1
+    ? Either.right(maxPages)
+    : Either.left(new BadRequest({ message: `Invalid option "maxPages": expected a positive integer, got ${String(maxPages)}` }))
+
+const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", encodeURIComponent(executionId))
+
+/** Builds the service; see {@link Executions.layer}. */
+export const make: Effect.Effect<Service, never, HttpClient.HttpClient | RefoldAuth | RefoldConfig> = Effect.gen(function*() {
+  const transport = yield* Transport.make
+
+  const fetchPage = (query: ListParams.Encoded) => transport.get(RefoldApi.listPath, query, Page.ExecutionPage)
+
+  const list = Effect.fn("Executions.list")(function*(params?: ListParams.ListParams) {
+    const query = yield* ListParams.encode(params)
+    return yield* fetchPage(query)
+  })
+
+  const get = Effect.fn("Executions.get")(function*(executionId: string) {
+    yield* Effect.annotateCurrentSpan("refold.execution_id", executionId)
+    if (typeof executionId !== "string" || executionId.trim() === "") {
+      return yield* new BadRequest({ message: `Invalid execution id: expected a non-empty string, got ${JSON.stringify(executionId)}` })
+    }
+    return yield* transport.get(executionPath(executionId), {}, Execution.Detail)
+  })
+
+  const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
+    Stream.unwrap(
+      Effect.gen(function*() {
+        const { maxPages, ...listParams } = params
+        const limit = yield* checkMaxPages(maxPages)
+        const query = yield* ListParams.encode(listParams)
+        const first = query.page === undefined ? 1 : Number(query.page)
+        return Paginate.pages(
+          (page) => Effect.withSpan(fetchPage({ ...query, page: String(page) }), "Executions.list", { attributes: { "refold.page": page } }),
+          first,
+          limit
+        )
+      })
+    ).pipe(Stream.withSpan("Executions.pages"))
+
+  const stream = (params: WalkParams = {}): Stream.Stream<Execution.Summary, RefoldError> =>
+    Paginate.executions(pages(params)).pipe(Stream.withSpan("Executions.stream"))
+
+  return { list, get, pages, stream }
+})
+
+/**
+ * The executions of the linked account that `RefoldAuth` selects. `yield* Executions` in an
+ * Effect to use it; provide {@link Executions.layer} (bring your own `RefoldAuth`, `RefoldConfig`
+ * and `HttpClient`) or {@link Executions.layerConfig} (everything from the environment).
+ */
+export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
+  /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
+  static readonly layer: Layer.Layer<Executions, never, HttpClient.HttpClient | RefoldAuth | RefoldConfig> = Layer.effect(
+    Executions,
+    make
+  )
+
+  /**
+   * The service with credentials and settings from the environment (`REFOLD_API_KEY` +
+   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …) and the platform's
+   * `fetch` client. Fails with a `ConfigError` naming what is missing.
+   */
+  static readonly layerConfig: Layer.Layer<Executions, ConfigError.ConfigError> = Executions.layer.pipe(
+    Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig, FetchHttpClient.layer])
+  )
+}

@@ -1,0 +1,81 @@
+/**
+ * The parameters of a list request, in the API's own vocabulary: the names are the query
+ * parameters the vendor documents (`execution_source`, `start_date`, …), the same snake_case as
+ * the fields of the executions they filter, so that the vendor's docs apply as they are.
+ *
+ * Two conveniences on top of the wire format: the dates also accept a `Date` (a UTC midnight is
+ * sent as the day, `YYYY-MM-DD`, which the API reads as the whole day; any other instant as an ISO
+ * 8601 date-time), and `execution_source` also accepts the OpenAPI spelling (`SCHEDULE`,
+ * `API_CALL`). Parameters are checked with the contract's own decoder before anything is sent: an
+ * invalid one fails with `BadRequest` (no `status`, as no request was made) whose message names it.
+ *
+ * @since 0.1.0
+ */
+import { ListQuery } from "@refold-effect/contract"
+import { Either } from "effect"
+import { BadRequest } from "./RefoldError.js"
+
+type Query = ListQuery.ListQuery
+
+/** A date bound: `YYYY-MM-DD` (a whole UTC day), an ISO 8601 date-time, or a `Date`. */
+export type DateBound = string | Date
+
+/** Parameters of one list request; every one optional, the API's defaults apply. */
+export interface ListParams {
+  /** Page number, from 1 (default 1). */
+  readonly page?: number | undefined
+  /** Executions per page, 1 to 1000 (default 10). */
+  readonly limit?: number | undefined
+  /** Only executions with this status; `All` (default) for every status. */
+  readonly status?: Query["status"] | undefined
+  /** Only executions from this trigger source; `All` (default) for every source. */
+  readonly execution_source?: Query["execution_source"] | "SCHEDULE" | "API_CALL" | undefined
+  /** Only `SYNC` or `ASYNC` executions; `All` (default) for both. */
+  readonly execution_type?: Query["execution_type"] | undefined
+  /** Only executions created on or after this day or instant. */
+  readonly start_date?: DateBound | undefined
+  /** Only executions created on or before this day (inclusive, the whole day) or instant. */
+  readonly end_date?: DateBound | undefined
+}
+
+/** The query string of a list request, as sent. */
+export type Encoded = ListQuery.Encoded
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0")
+
+/** A `Date` as a date bound: the day when it is a UTC midnight, else the instant. */
+export const formatDate = (date: Date): string | undefined => {
+  if (Number.isNaN(date.getTime())) return undefined
+  const midnight =
+    date.getUTCHours() === 0 && date.getUTCMinutes() === 0 && date.getUTCSeconds() === 0 && date.getUTCMilliseconds() === 0
+  return midnight && date.getUTCFullYear() >= 0 && date.getUTCFullYear() <= 9999
+    ? `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
+    : date.toISOString()
+}
+
+const keys = ["page", "limit", "status", "execution_source", "execution_type", "start_date", "end_date"] as const
+
+const badRequest = (message: string) => new BadRequest({ message })
+
+/**
+ * Checks parameters with the contract and turns them into the query string to send, with
+ * `execution_source` in its canonical spelling. Unknown keys are ignored.
+ */
+export const encode = (params: ListParams = {}): Either.Either<Encoded, BadRequest> => {
+  const raw: Record<string, string> = {}
+  for (const key of keys) {
+    const value: unknown = params[key]
+    if (value === undefined) continue
+    if (value instanceof Date) {
+      const text = formatDate(value)
+      if (text === undefined) return Either.left(badRequest(`Invalid query parameter "${key}": expected a valid Date, got Invalid Date`))
+      raw[key] = text
+    } else {
+      raw[key] = String(value)
+    }
+  }
+  return ListQuery.decode(raw).pipe(
+    Either.mapLeft((error) => badRequest(error.message)),
+    Either.map(ListQuery.encode)
+  )
+}

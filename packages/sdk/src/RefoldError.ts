@@ -1,0 +1,145 @@
+/**
+ * The errors of the Refold SDK, one `Schema.TaggedError` per outcome a caller may want to handle
+ * differently. HTTP answers map by status (400 and other 4xx to {@link BadRequest}, 401, 403, 404,
+ * 429, any 5xx to {@link ServerError}), whatever the body: a gateway's HTML page or a plain-text
+ * 401 maps like the vendor's JSON error body, only with less detail.
+ *
+ * No error ever holds a credential: the fields are the vendor's status, code, message and request
+ * id, the request's method and URL (credentials travel in headers, never in the URL), and for
+ * {@link DecodeError} the body the server sent.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/** Where the failed request went: method and URL (no headers, so never a credential). */
+const requestFields = {
+  /** HTTP method of the failed request; absent when nothing was sent. */
+  method: Schema.optional(Schema.String),
+  /** URL of the failed request; absent when nothing was sent. */
+  url: Schema.optional(Schema.String)
+}
+
+/** What the vendor's error body (or, failing that, the response) says. */
+const answerFields = {
+  /** The vendor's `error_code`, such as `RESOURCE_NOT_FOUND`, when the body had one. */
+  errorCode: Schema.optional(Schema.String),
+  /** The vendor's message, or a description of the response when its body was not the vendor's. */
+  message: Schema.String,
+  /** The request id from the body's `request_id` or the `x-request-id` header, for support tickets. */
+  requestId: Schema.optional(Schema.String),
+  ...requestFields
+}
+
+/**
+ * 400, or another 4xx the API has no dedicated status for (its `status` tells which). Also raised
+ * before any request is sent when a parameter is invalid: then `status` and `url` are absent and
+ * the message names the parameter.
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+  status: Schema.optional(Schema.Number),
+  ...answerFields
+}) {}
+
+/** 401: the API key, linked account or session token was not accepted. */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
+  status: Schema.Number,
+  ...answerFields
+}) {}
+
+/** 403: the credentials are valid but may not do this. */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  status: Schema.Number,
+  ...answerFields
+}) {}
+
+/** 404: no such execution in this linked account (another account's execution is a 404 too). */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  status: Schema.Number,
+  ...answerFields
+}) {}
+
+/**
+ * 429, after the retries allowed, or at once when the server asked to wait longer than the
+ * configured cap (`maxRetryAfter`) or than the time left before the deadline.
+ */
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
+  status: Schema.Number,
+  /** How long the server asked to wait (`Retry-After`, seconds or HTTP date); absent when it did not say. */
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  ...answerFields
+}) {}
+
+/** A 5xx, after the retries allowed (501 is never retried: the endpoint does not exist there). */
+export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
+  status: Schema.Number,
+  /** How long the server asked to wait (`Retry-After` on a 503), when it said. */
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  ...answerFields
+}) {}
+
+/**
+ * No answer in time: one attempt ran longer than the per-attempt `timeout` (`kind: "attempt"`,
+ * after the retries allowed), or the whole operation reached its `deadline` (`kind: "deadline"`).
+ */
+export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
+  kind: Schema.Literal("attempt", "deadline"),
+  /** The limit that was reached. */
+  timeout: Schema.DurationFromSelf,
+  message: Schema.String,
+  ...requestFields
+}) {}
+
+/**
+ * The request did not get a complete answer: connection refused or reset, DNS failure, a body cut
+ * short. Retried; this is the last attempt's failure.
+ */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  message: Schema.String,
+  ...requestFields
+}) {}
+
+/**
+ * A successful response whose body does not match the contract (or is not JSON). Keeps the raw
+ * body and the schema's message, which names the offending field.
+ */
+export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
+  status: Schema.Number,
+  /** The body as received. */
+  body: Schema.String,
+  /** Why it did not decode: the schema's (or JSON parser's) message. */
+  message: Schema.String,
+  requestId: Schema.optional(Schema.String),
+  ...requestFields
+}) {}
+
+/** Every error the SDK fails with. */
+export type RefoldError =
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | RateLimited
+  | ServerError
+  | Timeout
+  | TransportError
+  | DecodeError
+
+/** The schema of {@link RefoldError}, for code that serialises errors (journals, RPC). */
+export const RefoldError = Schema.Union(
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  RateLimited,
+  ServerError,
+  Timeout,
+  TransportError,
+  DecodeError
+)
+
+const tags: ReadonlySet<string> = new Set(RefoldError.members.map((member) => member._tag))
+
+/** `true` for any of the SDK's errors. */
+export const isRefoldError = (u: unknown): u is RefoldError =>
+  typeof u === "object" && u !== null && "_tag" in u && tags.has((u as { _tag: string })._tag) && u instanceof Error

@@ -1,0 +1,46 @@
+/**
+ * `@refold-effect/sdk`: the Refold (formerly Cobalt) public execution API for Effect.
+ *
+ * ```ts
+ * import { Executions } from "@refold-effect/sdk"
+ * import { Effect, Stream } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const executions = yield* Executions
+ *   return yield* Stream.runCollect(executions.stream({ status: "ERRORED" }).pipe(Stream.take(5)))
+ * })
+ * Effect.runPromise(program.pipe(Effect.provide(Executions.layerConfig)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+
+/** The executions service, its layers and operations. */
+export { Executions, type Service as ExecutionsService, type WalkParams } from "./Executions.js"
+
+/** Credentials as a service: API key + linked account, or session token. */
+export { RefoldAuth, type Credentials } from "./RefoldAuth.js"
+
+/** Base URL, timeouts and retry settings as a service. */
+export { RefoldConfig, type Options as RefoldConfigOptions, type Settings as RefoldSettings } from "./RefoldConfig.js"
+
+/** The errors, one class per tag, and their union. */
+export {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  isRefoldError,
+  NotFound,
+  RateLimited,
+  RefoldError,
+  ServerError,
+  Timeout,
+  TransportError,
+  Unauthorized
+} from "./RefoldError.js"
+
+/** List parameters and their encoding. */
+export { type DateBound, type ListParams } from "./ListParams.js"
+
+/** The contract's wire types, re-exported for signatures in user code. */
+export { Execution, Page } from "@refold-effect/contract"

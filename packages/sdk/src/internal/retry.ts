@@ -1,0 +1,134 @@
+/**
+ * The retry policy: which failures are retried, how long to wait (exponential backoff with jitter,
+ * or the server's `Retry-After`), and the per-attempt timeout and total deadline around it all.
+ * Pure decisions ({@link decide}) are separate from the loop ({@link run}) so both are testable.
+ *
+ * @internal
+ */
+import { Clock, Duration, Effect, Random } from "effect"
+import type { Settings } from "../RefoldConfig.js"
+import { Timeout, type RefoldError } from "../RefoldError.js"
+
+/** What to do after a failed attempt. */
+export type Decision = { readonly _tag: "Retry"; readonly delay: Duration.Duration } | { readonly _tag: "Fail" }
+
+const fail: Decision = { _tag: "Fail" }
+
+/** Whether a failure may succeed if tried again: 429, 5xx but 501, transport failures, attempt timeouts. */
+export const isRetryable = (error: RefoldError): boolean => {
+  switch (error._tag) {
+    case "RateLimited":
+    case "TransportError":
+      return true
+    case "ServerError":
+      return error.status !== 501
+    case "Timeout":
+      return error.kind === "attempt"
+    default:
+      return false
+  }
+}
+
+/**
+ * The backoff before retry number `retry` (0 for the first): `retryDelay * 2^retry`, capped at
+ * `maxRetryDelay`, minus up to a quarter at random so that clients do not retry in step.
+ */
+export const backoff = (settings: Settings, retry: number, random: number): Duration.Duration => {
+  const base = Math.min(Duration.toMillis(settings.retryDelay) * 2 ** retry, Duration.toMillis(settings.maxRetryDelay))
+  return Duration.millis(base * (1 - random * 0.25))
+}
+
+/**
+ * Decides whether to retry after `error`, `retries` retries in, with `remaining` left before the
+ * deadline. A `Retry-After` replaces the backoff; one beyond `maxRetryAfter`, or a wait that would
+ * end past the deadline, fails at once rather than sleeping in vain.
+ */
+export const decide = (
+  settings: Settings,
+  error: RefoldError,
+  retries: number,
+  remaining: Duration.Duration,
+  random: number
+): Decision => {
+  if (!isRetryable(error) || retries >= settings.maxRetries) return fail
+  const retryAfter = error._tag === "RateLimited" || error._tag === "ServerError" ? error.retryAfter : undefined
+  if (retryAfter !== undefined && Duration.greaterThan(retryAfter, settings.maxRetryAfter)) return fail
+  const delay = retryAfter ?? backoff(settings, retries, random)
+  return Duration.lessThan(delay, remaining) ? { _tag: "Retry", delay } : fail
+}
+
+/**
+ * Parses a `Retry-After` header: delay-seconds, or an HTTP date (relative to `now`, in epoch
+ * milliseconds; a date in the past means no wait). `undefined` when absent or unreadable.
+ */
+export const parseRetryAfter = (header: string | undefined, now: number): Duration.Duration | undefined => {
+  if (header === undefined) return undefined
+  const text = header.trim()
+  if (/^\d+(\.\d+)?$/.test(text)) return Duration.seconds(Number(text))
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
+}
+
+/** What the loop needs to describe its own failures. */
+export interface Target {
+  readonly method: string
+  readonly url: string
+}
+
+/**
+ * Runs `attempt` until it succeeds or {@link decide} says to stop, each attempt limited to the
+ * per-attempt timeout (or what is left of the deadline, if less). Interruption stops it at once,
+ * in an attempt or in a backoff. Returns the attempt's value with the number of attempts made.
+ */
+export const run = <A>(
+  settings: Settings,
+  target: Target,
+  attempt: Effect.Effect<A, RefoldError>
+): Effect.Effect<A, RefoldError> =>
+  Effect.gen(function*() {
+    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.deadline)
+    for (let retries = 0; ; retries++) {
+      const remaining = Duration.millis(Math.max(0, deadline - (yield* Clock.currentTimeMillis)))
+      const limitedByDeadline = Duration.lessThan(remaining, settings.timeout)
+      const limit = limitedByDeadline ? remaining : settings.timeout
+      const result = yield* attempt.pipe(
+        Effect.timeoutFail({
+          duration: limit,
+          onTimeout: () =>
+            limitedByDeadline
+              ? new Timeout({
+                kind: "deadline",
+                timeout: settings.deadline,
+                message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
+                ...target
+              })
+              : new Timeout({
+                kind: "attempt",
+                timeout: settings.timeout,
+                message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
+                ...target
+              })
+        }),
+        Effect.either
+      )
+      if (result._tag === "Right") {
+        yield* Effect.annotateCurrentSpan("refold.attempts", retries + 1)
+        return result.right
+      }
+      const error = result.left
+      const left = Duration.millis(Math.max(0, deadline - (yield* Clock.currentTimeMillis)))
+      const decision = decide(settings, error, retries, left, yield* Random.next)
+      if (decision._tag === "Fail") {
+        yield* Effect.annotateCurrentSpan("refold.attempts", retries + 1)
+        return yield* Effect.fail(error)
+      }
+      yield* Effect.logDebug("Refold request failed; retrying").pipe(
+        Effect.annotateLogs({
+          "refold.error": error._tag,
+          "refold.retry": retries + 1,
+          "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
+        })
+      )
+      yield* Effect.sleep(decision.delay)
+    }
+  })

@@ -1,0 +1,135 @@
+/**
+ * A scripted HTTP server for the failures the mock cannot produce yet: each request takes the next
+ * scripted behaviour (or the fallback), over real TCP on 127.0.0.1 with node:http. It records every
+ * request so tests can count them and inspect their headers.
+ */
+import * as Http from "node:http"
+import type { AddressInfo, Socket } from "node:net"
+import { Effect, type Scope } from "effect"
+
+/** What the server does with one request. */
+export type Behaviour =
+  | { readonly _tag: "Respond"; readonly status: number; readonly body: string; readonly headers: Record<string, string> }
+  | { readonly _tag: "Hang" }
+  | { readonly _tag: "Reset" }
+  | { readonly _tag: "Truncate"; readonly body: string }
+
+/** A JSON answer. */
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour => ({
+  _tag: "Respond",
+  status,
+  body: JSON.stringify(body),
+  headers: { "content-type": "application/json", ...headers }
+})
+
+/** A non-JSON answer, such as a gateway's HTML page. */
+export const text = (status: number, body: string, contentType = "text/plain", headers: Record<string, string> = {}): Behaviour => ({
+  _tag: "Respond",
+  status,
+  body,
+  headers: { "content-type": contentType, ...headers }
+})
+
+/** Never answers (the socket stays open until the client gives up or the server closes). */
+export const hang: Behaviour = { _tag: "Hang" }
+
+/** Destroys the connection without answering. */
+export const reset: Behaviour = { _tag: "Reset" }
+
+/** Answers 200 announcing a longer body than it sends, sends part of `body`, then closes. */
+export const truncate = (body: string): Behaviour => ({ _tag: "Truncate", body })
+
+/** One recorded request. */
+export interface Recorded {
+  readonly method: string
+  readonly url: string
+  readonly headers: Http.IncomingHttpHeaders
+}
+
+/** The running server. */
+export interface FaultServer {
+  readonly url: string
+  readonly requests: ReadonlyArray<Recorded>
+  /** Requests received so far. */
+  readonly count: () => number
+  /** Queues behaviours for the next requests, in order. */
+  readonly script: (...behaviours: ReadonlyArray<Behaviour>) => void
+  /** The behaviour once the script is used up. */
+  readonly fallback: (behaviour: Behaviour) => void
+  /** Requests whose client went away before the answer was complete. */
+  readonly abandoned: () => number
+  /** Resolves when `n` requests have arrived. */
+  readonly waitFor: (n: number) => Promise<void>
+}
+
+const act = (behaviour: Behaviour, res: Http.ServerResponse, socket: Socket) => {
+  switch (behaviour._tag) {
+    case "Respond":
+      res.writeHead(behaviour.status, { ...behaviour.headers, "content-length": String(Buffer.byteLength(behaviour.body)) })
+      res.end(behaviour.body)
+      return
+    case "Hang":
+      return
+    case "Reset":
+      socket.destroy()
+      return
+    case "Truncate": {
+      const bytes = Buffer.from(behaviour.body)
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length * 2) })
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => socket.end())
+      return
+    }
+  }
+}
+
+/** Starts a fault server for the scope; closing the scope closes every connection. */
+export const make = (fallback: Behaviour = text(500, "no behaviour scripted")): Effect.Effect<FaultServer, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.async<{ server: Http.Server; fault: FaultServer }>((resume) => {
+      const queue: Array<Behaviour> = []
+      const requests: Array<Recorded> = []
+      const waiters: Array<{ n: number; resolve: () => void }> = []
+      let otherwise = fallback
+      let abandoned = 0
+      const server = Http.createServer((req, res) => {
+        requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers })
+        for (const w of waiters.filter((w) => requests.length >= w.n)) {
+          waiters.splice(waiters.indexOf(w), 1)
+          w.resolve()
+        }
+        res.on("close", () => {
+          if (!res.writableFinished) abandoned++
+        })
+        // Drain the (empty) request body so the connection can be reused.
+        req.resume()
+        act(queue.shift() ?? otherwise, res, req.socket)
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(
+          Effect.succeed({
+            server,
+            fault: {
+              url: `http://127.0.0.1:${port}`,
+              requests,
+              count: () => requests.length,
+              abandoned: () => abandoned,
+              script: (...behaviours) => {
+                queue.push(...behaviours)
+              },
+              fallback: (behaviour) => {
+                otherwise = behaviour
+              },
+              waitFor: (n) =>
+                requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))
+            }
+          })
+        )
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map(({ fault }) => fault))
