@@ -5,8 +5,7 @@
  * @since 0.1.0
  */
 import { RefoldApi } from "@refold-effect/contract"
-import type { Fixture } from "@refold-effect/fixtures"
-import * as Fixtures from "@refold-effect/fixtures"
+import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { Hono } from "hono"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Auth from "./internal/Auth.js"
@@ -70,7 +69,7 @@ const pathOf = (url: string) => {
 
 /** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
-  const data = options.data ?? Fixtures.DataSet.bundled()
+  const data = options.data ?? DataSet.bundled()
   const store = ExecutionStore.make(data)
   const sessions = SessionTokens.make(store)
   const keys = options.apiKeys ?? data.apiKeys

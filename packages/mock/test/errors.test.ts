@@ -81,7 +81,7 @@ describe("a failure inside a handler", () => {
         () => mock.fetch(new Request(`http://x${path}`, { headers: acme })),
         () => fetch(`${server.url}${path}`, { headers: acme })
       ]) {
-        const reply = await check(await send(), path)
+        const reply = await check(await send(), `http://x${path}`)
         expect(reply.status).toBe(500)
         expect(reply.body).toMatchObject({ http_error_type: "INTERNAL_SERVER_ERROR", error_code: "SERVER_ERROR", message: "Internal server error" })
         expect(reply.text).not.toMatch(/boom|thrown string/)

@@ -34,14 +34,14 @@ const decodePage = Schema.decodeUnknownSync(Page.ExecutionPage, strict)
 const decodeDetail = Schema.decodeUnknownSync(Execution.Detail, strict)
 const decodeError = Schema.decodeUnknownSync(ErrorBody.ErrorBody, strict)
 
-const LIST = /^\/api\/v2\/public\/execution\/?(?:\?|$)/
+const LIST = /^\/api\/v2\/public\/execution\/?$/
 
 /**
  * Checks a response against the contract: a JSON body (unless HEAD), an `x-request-id`, a 200 page
  * or detail that decodes (with no field the schema does not know), or an error in the canonical
  * vendor shape whose `request_id` is the header's.
  */
-export const check = async (response: Response, path: string, method = "GET"): Promise<Reply> => {
+export const check = async (response: Response, url: string, method = "GET"): Promise<Reply> => {
   const text = await response.text()
   const requestId = response.headers.get("x-request-id")
   expect(requestId, "x-request-id header").toMatch(/^[0-9a-f-]{36}$/)
@@ -52,7 +52,7 @@ export const check = async (response: Response, path: string, method = "GET"): P
   expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8")
   const body: unknown = JSON.parse(text)
   if (response.status === 200) {
-    if (LIST.test(path)) decodePage(body)
+    if (LIST.test(new URL(url).pathname)) decodePage(body)
     else decodeDetail(body)
   } else {
     const error = decodeError(body)
@@ -69,14 +69,18 @@ export const check = async (response: Response, path: string, method = "GET"): P
 export const inProcess = (mock: MockApp): Transport => ({
   name: "in-process",
   mock,
-  call: (path, init) => mock.fetch(new Request(`http://mock.test${path}`, init)).then((r) => check(r, path, init?.method))
+  call: (path, init) => {
+    // The URL as the WHATWG parser normalises it, which is what the app sees.
+    const request = new Request(`http://mock.test${path}`, init)
+    return mock.fetch(request).then((r) => check(r, request.url, init?.method))
+  }
 })
 
 /** Reaches a served mock over TCP with the global `fetch` (undici). */
 export const overTcp = (mock: MockApp, server: MockServer): Transport => ({
   name: "tcp",
   mock,
-  call: (path, init) => fetch(`${server.url}${path}`, init).then((r) => check(r, path, init?.method))
+  call: (path, init) => fetch(`${server.url}${path}`, init).then((r) => check(r, r.url, init?.method))
 })
 
 /**
