@@ -30,6 +30,14 @@ export interface ExecutionStore {
   readonly list: (linkedAccountId: string, query: Query) => Slice
   /** Every execution of an account, newest first (or of all accounts when none is given). */
   readonly executions: (linkedAccountId?: string) => ReadonlyArray<Fixture.Record>
+  /**
+   * Adds an execution, keeping every index sorted. An execution newer than all others (the usual
+   * case: one that has just arrived) costs O(size of its account); any other rebuilds the indexes.
+   * Throws, leaving the store unchanged, on a duplicate `_id` or an unknown status, source or type.
+   */
+  readonly insert: (record: Fixture.Record) => void
+  /** Drops every inserted execution: the store holds its data set again. */
+  readonly reset: () => void
 }
 
 /**
@@ -74,16 +82,33 @@ const lowerBound = (sorted: ArrayLike<number>, value: number): number => {
   return lo
 }
 
+/**
+ * The indexes. Ranks never change once given: an execution newer than all others gets the rank
+ * before the first, so an arrival touches only its own lists. A rank's record and creation time
+ * sit at position `rank + base` of `slots` and `times`, which keep free room at their front.
+ */
+interface State {
+  slots: Array<Fixture.Record>
+  times: Float64Array
+  base: number
+  /** The smallest rank in use; ranks run from `first` to `first + size - 1`. */
+  first: number
+  size: number
+  readonly byId: Map<string, number>
+  readonly index: Map<string, Array<Int32Array>>
+}
+
 /** The first rank whose creation time is at or before `time` (times are descending by rank). */
-const firstAtOrBefore = (times: Float64Array, time: number): number => {
-  let lo = 0
-  let hi = times.length
+const firstAtOrBefore = (state: State, time: number): number => {
+  const times = state.times
+  let lo = state.first + state.base
+  let hi = lo + state.size
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (times[mid]! > time) lo = mid + 1
     else hi = mid
   }
-  return lo
+  return lo - state.base
 }
 
 const codeOf = (index: Map<string, number>, field: string, value: string, id: string): number => {
@@ -96,13 +121,25 @@ const codeOf = (index: Map<string, number>, field: string, value: string, id: st
 const newestFirst = (a: Fixture.Record, b: Fixture.Record) =>
   a.createdAt > b.createdAt ? -1 : a.createdAt < b.createdAt ? 1 : a._id > b._id ? -1 : a._id < b._id ? 1 : 0
 
-/**
- * Indexes a data set. Throws an `Error` naming the execution when two executions share an `_id`,
- * or when a record's `createdAt`, status, source or type is not one the contract knows (a data set
- * from `DataSet.load` or `DataSet.generate` never has either).
- */
-export const make = (data: Fixture.DataSet): ExecutionStore => {
-  const records = [...data.executions].sort(newestFirst)
+/** The index slots of a record: its combination with `All` in place of any of the three fields. */
+const combosOf = (r: Fixture.Record): ReadonlyArray<number> => {
+  const status = codeOf(statusIndex, "status", r.status, r._id)
+  const source = codeOf(sourceIndex, "execution_source", r.execution_source, r._id)
+  const type = codeOf(typeIndex, "type_of_execution", r.type_of_execution, r._id)
+  const out: Array<number> = []
+  for (const s of [0, status]) for (const o of [0, source]) for (const t of [0, type]) out.push(combo(s, o, t))
+  return out
+}
+
+const timeOf = (r: Fixture.Record): number => {
+  const time = Date.parse(r.createdAt)
+  if (Number.isNaN(time)) throw new Error(`Execution ${r._id}: createdAt ${JSON.stringify(r.createdAt)} is not a date`)
+  return time
+}
+
+/** Indexes records from scratch. */
+const build = (executions: ReadonlyArray<Fixture.Record>): State => {
+  const records = [...executions].sort(newestFirst)
   const times = new Float64Array(records.length)
   const byId = new Map<string, number>()
   const building = new Map<string, Array<Array<number>>>()
@@ -112,59 +149,121 @@ export const make = (data: Fixture.DataSet): ExecutionStore => {
     const id = r._id.toLowerCase()
     if (byId.has(id)) throw new Error(`Duplicate execution _id ${r._id}`)
     byId.set(id, rank)
-    times[rank] = Date.parse(r.createdAt)
-    if (Number.isNaN(times[rank])) throw new Error(`Execution ${r._id}: createdAt ${JSON.stringify(r.createdAt)} is not a date`)
-    const status = codeOf(statusIndex, "status", r.status, r._id)
-    const source = codeOf(sourceIndex, "execution_source", r.execution_source, r._id)
-    const type = codeOf(typeIndex, "type_of_execution", r.type_of_execution, r._id)
+    times[rank] = timeOf(r)
+    const combos = combosOf(r)
     let lists = building.get(r.linked_account_id)
     if (lists === undefined) {
       lists = Array.from({ length: COMBOS }, () => [])
       building.set(r.linked_account_id, lists)
     }
-    for (const s of [0, status]) for (const o of [0, source]) for (const t of [0, type]) lists[combo(s, o, t)]!.push(rank)
+    for (const c of combos) lists[c]!.push(rank)
   }
 
-  const index = new Map<string, ReadonlyArray<Int32Array>>()
+  const index = new Map<string, Array<Int32Array>>()
   for (const [account, lists] of building) index.set(account, lists.map((l) => (l.length === 0 ? EMPTY : Int32Array.from(l))))
+  return { slots: records, times, base: 0, first: 0, size: records.length, byId, index }
+}
+
+/** Makes room for `room` more ranks before the first one. */
+const growFront = (state: State, room: number) => {
+  const slots = new Array<Fixture.Record>(room)
+  for (let p = state.base + state.first; p < state.base + state.first + state.size; p++) slots.push(state.slots[p]!)
+  const times = new Float64Array(room + state.size)
+  times.set(state.times.subarray(state.base + state.first, state.base + state.first + state.size), room)
+  state.slots = slots
+  state.times = times
+  state.base = room - state.first
+}
+
+/** Adds a record newer than every other one: it takes the rank before the first. */
+const insertNewest = (state: State, r: Fixture.Record, id: string) => {
+  const time = timeOf(r)
+  const combos = combosOf(r)
+  const rank = state.first - 1
+  if (rank + state.base < 0) growFront(state, Math.max(64, state.size >> 3))
+  state.slots[rank + state.base] = r
+  state.times[rank + state.base] = time
+  state.first = rank
+  state.size++
+  state.byId.set(id, rank)
+  let lists = state.index.get(r.linked_account_id)
+  if (lists === undefined) {
+    lists = Array.from({ length: COMBOS }, () => EMPTY)
+    state.index.set(r.linked_account_id, lists)
+  }
+  for (const c of combos) {
+    const old = lists[c]!
+    const next = new Int32Array(old.length + 1)
+    next[0] = rank
+    next.set(old, 1)
+    lists[c] = next
+  }
+}
+
+/**
+ * Indexes a data set. Throws an `Error` naming the execution when two executions share an `_id`,
+ * or when a record's `createdAt`, status, source or type is not one the contract knows (a data set
+ * from `DataSet.load` or `DataSet.generate` never has either).
+ */
+export const make = (data: Fixture.DataSet): ExecutionStore => {
+  let state = build(data.executions)
   const accounts = new Map(data.accounts.map((a) => [a.linked_account_id, a]))
+  const recordAt = (rank: number) => state.slots[rank + state.base]!
 
   const list = (linkedAccountId: string, query: Query): Slice => {
-    const lists = index.get(linkedAccountId)
+    const lists = state.index.get(linkedAccountId)
     if (lists === undefined) return { totalDocs: 0, docs: [] }
     const ranks = lists[
       combo(statusIndex.get(query.status) ?? 0, sourceIndex.get(query.execution_source) ?? 0, typeIndex.get(query.execution_type) ?? 0)
     ]!
     const { from, to } = ListQuery.dateRange(query)
-    const lo = to === undefined ? 0 : lowerBound(ranks, firstAtOrBefore(times, to))
-    const hi = from === undefined ? ranks.length : lowerBound(ranks, firstAtOrBefore(times, from - 1))
+    const lo = to === undefined ? 0 : lowerBound(ranks, firstAtOrBefore(state, to))
+    const hi = from === undefined ? ranks.length : lowerBound(ranks, firstAtOrBefore(state, from - 1))
     const totalDocs = Math.max(0, hi - lo)
     const start = lo + (query.page - 1) * query.limit
     const end = Math.min(hi, start + query.limit)
     const docs: Array<Fixture.Record> = []
-    for (let i = start; i < end; i++) docs.push(records[ranks[i]!]!)
+    for (let i = start; i < end; i++) docs.push(recordAt(ranks[i]!))
     return { totalDocs, docs }
   }
 
   const get = (linkedAccountId: string, executionId: string): Fixture.Record | undefined => {
-    const rank = byId.get(executionId.toLowerCase())
-    const record = rank === undefined ? undefined : records[rank]!
+    const rank = state.byId.get(executionId.toLowerCase())
+    const record = rank === undefined ? undefined : recordAt(rank)
     return record?.linked_account_id === linkedAccountId ? record : undefined
   }
 
   const executions = (linkedAccountId?: string): ReadonlyArray<Fixture.Record> => {
-    if (linkedAccountId === undefined) return records
-    const all = index.get(linkedAccountId)?.[0] ?? EMPTY
-    return Array.from(all, (rank) => records[rank]!)
+    const start = state.first + state.base
+    if (linkedAccountId === undefined) return state.slots.slice(start, start + state.size)
+    const all = state.index.get(linkedAccountId)?.[0] ?? EMPTY
+    return Array.from(all, recordAt)
+  }
+
+  const insert = (record: Fixture.Record) => {
+    const id = record._id.toLowerCase()
+    if (state.byId.has(id)) throw new Error(`Duplicate execution _id ${record._id}`)
+    if (state.size > 0 && newestFirst(record, recordAt(state.first)) < 0) {
+      // Validate before touching the indexes, so that a bad record leaves them as they were.
+      combosOf(record)
+      timeOf(record)
+      insertNewest(state, record, id)
+    } else state = build([...executions(), record])
   }
 
   return {
-    size: records.length,
+    get size() {
+      return state.size
+    },
     accounts: data.accounts,
     apiKeys: data.apiKeys,
     account: (id) => accounts.get(id),
     get,
     list,
-    executions
+    executions,
+    insert,
+    reset: () => {
+      state = build(data.executions)
+    }
   }
 }
