@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Config, ConfigError, Context, Duration, Either, Layer } from "effect"
+import { Config, ConfigError, Context, Duration, Either, Layer, Option } from "effect"
 
 /** The resolved settings that {@link RefoldConfig} provides. */
 export interface Settings {
@@ -51,25 +51,26 @@ type Check<I, A> = (input: I) => Either.Either<A, string>
 
 const positiveDuration: Check<Duration.DurationInput, Duration.Duration> = (input) => {
   const d = Duration.decodeUnknown(input)
-  return d._tag === "Some" && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)
-    ? Either.right(d.value)
-    : Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${JSON.stringify(String(input))}`)
+  if (d._tag === "Some" && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)) return Either.right(d.value)
+  const shown = d._tag === "Some" ? Duration.format(d.value) : JSON.stringify(String(input))
+  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${shown}`)
 }
 
 const retryCount: Check<number, number> = (n) =>
   Number.isSafeInteger(n) && n >= 0 ? Either.right(n) : Either.left(`Expected a non-negative integer, got ${String(n)}`)
 
 const baseUrl: Check<string | URL, string> = (input) => {
-  const text = String(input)
+  let url: URL
   try {
-    const url = new URL(text)
-    if ((url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "" && url.username === "" && url.password === "") {
-      return Either.right(url.href.replace(/\/+$/, ""))
-    }
+    url = new URL(String(input))
   } catch {
-    // reported below
+    return Either.left(`Expected an http(s) URL, got ${JSON.stringify(String(input))}`)
   }
-  return Either.left(`Expected an http(s) URL without query, fragment or credentials, got ${JSON.stringify(text)}`)
+  // Never echo credentials embedded in a URL.
+  if (url.username !== "" || url.password !== "") return Either.left("Expected a URL without credentials (user:password@); use RefoldAuth instead")
+  if (url.protocol !== "http:" && url.protocol !== "https:") return Either.left(`Expected an http(s) URL, got ${JSON.stringify(url.href)}`)
+  if (url.search !== "" || url.hash !== "") return Either.left(`Expected a URL without query or fragment, got ${JSON.stringify(url.href)}`)
+  return Either.right(url.href.replace(/\/+$/, ""))
 }
 
 const checks: { readonly [K in keyof Settings]-?: Check<NonNullable<Options[K]>, Settings[K]> } = {
@@ -111,29 +112,43 @@ export const variables: { readonly [K in keyof Settings]: string } = {
   maxRetryDelay: "REFOLD_MAX_RETRY_DELAY"
 }
 
-const fromEnv = <K extends keyof Settings>(key: K, raw: Config.Config<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
-  raw.pipe(
-    Config.mapOrFail((input) =>
-      Either.mapLeft((checks[key] as Check<unknown, Settings[K]>)(input), (message) => ConfigError.InvalidData([], message))
+/** Reads an environment variable's text as the input of a setting. */
+type Parse<A> = (text: string) => Either.Either<A, string>
+
+const text: Parse<string> = Either.right
+
+const milliseconds: Parse<Duration.DurationInput> = (value) => {
+  const trimmed = value.trim()
+  const parsed = /^\d+$/.test(trimmed) ? Option.some(Duration.millis(Number(trimmed))) : Duration.decodeUnknown(trimmed)
+  return Either.fromOption(parsed, () => `Expected milliseconds or a duration such as "10 seconds", got ${JSON.stringify(value)}`)
+}
+
+const integer: Parse<number> = (value) =>
+  /^\s*-?\d+\s*$/.test(value) ? Either.right(Number(value)) : Either.left(`Expected an integer, got ${JSON.stringify(value)}`)
+
+const fromEnv = <K extends keyof Settings>(key: K, parse: Parse<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
+  Config.string(variables[key]).pipe(
+    Config.mapOrFail((value) =>
+      parse(value).pipe(
+        Either.flatMap((input) => (checks[key] as Check<unknown, Settings[K]>)(input)),
+        Either.mapLeft((message) => ConfigError.InvalidData([], message))
+      )
     ),
     Config.withDefault(defaults[key])
   )
-
-/** A duration from the environment: an integer of milliseconds, or a duration such as `10 seconds`. */
-const duration = (name: string) => Config.orElse(Config.duration(name), () => Config.map(Config.integer(name), Duration.millis))
 
 /**
  * The settings from `Config` (by default the environment), each optional: see {@link variables}.
  * Durations are milliseconds or text such as `10 seconds`.
  */
 export const config: Config.Config<Settings> = Config.all({
-  baseUrl: fromEnv("baseUrl", Config.string(variables.baseUrl)),
-  timeout: fromEnv("timeout", duration(variables.timeout)),
-  deadline: fromEnv("deadline", duration(variables.deadline)),
-  maxRetries: fromEnv("maxRetries", Config.integer(variables.maxRetries)),
-  maxRetryAfter: fromEnv("maxRetryAfter", duration(variables.maxRetryAfter)),
-  retryDelay: fromEnv("retryDelay", duration(variables.retryDelay)),
-  maxRetryDelay: fromEnv("maxRetryDelay", duration(variables.maxRetryDelay))
+  baseUrl: fromEnv("baseUrl", text),
+  timeout: fromEnv("timeout", milliseconds),
+  deadline: fromEnv("deadline", milliseconds),
+  maxRetries: fromEnv("maxRetries", integer),
+  maxRetryAfter: fromEnv("maxRetryAfter", milliseconds),
+  retryDelay: fromEnv("retryDelay", milliseconds),
+  maxRetryDelay: fromEnv("maxRetryDelay", milliseconds)
 })
 
 /**

@@ -65,7 +65,8 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
   if (header === undefined) return undefined
   const text = header.trim()
   if (/^\d+(\.\d+)?$/.test(text)) return Duration.seconds(Number(text))
-  const at = Date.parse(text)
+  // An HTTP date names its day and month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-5".
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
@@ -78,7 +79,7 @@ export interface Target {
 /**
  * Runs `attempt` until it succeeds or {@link decide} says to stop, each attempt limited to the
  * per-attempt timeout (or what is left of the deadline, if less). Interruption stops it at once,
- * in an attempt or in a backoff. Returns the attempt's value with the number of attempts made.
+ * in an attempt or in a backoff. The number of attempts is recorded on the current span.
  */
 export const run = <A>(
   settings: Settings,
