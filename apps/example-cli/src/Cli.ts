@@ -1,0 +1,118 @@
+/**
+ * The `refold-executions` command line: `list`, `get` and `watch` as `@effect/cli` commands over the
+ * programs of `./commands`, each run with the SDK's `Executions` service configured from the
+ * environment, ending in an exit code.
+ *
+ * The `HttpClient` is left to the caller: `main.ts` provides Node's, tests provide the mock's. The
+ * SDK's layers are built inside each command, so that `--help` works without credentials.
+ *
+ * @since 0.1.0
+ */
+import { type CliApp, Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
+import type { HttpClient } from "@effect/platform"
+import { Execution, Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
+import { Duration, Effect, Layer, Option } from "effect"
+import { get } from "./commands/get.js"
+import { list } from "./commands/list.js"
+import { defaults as watchDefaults, watch } from "./commands/watch.js"
+import * as Failure from "./Failure.js"
+
+/** The SDK from the environment: `REFOLD_API_KEY` + `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, … */
+export const executionsLayer = Executions.layer.pipe(Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig]))
+
+const units: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
+
+/** `2s`, `500ms`, `5m`, `1h` or Effect's own `10 seconds`, as a positive finite duration. */
+export const parseDuration = (text: string): Duration.Duration | undefined => {
+  const short = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(text)
+  const duration = short !== null
+    ? Option.some(Duration.millis(Number(short[1]) * units[short[2]!]!))
+    : Duration.decodeUnknown(text.trim())
+  return Option.isSome(duration) && Duration.isFinite(duration.value) && Duration.greaterThan(duration.value, Duration.zero)
+    ? duration.value
+    : undefined
+}
+
+/** A `--name <duration>` option, its value checked by {@link parseDuration}. */
+const durationOption = (name: string, fallback: Duration.Duration) =>
+  Options.text(name).pipe(
+    Options.withPseudoName("duration"),
+    Options.withDefault(`${Duration.toMillis(fallback)}ms`),
+    Options.mapEffect((text) => {
+      const duration = parseDuration(text)
+      return duration === undefined
+        ? Effect.fail(
+          ValidationError.invalidValue(
+            HelpDoc.p(`--${name}: expected a positive duration such as 2s, 500ms, 5m or "10 seconds", got ${JSON.stringify(text)}`)
+          )
+        )
+        : Effect.succeed(duration)
+    })
+  )
+
+const json = Options.boolean("json").pipe(Options.withDescription("Print JSON instead of a table."))
+
+const optional = <A>(options: Options.Options<A>) => Options.map(Options.optional(options), Option.getOrUndefined)
+
+const listCommand = Command.make(
+  "list",
+  {
+    status: optional(Options.choice("status", Execution.statuses)).pipe(Options.withDescription("Only executions with this status.")),
+    source: optional(Options.choice("source", Execution.sources)).pipe(Options.withDescription("Only executions from this trigger source.")),
+    type: optional(Options.choice("type", Execution.types)).pipe(Options.withDescription("Only SYNC or ASYNC executions.")),
+    since: optional(Options.text("since").pipe(Options.withPseudoName("date"))).pipe(
+      Options.withDescription("Only executions created on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601).")
+    ),
+    until: optional(Options.text("until").pipe(Options.withPseudoName("date"))).pipe(
+      Options.withDescription("Only executions created on or before this day (the whole day, UTC) or instant (ISO 8601).")
+    ),
+    limit: optional(Options.integer("limit").pipe(Options.withPseudoName("n"))).pipe(
+      Options.withDescription("Executions per page, 1 to 1000 (default 10; 100 with --all).")
+    ),
+    page: optional(Options.integer("page").pipe(Options.withPseudoName("n"))).pipe(Options.withDescription("The page to show (or to start from with --all).")),
+    all: Options.boolean("all").pipe(Options.withDescription("Stream every page instead of one.")),
+    json
+  },
+  (options) => list(options).pipe(Effect.provide(executionsLayer))
+).pipe(Command.withDescription("List the linked account's executions, newest first."))
+
+const executionId = Args.text({ name: "id" }).pipe(Args.withDescription("The execution's id."))
+
+const getCommand = Command.make(
+  "get",
+  { executionId, json },
+  ({ executionId, json }) => get(executionId, { json }).pipe(Effect.provide(executionsLayer))
+).pipe(Command.withDescription("Show one execution with its nodes."))
+
+const watchCommand = Command.make(
+  "watch",
+  {
+    executionId,
+    interval: durationOption("interval", watchDefaults.interval).pipe(
+      Options.withDescription("Pause between polls, such as 2s or 500ms (default 2s).")
+    ),
+    timeout: durationOption("timeout", watchDefaults.timeout).pipe(
+      Options.withDescription("Give up after this long, such as 5m (default 5m); exit code 124.")
+    )
+  },
+  ({ executionId, ...options }) => watch(executionId, options).pipe(Effect.provide(executionsLayer))
+).pipe(
+  Command.withDescription(
+    "Poll an execution until it is COMPLETED, ERRORED, STOPPED or TIMED_OUT, printing its progress. Exits 0 only when it COMPLETED."
+  )
+)
+
+/** The command tree. */
+export const command = Command.make("refold-executions").pipe(
+  Command.withSubcommands([listCommand, getCommand, watchCommand]),
+  Command.withDescription("Executions of a Refold linked account, from the terminal.")
+)
+
+const cli = Command.run(command, { name: "refold-executions", version: "0.1.0" })
+
+/**
+ * Runs the command line on `args` (without `node` and the script: `["list", "--status", "ERRORED"]`)
+ * to its exit code; see {@link Failure.ExitCode}. Output goes to the `Console` service.
+ */
+export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, HttpClient.HttpClient | CliApp.CliApp.Environment> =>
+  Failure.exitCode(cli(["node", "refold-executions", ...args]))

@@ -1,0 +1,62 @@
+/**
+ * `refold-executions watch <id>`: polls an execution until it ends, printing its progress as it
+ * changes.
+ *
+ * @since 0.1.0
+ */
+import { type Execution, Executions } from "@refold-effect/sdk"
+import { Console, Duration, Effect, Option, Ref, Schedule, Stream } from "effect"
+import { ExecutionFailed, WatchTimedOut } from "../Failure.js"
+import * as Format from "../Format.js"
+
+/** How often and how long to poll. */
+export interface WatchOptions {
+  /** Pause between two polls (default 2 seconds). */
+  readonly interval?: Duration.DurationInput | undefined
+  /** Give up after this long (default 5 minutes). */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/** The defaults of {@link WatchOptions}. */
+export const defaults = { interval: Duration.seconds(2), timeout: Duration.minutes(5) } as const
+
+/** The statuses after which an execution never changes again. */
+export const terminal: ReadonlySet<string> = new Set(["COMPLETED", "ERRORED", "STOPPED", "TIMED_OUT"])
+
+/**
+ * Polls the execution every `interval` until its status is terminal, printing a progress line
+ * whenever its status, completion or a node's status changes. Succeeds when it ends `COMPLETED`;
+ * fails with `ExecutionFailed` when it ends otherwise, and with `WatchTimedOut` when `timeout`
+ * runs out first. A poll that fails (after the SDK's own retries) ends the watch with its error.
+ */
+export const watch = Effect.fn("watch")(function*(executionId: string, options: WatchOptions = {}) {
+  const executions = yield* Executions
+  const interval = Duration.decode(options.interval ?? defaults.interval)
+  const timeout = Duration.decode(options.timeout ?? defaults.timeout)
+  const latest = yield* Ref.make(Option.none<Execution.Detail>())
+
+  const ended = yield* Stream.repeatEffectWithSchedule(executions.get(executionId), Schedule.spaced(interval)).pipe(
+    Stream.tap((next) =>
+      Ref.getAndSet(latest, Option.some(next)).pipe(
+        Effect.flatMap((previous) => {
+          const line = Format.progress(Option.getOrUndefined(previous), next)
+          return line === undefined ? Effect.void : Console.log(line)
+        })
+      )
+    ),
+    Stream.takeUntil((execution) => terminal.has(execution.status)),
+    Stream.runLast,
+    Effect.timeoutOption(timeout),
+    Effect.map(Option.flatten)
+  )
+
+  if (Option.isNone(ended)) {
+    const seen = Option.getOrUndefined(yield* Ref.get(latest))
+    return yield* new WatchTimedOut({ executionId, timeout, status: seen?.status, percent: seen?.completion_percentage })
+  }
+  const execution = ended.value
+  if (execution.status !== "COMPLETED") {
+    return yield* new ExecutionFailed({ executionId, status: execution.status, reason: Format.failedNode(execution) })
+  }
+  yield* Console.log(`Execution ${executionId} COMPLETED.`)
+})
