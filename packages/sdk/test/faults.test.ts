@@ -3,7 +3,7 @@
  * Retry-After, outages, hangs, resets, truncated and non-JSON bodies, contract violations.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Either, Exit, Fiber } from "effect"
+import { Chunk, Clock, Duration, Effect, Either, Exit, Fiber, TestClock } from "effect"
 import { Executions, type ExecutionsService, type RefoldError } from "../src/index.js"
 import * as Faults from "./support/Faults.js"
 import { executionsAt, fast } from "./support/layers.js"
@@ -287,6 +287,49 @@ describe("interruption", () => {
       expect(Date.now() - started).toBeLessThan(500)
       // Past the end of the backoff: still one request.
       yield* Effect.promise(() => new Promise((r) => setTimeout(r, 1_200)))
+      expect(server.count()).toBe(1)
+    }))
+})
+
+describe("retries under the test clock", () => {
+  /** Waits (in real time, for the socket) until the SDK sleeps until `at` on the test clock. */
+  const sleepingUntil = (at: number) =>
+    Effect.gen(function*() {
+      for (let i = 0; i < 500; i++) {
+        if (Chunk.some(yield* TestClock.sleeps(), (t) => t === at)) return
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
+      }
+      throw new Error(`no sleep until ${at}`)
+    })
+
+  it.scoped("waits exactly the Retry-After, not a millisecond less", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make()
+      server.script(Faults.json(429, Samples.errorBody(429, "RATE_LIMITED", "Slow down"), { "retry-after": "30" }), Faults.json(200, Samples.page(1, 10, 1)))
+      const fiber = yield* Effect.fork(
+        Effect.flatMap(Executions, (e) => e.list()).pipe(Effect.provide(executionsAt(server.url, { maxRetryAfter: "1 minute", deadline: "5 minutes" })))
+      )
+      const now = yield* Clock.currentTimeMillis
+      yield* sleepingUntil(now + 30_000)
+      yield* TestClock.adjust("29999 millis")
+      expect(server.count()).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      const page = yield* Fiber.join(fiber)
+      expect(page.totalDocs).toBe(1)
+      expect(server.count()).toBe(2)
+    }))
+
+  it.scoped("interrupted in a long backoff, it stops at once and never sends the retry", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.json(503, Samples.errorBody(503, "UNAVAILABLE", "Down"), { "retry-after": "45" }))
+      const fiber = yield* Effect.fork(
+        Effect.flatMap(Executions, (e) => e.get(ID)).pipe(Effect.provide(executionsAt(server.url, { maxRetryAfter: "1 minute", deadline: "5 minutes" })))
+      )
+      const now = yield* Clock.currentTimeMillis
+      yield* sleepingUntil(now + 45_000)
+      expect(Exit.isInterrupted(yield* Fiber.interrupt(fiber))).toBe(true)
+      yield* TestClock.adjust("10 minutes")
+      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
       expect(server.count()).toBe(1)
     }))
 })

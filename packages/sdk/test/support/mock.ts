@@ -1,0 +1,72 @@
+/**
+ * The mock behind the SDK in tests, in-process (`MockHttpClient`-style fetch, no socket) or over real
+ * TCP (`serve`), with every request counted and a hook to hold some of them forever.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { createMockApp, type MockApp, type MockOptions, serve } from "@refold-effect/mock"
+import { Effect, Layer, type Scope } from "effect"
+import { Executions, RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
+import { apiKeyAuth, fast } from "./layers.js"
+
+/** How the SDK reaches the mock. */
+export type Transport = "in-process" | "tcp"
+
+/** Both, for suites that must pass over each. */
+export const transports: ReadonlyArray<Transport> = ["in-process", "tcp"]
+
+/** A running mock and what tests observe of it. */
+export interface Running {
+  readonly mock: MockApp
+  readonly url: string
+  /** URLs requested so far (path and query). */
+  readonly requests: ReadonlyArray<string>
+  /** Requests whose caller aborted them before the answer. */
+  readonly aborted: () => number
+  /** The SDK over this mock. */
+  readonly executions: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: RefoldConfigOptions) => Layer.Layer<Executions>
+}
+
+/** Options of {@link start}. */
+export interface StartOptions extends MockOptions {
+  /** Requests whose URL this matches are never answered (until aborted). */
+  readonly hold?: ((url: URL) => boolean) | undefined
+}
+
+/** Starts the mock for the scope. */
+export const start = (transport: Transport, options: StartOptions = {}): Effect.Effect<Running, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const mock = createMockApp(options)
+    const requests: Array<string> = []
+    let aborted = 0
+    const observed = (request: Request): Promise<Response> => {
+      const url = new URL(request.url)
+      requests.push(url.pathname + url.search)
+      if (options.hold?.(url)) {
+        return new Promise<Response>((_, reject) => {
+          request.signal.addEventListener("abort", () => {
+            aborted++
+            reject(request.signal.reason)
+          }, { once: true })
+        })
+      }
+      return mock.fetch(request)
+    }
+    const fetchInProcess = ((input: string | URL | Request, init?: RequestInit) => observed(new Request(input, init))) as typeof fetch
+    const url = transport === "tcp"
+      ? (yield* Effect.acquireRelease(
+        Effect.promise(() => serve({ ...mock, fetch: observed }, { port: 0 })),
+        (server) => Effect.promise(() => server.close())
+      )).url
+      : "http://mock.invalid"
+    const http = transport === "tcp"
+      ? FetchHttpClient.layer
+      : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetchInProcess))
+    return {
+      mock,
+      url,
+      requests,
+      aborted: () => aborted,
+      executions: (auth = apiKeyAuth, config = {}) =>
+        Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http]), Layer.orDie)
+    }
+  })
