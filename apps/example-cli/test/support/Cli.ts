@@ -5,7 +5,7 @@
  */
 import type { HttpClient } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
-import { ConfigProvider, Console, Effect } from "effect"
+import { ConfigProvider, type Console, Effect } from "effect"
 import { Cli } from "../../src/index.js"
 
 /** What a run printed, and how it ended. */
