@@ -97,8 +97,12 @@ const credentialsOf = (credentials: ApiKeyCredentials | SessionTokenCredentials)
   return result.right
 }
 
-const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined): unknown =>
-  signal?.aborted ? signal.reason : Cause.squash(cause)
+const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined, closed: boolean): unknown =>
+  signal?.aborted
+    ? signal.reason
+    : closed && Cause.isInterruptedOnly(cause)
+    ? new Error("RefoldClient was closed while the call was in flight")
+    : Cause.squash(cause)
 
 /**
  * Creates a client. Credentials and options are checked at once: a malformed one throws a
@@ -122,7 +126,7 @@ export const createRefoldClient = (
   let closed = false
   const running = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   const ensureOpen = () => {
-    if (closed) throw new Error("RefoldClient is closed")
+    if (closed) throw new Error("RefoldClient is closed: create a new client")
   }
 
   /** Runs an effect on the client's runtime until it ends, `signal` aborts or the client closes. */
@@ -146,7 +150,7 @@ export const createRefoldClient = (
     signal?.throwIfAborted()
     const exit = await run(Effect.flatMap(Executions, f), signal)
     if (Exit.isSuccess(exit)) return exit.value
-    throw rejection(exit.cause, signal)
+    throw rejection(exit.cause, signal, closed)
   }
 
   const iterate = (params: WalkParams = {}, callOptions: CallOptions = {}): AsyncIterable<Execution.Summary> => ({
@@ -191,9 +195,11 @@ export const createRefoldClient = (
 
       const next = async (): Promise<IteratorResult<Execution.Summary>> => {
         while (!done) {
+          if (signal?.aborted || closed) {
+            await finish()
+            throw signal?.aborted ? signal.reason : new Error("RefoldClient is closed: create a new client")
+          }
           if (index < buffer.length) return { done: false, value: buffer[index++]! }
-          signal?.throwIfAborted()
-          ensureOpen()
           const controller = new AbortController()
           pending = controller
           const exit = await run(pullOnce, controller.signal)
@@ -206,9 +212,8 @@ export const createRefoldClient = (
           const failure = Cause.failureOption(exit.cause)
           if (Option.isSome(failure) && Option.isNone(failure.value)) break // the stream ended
           await finish()
-          if (signal?.aborted) throw signal.reason
-          if (Cause.isInterruptedOnly(exit.cause)) break // left, or closed, while pulling
-          throw Option.isSome(failure) && Option.isSome(failure.value) ? failure.value.value : Cause.squash(exit.cause)
+          if (Cause.isInterruptedOnly(exit.cause) && !signal?.aborted && !closed) break // left while pulling
+          throw Option.isSome(failure) && Option.isSome(failure.value) ? failure.value.value : rejection(exit.cause, signal, closed)
         }
         await finish()
         return { done: true, value: undefined }

@@ -5,7 +5,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { createMockApp, type MockApp, type MockOptions, serve } from "@refold-effect/mock"
 import { Effect, Layer, type Scope } from "effect"
-import { Executions, RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
+import { Executions, type RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
 import { apiKeyAuth, fast } from "./layers.js"
 
 /** How the SDK reaches the mock. */

@@ -1,0 +1,53 @@
+/**
+ * The README's quick starts are the files in `examples/`: each runs here, as a user would run it,
+ * in its own Node process against the mock on a random port, so the README cannot rot.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { createMockApp, serve } from "@refold-effect/mock"
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll } from "vitest"
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+
+const run = (file: string, env: Record<string, string>) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ["--conditions=@refold-effect/source", "--import", "tsx", file],
+      { cwd: packageDir, env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr })
+    )
+  })
+
+describe("examples", () => {
+  const mock = createMockApp()
+  let server: Awaited<ReturnType<typeof serve>>
+  beforeAll(async () => {
+    server = await serve(mock, { port: 0 })
+  })
+  afterAll(() => server.close())
+
+  const expected = () => {
+    const all = mock.store.executions("user_12345")
+    const newest = mock.store.get("user_12345", all[0]!._id)!
+    return [
+      `${all.length} executions in ${Math.ceil(all.length / 5)} pages of 5`,
+      `newest: ${newest.name} (${newest.status}, ${newest.nodes.length} nodes)`,
+      `errored: ${all.filter((e) => e.status === "ERRORED").length}`
+    ]
+  }
+
+  it("both quick starts print the same facts about the bundled account", async () => {
+    const env = { REFOLD_BASE_URL: server.url, REFOLD_API_KEY: "tk_test_local", REFOLD_LINKED_ACCOUNT_ID: "user_12345" }
+    // In parallel: each process spends most of its time loading modules.
+    const [effect, promise] = await Promise.all([run("examples/effect.ts", env), run("examples/promise.ts", env)])
+    for (const result of [effect, promise]) {
+      expect(result.stderr).toBe("")
+      expect(result.code).toBe(0)
+      const lines = result.stdout.trim().split("\n")
+      expect(lines.slice(0, 3)).toEqual(expected())
+      expect(lines[3]).toMatch(/^missing: not found \(request id .+\)$/)
+    }
+  }, 180_000)
+})
