@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import type { Page } from "@refold-effect/contract"
-import { Chunk, Effect, Exit, Fiber, Stream } from "effect"
-import { Executions, RefoldAuth } from "../src/index.js"
+import { createMockApp, MockHttpClient } from "@refold-effect/mock"
+import { Chunk, Effect, Exit, Fiber, Layer, Stream } from "effect"
+import { Executions, RefoldAuth, RefoldConfig } from "../src/index.js"
 import { start, transports } from "./support/mock.js"
 
 const ACCOUNT = "user_12345"
@@ -187,3 +188,23 @@ for (const transport of transports) {
       }))
   })
 }
+
+describe("Executions with the mock's own MockHttpClient (as the README shows)", () => {
+  it.effect("list, get and stream work through MockHttpClient.layer", () =>
+    Effect.gen(function*() {
+      const mock = createMockApp()
+      const TestRefold = Executions.layer.pipe(
+        Layer.provide([
+          RefoldAuth.apiKey({ apiKey: "tk_test", linkedAccountId: "user_12345" }),
+          RefoldConfig.layer({ baseUrl: "http://mock" }),
+          MockHttpClient.layer(mock)
+        ])
+      )
+      const [page, detail, count] = yield* Effect.flatMap(Executions, (e) =>
+        Effect.all([e.list(), e.get(KNOWN), Stream.runCount(e.stream({ limit: 100 }))])
+      ).pipe(Effect.provide(TestRefold))
+      expect(page.docs).toHaveLength(10)
+      expect(detail._id).toBe(KNOWN)
+      expect(count).toBe(mock.store.executions(ACCOUNT).length)
+    }))
+})

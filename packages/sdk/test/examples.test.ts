@@ -5,6 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { createMockApp, serve } from "@refold-effect/mock"
 import { execFile } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll } from "vitest"
 
@@ -37,6 +38,17 @@ describe("examples", () => {
       `errored: ${all.filter((e) => e.status === "ERRORED").length}`
     ]
   }
+
+  it("the README shows each example as it is, and what the Effect one prints", () => {
+    const readme = readFileSync(`${packageDir}/README.md`, "utf8")
+    for (const file of ["examples/effect.ts", "examples/promise.ts"]) {
+      // The file minus its header comment (which says how to run it) is the README's code block.
+      const code = readFileSync(`${packageDir}/${file}`, "utf8").replace(/^\/\*\*[\s\S]*?\*\/\n/, "")
+      expect(readme).toContain(`\`\`\`ts\n${code}\`\`\``)
+    }
+    const printed = /It prints:\n\n```\n([\s\S]*?)```/.exec(readme)![1]!.trim().split("\n")
+    expect(printed.slice(0, 3)).toEqual(expected())
+  })
 
   it("both quick starts print the same facts about the bundled account", async () => {
     const env = { REFOLD_BASE_URL: server.url, REFOLD_API_KEY: "tk_test_local", REFOLD_LINKED_ACCOUNT_ID: "user_12345" }

@@ -39,6 +39,8 @@ describe("tracing", () => {
       // The HTTP span is a child of the operation's span.
       const http = recorder.spans.filter((s) => s.name === "http.client GET")
       expect(http.length).toBe(4)
+      const byId = new Map(recorder.spans.map((s) => [s.id, s.name]))
+      expect(http.map((s) => byId.get(s.parent!))).toEqual(["Executions.list", "Executions.list", "Executions.list", "Executions.get"])
     }))
 
   it.scopedLive("the request id of a successful answer comes from x-request-id", () =>

@@ -4,6 +4,7 @@ import { inspect } from "node:util"
 
 /** A finished or running span, as recorded. */
 export interface RecordedSpan {
+  readonly id: string
   readonly name: string
   readonly parent: string | undefined
   readonly attributes: Map<string, unknown>
@@ -20,6 +21,7 @@ export const make = () => {
     span(name, parent, context, links, startTime, kind) {
       const id = String(++counter)
       const record: RecordedSpan = {
+        id,
         name,
         parent: Option.match(parent, { onNone: () => undefined, onSome: (p) => p.spanId }),
         attributes: new Map(),
