@@ -6,11 +6,19 @@
  */
 import { RefoldApi } from "@refold-effect/contract"
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
+import { Either } from "effect"
 import { Hono } from "hono"
+import * as Admin from "./Admin.js"
+import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
+import * as Faults from "./Faults.js"
 import * as Auth from "./internal/Auth.js"
+import * as Chaos from "./internal/Chaos.js"
 import * as Executions from "./internal/Executions.js"
 import * as Reply from "./internal/Reply.js"
+import * as Routes from "./internal/Routes.js"
+import * as Scenarios from "./internal/Scenarios.js"
+import * as Journal from "./Journal.js"
 import * as SessionTokens from "./SessionTokens.js"
 
 export type { MockEnv } from "./internal/Reply.js"
@@ -29,6 +37,12 @@ export interface MockOptions {
    * body). Never given headers, so no credential reaches it. Default: one line on stderr.
    */
   readonly onError?: ((error: unknown, request: RequestInfo) => void) | undefined
+  /** Global faults from the start (see `Faults`); default none. Throws at creation when invalid. */
+  readonly faults?: Faults.Faults | undefined
+  /** When set, the admin API (`/__admin`, but `health`) wants `Authorization: Bearer <adminToken>`. */
+  readonly adminToken?: string | undefined
+  /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
+  readonly journal?: number | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -42,8 +56,11 @@ export interface RequestInfo {
 export interface MockApp {
   /** The Hono app, to mount or serve as you like. */
   readonly app: Hono<Reply.MockEnv>
-  /** Answers a request in-process (no socket). Never rejects: an internal failure is a vendor-style 500. */
-  readonly fetch: (request: Request) => Promise<Response>
+  /**
+   * Answers a request in-process (no socket). Never rejects: an internal failure is a vendor-style
+   * 500. `env` carries `@hono/node-server`'s Node request and response when serving over TCP.
+   */
+  readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
    * A new session token that authenticates as the account, for `Authorization: Bearer`. Throws
    * when the data set does not define the account.
@@ -51,7 +68,18 @@ export interface MockApp {
   readonly mintSessionToken: (linkedAccountId: string) => string
   /** The indexed data the app serves. */
   readonly store: ExecutionStore.ExecutionStore
+  /** The requests the app received (not those to `/__admin`), newest first. */
+  readonly journal: Journal.Journal
+  /** The global faults in force. */
+  readonly faults: () => Faults.Faults
+  /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
+  readonly setFaults: (faults: Faults.Faults) => void
+  /** Back to the start: empty journal, the initial faults, no arrived executions. */
+  readonly reset: () => void
 }
+
+const validFaults = (faults: unknown): Faults.Faults =>
+  Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
 
 /** The paths of the API's routes, to tell a wrong method (405) from an unknown route (404). */
 const knownPath = /^\/api\/v2\/public\/execution(?:\/[^/]+)?\/?$/
@@ -75,15 +103,41 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
   const auth = Auth.middleware({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
+  const initialFaults = validFaults(options.faults ?? {})
+  const chaos = Chaos.make(store, initialFaults)
+  const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
+  const journaling = options.journal !== 0
+  const reset = () => {
+    journal.clear()
+    chaos.reset()
+  }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.get(RefoldApi.listPath, auth, Executions.list(store))
-  app.get(RefoldApi.getPath, auth, Executions.get(store))
+  if (journaling) {
+    app.use("*", async (c, next) => {
+      if (c.req.path.startsWith(Admin.prefix)) return next()
+      const recording = journal.record(c.req.raw)
+      try {
+        await next()
+      } finally {
+        const fault = Scenarios.appliedTo(c.req.raw)
+        recording.answered(Reply.requestId(c), fault === "reset" || fault === "hang" ? null : c.res.status, fault)
+      }
+    })
+  }
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
+  app.route("/", Docs.routes())
+  const scenarios = Scenarios.middleware(chaos)
+  app.get(RefoldApi.listPath, scenarios, auth, Scenarios.listExample, Executions.list(store))
+  app.get(RefoldApi.getPath, scenarios, auth, Scenarios.getExample, Executions.get(store))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
-    return knownPath.test(path)
-      ? Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use GET`, { allow: "GET, HEAD" })
-      : Reply.error(c, 404, Reply.codes.routeNotFound, `Route ${c.req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} not found`)
+    if (knownPath.test(path)) {
+      return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use GET`, { allow: "GET, HEAD" })
+    }
+    const hint = Routes.nearest(c.req.method, path)
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path
+    return Reply.error(c, 404, Reply.codes.routeNotFound, `Route ${c.req.method} ${shown} not found${hint === undefined ? "" : `; did you mean ${hint}?`}`)
   })
   app.onError((error, c) => {
     const requestId = Reply.requestId(c)
@@ -97,13 +151,22 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     onError(error, { method: request.method, path: pathOf(request.url), requestId })
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
-  const fetch = (request: Request): Promise<Response> => {
+  const fetch = (request: Request, env?: unknown): Promise<Response> => {
     try {
-      return Promise.resolve(app.fetch(request)).catch(crashed(request))
+      return Promise.resolve(app.fetch(request, env)).catch(crashed(request))
     } catch (error) {
       return Promise.resolve(crashed(request)(error))
     }
   }
 
-  return { app, fetch, mintSessionToken: sessions.mint, store }
+  return {
+    app,
+    fetch,
+    mintSessionToken: sessions.mint,
+    store,
+    journal,
+    faults: chaos.current,
+    setFaults: (faults) => chaos.set(validFaults(faults)),
+    reset
+  }
 }

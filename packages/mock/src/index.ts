@@ -17,3 +17,18 @@ export * as ExecutionStore from "./ExecutionStore.js"
 
 /** The session tokens a mock app accepts. */
 export * as SessionTokens from "./SessionTokens.js"
+
+/** Per-request scenarios: `Prefer: code=429`, `example=seed`, `delay=200`, `fault=reset`. */
+export * as Scenario from "./Scenario.js"
+
+/** Global faults: seeded latency, errors, 429s, resets and arrivals. */
+export * as Faults from "./Faults.js"
+
+/** The request journal and WireMock's request patterns. */
+export * as Journal from "./Journal.js"
+
+/** The admin API under `/__admin`. */
+export * as Admin from "./Admin.js"
+
+/** `/openapi.json` and the `/docs` API reference. */
+export * as Docs from "./Docs.js"

@@ -15,7 +15,7 @@ describe.each(kinds)("routing (%s)", (kind) => {
       const reply = await t.call(path, { headers: acme })
       expect(reply.status).toBe(404)
       expect(reply.body).toMatchObject({ error_code: "ROUTE_NOT_FOUND", http_error_type: "NOT_FOUND" })
-      expect((reply.body as { message: string }).message).toMatch(/^Route GET \/.* not found$/)
+      expect((reply.body as { message: string }).message).toMatch(/^Route GET \/.* not found(; did you mean GET \/\S+\?)?$/)
     }
   )
 

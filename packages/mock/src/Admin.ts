@@ -1,0 +1,151 @@
+/**
+ * The admin API under `/__admin`, with WireMock's names: the request journal, faults (settings),
+ * reset and health, plus session tokens for tests that run the mock out of process. When the app
+ * has an admin token, every admin route but `health` wants `Authorization: Bearer <token>`.
+ * Admin requests are never journaled and never get faults.
+ *
+ * | route | does |
+ * |---|---|
+ * | `GET /__admin/health` | `{ status: "healthy", executions, accounts, uptimeInSeconds, timestamp }` |
+ * | `GET /__admin/requests?limit=n` | `{ requests: [entry, ...], meta: { total } }`, newest first |
+ * | `POST /__admin/requests/count` | a request pattern → `{ count }` |
+ * | `DELETE /__admin/requests` | forgets the journal |
+ * | `GET /__admin/settings` | `{ faults, arrived }` |
+ * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
+ * | `POST /__admin/reset` | journal, faults and arrived executions back to the start |
+ * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
+ *
+ * @since 0.1.0
+ */
+import { Either } from "effect"
+import { Hono, type Context } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import { createHash, timingSafeEqual } from "node:crypto"
+import type { ExecutionStore } from "./ExecutionStore.js"
+import * as Faults from "./Faults.js"
+import type { Chaos } from "./internal/Chaos.js"
+import * as Reply from "./internal/Reply.js"
+import * as Journal from "./Journal.js"
+import type { SessionTokens } from "./SessionTokens.js"
+
+/** The path prefix of the admin API. */
+export const prefix = "/__admin"
+
+/** The error code of a bad admin request. */
+export const INVALID_ADMIN_REQUEST = "INVALID_ADMIN_REQUEST"
+
+/** What the admin API drives. */
+export interface Options {
+  readonly token: string | undefined
+  readonly journal: Journal.Journal
+  readonly chaos: Chaos
+  readonly store: ExecutionStore
+  readonly sessions: SessionTokens
+  /** Resets everything the admin API can change. */
+  readonly reset: () => void
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest()
+
+const BEARER = /^bearer[ \t]+([^ \t]+)[ \t]*$/i
+
+const invalid = (c: Context<Reply.MockEnv>, message: string) => Reply.error(c, 400, INVALID_ADMIN_REQUEST, message)
+
+/** The JSON body of an admin request, or the 400 that explains why it is not one. */
+const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknown, Response>> => {
+  const text = await c.req.text()
+  try {
+    return Either.right(JSON.parse(text === "" ? "{}" : text))
+  } catch (e) {
+    return Either.left(invalid(c, `Invalid JSON body: ${(e as Error).message}`))
+  }
+}
+
+const ok = (c: Context<Reply.MockEnv>, body: unknown, status = 200) => Reply.json(status, JSON.stringify(body), Reply.requestId(c))
+
+/** The admin routes, to mount at {@link prefix}. */
+export const routes = (options: Options): Hono<Reply.MockEnv> => {
+  const started = Date.now()
+  const expected = options.token === undefined ? undefined : digest(options.token)
+  const admin = new Hono<Reply.MockEnv>({ strict: false })
+
+  admin.get("/health", (c) =>
+    ok(c, {
+      status: "healthy",
+      message: "refold mock is ok",
+      executions: options.store.size,
+      accounts: options.store.accounts.length,
+      uptimeInSeconds: Math.floor((Date.now() - started) / 1000),
+      timestamp: new Date().toISOString()
+    })
+  )
+
+  admin.use("*", async (c, next) => {
+    if (expected === undefined) return next()
+    const bearer = BEARER.exec(c.req.header("authorization") ?? "")
+    // Compare digests: equal lengths for timingSafeEqual, and no timing hint about the token.
+    if (bearer !== null && timingSafeEqual(digest(bearer[1]!), expected)) return next()
+    return Reply.error(c, 401, "UNAUTHORIZED", "Admin token required: send Authorization: Bearer <admin token>")
+  })
+  admin.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => invalid(c as Context<Reply.MockEnv>, "Request body larger than 64 KiB") }))
+
+  admin.get("/requests", (c) => {
+    const limitParam = c.req.query("limit")
+    const limit = limitParam === undefined ? undefined : /^[0-9]{1,9}$/.test(limitParam) ? Number(limitParam) : NaN
+    if (Number.isNaN(limit)) return invalid(c, `Invalid query parameter "limit": expected a non-negative integer, got ${JSON.stringify(limitParam)}`)
+    const all = options.journal.requests()
+    return ok(c, { requests: limit === undefined ? all : all.slice(0, limit), meta: { total: all.length } })
+  })
+
+  admin.post("/requests/count", async (c) => {
+    const body = await jsonBody(c)
+    if (Either.isLeft(body)) return body.left
+    const pattern = Journal.decodeRequestPattern(body.right)
+    return Either.isLeft(pattern) ? invalid(c, pattern.left) : ok(c, { count: options.journal.count(pattern.right) })
+  })
+
+  admin.delete("/requests", (c) => {
+    options.journal.clear()
+    return ok(c, {})
+  })
+
+  admin.get("/settings", (c) => ok(c, { faults: options.chaos.current(), arrived: options.chaos.arrived() }))
+
+  admin.post("/settings", async (c) => {
+    const body = await jsonBody(c)
+    if (Either.isLeft(body)) return body.left
+    const settings = body.right as { faults?: unknown }
+    if (typeof settings !== "object" || settings === null || Array.isArray(settings) || !("faults" in settings)) {
+      return invalid(c, 'Invalid settings: expected { "faults": { ... } }')
+    }
+    const extra = Object.keys(settings).filter((k) => k !== "faults")
+    if (extra.length > 0) return invalid(c, `Invalid settings: unknown field ${JSON.stringify(extra[0])}; expected { "faults": { ... } }`)
+    const faults = Faults.decode(settings.faults)
+    if (Either.isLeft(faults)) return invalid(c, faults.left)
+    try {
+      options.chaos.set(faults.right)
+    } catch (e) {
+      return invalid(c, (e as Error).message)
+    }
+    return ok(c, { faults: options.chaos.current() })
+  })
+
+  admin.post("/reset", (c) => {
+    options.reset()
+    return ok(c, {})
+  })
+
+  admin.post("/session-tokens", async (c) => {
+    const body = await jsonBody(c)
+    if (Either.isLeft(body)) return body.left
+    const account = (body.right as { linked_account_id?: unknown } | null)?.linked_account_id
+    if (typeof account !== "string" || account === "") return invalid(c, 'Invalid body: expected { "linked_account_id": "<account>" }')
+    try {
+      return ok(c, { token: options.sessions.mint(account) }, 201)
+    } catch (e) {
+      return invalid(c, (e as Error).message)
+    }
+  })
+
+  return admin
+}

@@ -1,0 +1,85 @@
+/**
+ * Simulated arrivals: new executions inserted at the head of an account while a client pages, so
+ * that an offset-paginating client sees each page shift by the number that arrived. Counted per API
+ * request or lazily by elapsed time (no timer runs between requests).
+ */
+import type { Fixture } from "@refold-effect/fixtures"
+import type { ExecutionStore } from "../ExecutionStore.js"
+import type { Faults } from "../Faults.js"
+
+/** The arrivals of one setting. */
+export interface Arrivals {
+  /** Called once per API request, before it is answered: inserts what is due. */
+  readonly tick: () => void
+  /** How many executions arrived so far. */
+  readonly count: () => number
+}
+
+/** A record for an account the data set has no execution of, so no template to copy. */
+const blank = (account: string, orgId: string): Fixture.Record => ({
+  _id: "000000000000000000000000",
+  createdAt: "1970-01-01T00:00:00.000Z",
+  name: "Execution",
+  status: "RUNNING",
+  environment: "test",
+  org_id: orgId,
+  linked_account_id: account,
+  type_of_execution: "ASYNC",
+  execution_source: "API Call",
+  completion_percentage: 0,
+  nodes: []
+})
+
+/** Arrivals for `settings` into `store`, with times from `now`. Throws for an account the data set does not define. */
+export const make = (store: ExecutionStore, settings: NonNullable<Faults["arrivals"]>, now: () => number = Date.now): Arrivals => {
+  const account = store.account(settings.account)
+  if (account === undefined) {
+    throw new Error(`Invalid faults.arrivals.account: the data set defines no linked account ${JSON.stringify(settings.account)}`)
+  }
+  const started = now()
+  let requests = 0
+  let arrived = 0
+  let serial = 0
+  let latest = Number.NEGATIVE_INFINITY
+
+  const arrive = () => {
+    if (latest === Number.NEGATIVE_INFINITY) latest = Date.parse(store.executions()[0]?.createdAt ?? "1970-01-01T00:00:00.000Z")
+    latest = Math.max(now(), latest + 1)
+    const newest = store.list(account.linked_account_id, { page: 1, limit: 1, status: "All", execution_source: "All", execution_type: "All" })
+    const { completion_time: _, ...template } = newest.docs[0] ?? blank(account.linked_account_id, account.org_id)
+    const createdAt = new Date(latest).toISOString()
+    for (;;) {
+      serial++
+      const record: Fixture.Record = {
+        ...template,
+        _id: `ae${serial.toString(16).padStart(22, "0")}`,
+        name: `Arrival ${serial}: ${template.name}`,
+        createdAt,
+        updatedAt: createdAt,
+        status: "RUNNING",
+        completion_percentage: 0,
+        nodes: template.nodes.slice(0, 1)
+      }
+      try {
+        store.insert(record)
+        arrived++
+        return
+      } catch (e) {
+        // Only an id already in the data set can fail here; take the next one.
+        if (!String(e).includes("Duplicate")) throw e
+      }
+    }
+  }
+
+  const tick = () => {
+    requests++
+    if (settings.everyRequests !== undefined) {
+      if (requests % settings.everyRequests === 0) arrive()
+    } else if (settings.everyMs !== undefined) {
+      const due = Math.min(1000, Math.floor((now() - started) / settings.everyMs) - arrived)
+      for (let i = 0; i < due; i++) arrive()
+    }
+  }
+
+  return { tick, count: () => arrived }
+}

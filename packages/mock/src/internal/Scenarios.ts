@@ -1,0 +1,101 @@
+/**
+ * The middleware in front of the two API endpoints that answers what a test asked for: a request's
+ * own scenario (`Prefer`, `__` query parameters) first, else the global faults. Errors and faults
+ * come before authentication, as a gateway's would; named examples come after it.
+ */
+import { Either } from "effect"
+import type { Context, MiddlewareHandler } from "hono"
+import * as Scenario from "../Scenario.js"
+import type { Chaos } from "./Chaos.js"
+import * as Examples from "./Examples.js"
+import * as Query from "./Query.js"
+import * as Reply from "./Reply.js"
+import * as Wire from "./Wire.js"
+
+/** The error code of a 400 for a scenario that does not exist. */
+export const INVALID_SCENARIO = "INVALID_SCENARIO"
+
+const applied = new WeakMap<Request, string>()
+const wanted = new WeakMap<Request, string>()
+
+/** The fault or forced outcome applied to a request, for the journal. */
+export const appliedTo = (request: Request): string | undefined => applied.get(request)
+
+/** Replaces the response without Hono merging the old one's headers (a stale `content-length`) into it. */
+const replace = (c: Context, response: Response) => {
+  c.res = undefined
+  c.res = response
+}
+
+/** Per-request scenarios, then global faults, then arrivals, for the API's routes. */
+export const middleware = (chaos: Chaos): MiddlewareHandler<Reply.MockEnv> => async (c, next) => {
+  const request = c.req.raw
+  const parsed = Scenario.parse(request.headers, c.req.url)
+  if (Either.isLeft(parsed)) return Reply.error(c, 400, INVALID_SCENARIO, parsed.left)
+  chaos.tick()
+  const scenario = parsed.right
+
+  if (scenario === undefined) {
+    if (!chaos.active()) return next()
+    const decision = chaos.next()
+    await Wire.sleep(decision.delayMs, request.signal)
+    switch (decision.outcome._tag) {
+      case "Pass":
+        return next()
+      case "Reset":
+        applied.set(request, "reset")
+        return Wire.reset(c)
+      case "RateLimited":
+        applied.set(request, "rate-limit")
+        return Wire.error(c, 429, decision.outcome.retryAfter)
+      case "Error":
+        applied.set(request, "error")
+        return Wire.error(c, decision.outcome.status)
+    }
+  }
+
+  if (scenario.delay !== undefined) await Wire.sleep(scenario.delay, request.signal)
+  if (scenario.fault !== undefined) applied.set(request, scenario.fault)
+  if (scenario.fault === "reset") return Wire.reset(c)
+  if (scenario.fault === "hang") return Wire.hang(c, Scenario.MAX_DELAY_MS)
+  if (scenario.fault === "empty") return Wire.empty(c, scenario.code ?? 200)
+
+  let response: Response
+  if (scenario.code !== undefined && scenario.code !== 200) {
+    if (scenario.fault === undefined) applied.set(request, `code=${scenario.code}`)
+    response = Wire.error(c, scenario.code)
+  } else {
+    if (scenario.example !== undefined) wanted.set(request, scenario.example)
+    await next()
+    response = c.res
+  }
+  if (scenario.fault === "truncate") return replace(c, await Wire.truncate(c, response))
+  if (scenario.fault === "malformed") return replace(c, await Wire.malformed(response))
+  return response === c.res ? undefined : response
+}
+
+/** After authentication: answers `example=<name>` with the named example of the list endpoint. */
+export const listExample: MiddlewareHandler<Reply.MockEnv> = async (c, next) => {
+  const name = wanted.get(c.req.raw)
+  if (name === undefined) return next()
+  const query = Query.parse(c.req.url)
+  if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
+  const body = Examples.list(name, query.right)
+  return body === undefined ? unknownExample(c, "list", name) : Reply.json(200, body, Reply.requestId(c))
+}
+
+/** After authentication: answers `example=<name>` with the named example of the get endpoint. */
+export const getExample: MiddlewareHandler<Reply.MockEnv> = async (c, next) => {
+  const name = wanted.get(c.req.raw)
+  if (name === undefined) return next()
+  const body = Examples.get(name)
+  return body === undefined ? unknownExample(c, "get", name) : Reply.json(200, body, Reply.requestId(c))
+}
+
+const unknownExample = (c: Context<Reply.MockEnv>, endpoint: "list" | "get", name: string) =>
+  Reply.error(
+    c,
+    400,
+    INVALID_SCENARIO,
+    `Invalid scenario example: ${JSON.stringify(name)} is not an example of GET ${endpoint === "list" ? "/api/v2/public/execution" : "/api/v2/public/execution/:execution_id"}; it has ${Examples.names(endpoint)}`
+  )

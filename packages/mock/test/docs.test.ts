@@ -1,0 +1,31 @@
+/** `/openapi.json` and `/docs` over HTTP (the page itself is rendered in Chromium by docs.browser.test.ts). */
+import { OpenApi } from "@refold-effect/contract"
+import { describe, expect, it } from "vitest"
+import { createMockApp } from "../src/index.js"
+import { small } from "./support/data.js"
+
+const mock = createMockApp({ data: small(5) })
+const get = (path: string) => mock.fetch(new Request(`http://x${path}`))
+
+describe("docs", () => {
+  it("serves the contract's generated OpenAPI document at /openapi.json", async () => {
+    const response = await get("/openapi.json")
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8")
+    const document = (await response.json()) as { paths: Record<string, unknown> }
+    expect(document).toEqual(OpenApi.document())
+    expect(Object.keys(document.paths)).toEqual(["/api/v2/public/execution", "/api/v2/public/execution/{execution_id}"])
+  })
+
+  it("serves /docs as an HTML page that loads Scalar from the mock itself, never a CDN", async () => {
+    const response = await get("/docs")
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8")
+    const html = await response.text()
+    expect(html).toContain('<script src="/docs/scalar.js"></script>')
+    expect(html).toContain('url: "/openapi.json"')
+    expect(html).not.toMatch(/https?:\/\//)
+    const script = await get("/docs/scalar.js")
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
+    expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000)
+  })
+})
