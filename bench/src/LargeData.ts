@@ -1,0 +1,45 @@
+/**
+ * The large generated data set on disk, written once (in a child process) and reused by later runs
+ * while the generator's code is unchanged: writing 10^6 executions takes minutes.
+ */
+import { spawn } from "node:child_process"
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const require = createRequire(import.meta.url)
+
+/** A fingerprint of the built generator and writer: a change to them invalidates the cache. */
+const fingerprint = (size: number, seed: number): string => {
+  const dist = path.dirname(require.resolve("@refold-effect/fixtures"))
+  const hash = createHash("sha256").update(`${size}:${seed}`)
+  for (const dir of [dist, path.join(dist, "internal")]) {
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort()) hash.update(fs.readFileSync(path.join(dir, f)))
+  }
+  return hash.digest("hex")
+}
+
+/** The directory holding `size` generated executions (seed 1), writing it first when needed. */
+export const ensure = async (cache: string, size: number, log: (m: string) => void): Promise<string> => {
+  const seed = 1
+  const dir = path.join(cache, `data-${size}-seed${seed}`)
+  const stamp = fingerprint(size, seed)
+  if (fs.existsSync(path.join(dir, "stamp")) && fs.readFileSync(path.join(dir, "stamp"), "utf8") === stamp) return dir
+  log(`writing ${size} generated executions to ${dir} (reused by later runs)`)
+  fs.mkdirSync(dir, { recursive: true })
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--max-old-space-size=8192", fileURLToPath(new URL("./children/generate.js", import.meta.url)), dir, String(size), String(seed), stamp],
+      { stdio: ["ignore", "inherit", "inherit"] }
+    )
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`generating the data set exited with code ${code}`))))
+  })
+  return dir
+}
+
+/** Total size of the files of a data set directory. */
+export const bytes = (dir: string): number =>
+  fs.readdirSync(dir).filter((f) => f.endsWith(".json")).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0)

@@ -1,0 +1,176 @@
+/**
+ * Child: a client of the mock, through the built SDK or through bare `fetch`. Closed-loop
+ * throughput of `get` (SDK, Promise facade, raw `fetch` + `JSON.parse`), heap growth over a long
+ * `stream`, and the wall time of a `stream` walk.
+ */
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
+import { createRefoldClient } from "@refold-effect/sdk/promise"
+import { Effect, Either, Layer, ManagedRuntime, Stream } from "effect"
+import * as Child from "../Child.js"
+
+/** Where the client sends requests, as whom. */
+export interface Target {
+  readonly url: string
+  readonly apiKey: string
+  readonly account: string
+  /** Sent as `Prefer` on every request (the mock's scenarios, such as `delay=20`). */
+  readonly prefer?: string | undefined
+}
+
+/** The SDK's `Executions` for a target, on the platform's `fetch` client. */
+const runtimeFor = (target: Target) => {
+  const http = target.prefer === undefined
+    ? FetchHttpClient.layer
+    : Layer.effect(
+      HttpClient.HttpClient,
+      Effect.map(HttpClient.HttpClient, HttpClient.mapRequest(HttpClientRequest.setHeader("prefer", target.prefer)))
+    ).pipe(Layer.provide(FetchHttpClient.layer))
+  return ManagedRuntime.make(
+    Executions.layer.pipe(
+      Layer.provide([
+        RefoldAuth.apiKey({ apiKey: target.apiKey, linkedAccountId: target.account }),
+        RefoldConfig.layer({ baseUrl: target.url }),
+        http
+      ])
+    )
+  )
+}
+
+/** A closed-loop run of `get`. */
+export interface ThroughputArgs extends Target {
+  readonly mode: "sdk" | "promise" | "raw"
+  readonly id: string
+  readonly concurrency: number
+  readonly seconds: number
+}
+
+/** Completed and failed calls of a run, and its length. */
+export interface ThroughputResult {
+  readonly ok: number
+  readonly failed: number
+  readonly seconds: number
+}
+
+const closedLoop = async (concurrency: number, seconds: number, call: () => Promise<unknown>): Promise<ThroughputResult> => {
+  const t0 = performance.now()
+  const deadline = t0 + seconds * 1000
+  let ok = 0
+  let failed = 0
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      try {
+        await call()
+        ok++
+      } catch {
+        failed++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return { ok, failed, seconds: (performance.now() - t0) / 1000 }
+}
+
+const throughput = async (args: ThroughputArgs): Promise<ThroughputResult> => {
+  switch (args.mode) {
+    case "raw": {
+      const url = `${args.url}/api/v2/public/execution/${encodeURIComponent(args.id)}`
+      const headers = { "x-api-key": args.apiKey, linked_account_id: args.account, accept: "application/json" }
+      return closedLoop(args.concurrency, args.seconds, async () => {
+        const response = await fetch(url, { headers })
+        const body: unknown = JSON.parse(await response.text())
+        if (!response.ok) throw new Error(`HTTP ${response.status}`)
+        return body
+      })
+    }
+    case "promise": {
+      const client = createRefoldClient({ apiKey: args.apiKey, linkedAccountId: args.account }, { baseUrl: args.url })
+      try {
+        return await closedLoop(args.concurrency, args.seconds, () => client.executions.get(args.id))
+      } finally {
+        await client.close()
+      }
+    }
+    case "sdk": {
+      // The Effect way: `concurrency` fibers, each calling `get` until the deadline.
+      const runtime = runtimeFor(args)
+      try {
+        return await runtime.runPromise(
+          Effect.gen(function*() {
+            const executions = yield* Executions
+            const t0 = performance.now()
+            const deadline = t0 + args.seconds * 1000
+            let ok = 0
+            let failed = 0
+            const worker = Effect.whileLoop({
+              while: () => performance.now() < deadline,
+              body: () => Effect.either(executions.get(args.id)),
+              step: (r) => {
+                if (Either.isRight(r)) ok++
+                else failed++
+              }
+            })
+            yield* Effect.all(Array.from({ length: args.concurrency }, () => worker), { concurrency: "unbounded", discard: true })
+            return { ok, failed, seconds: (performance.now() - t0) / 1000 }
+          })
+        )
+      } finally {
+        await runtime.dispose()
+      }
+    }
+  }
+}
+
+/** A `stream` walk. */
+export interface WalkArgs extends Target {
+  readonly limit: number
+  readonly maxPages?: number | undefined
+  /** Stream options passed through as they are (such as the read-ahead setting). */
+  readonly options?: Record<string, unknown> | undefined
+  /** Sample the heap after a full GC every this many executions (0: never). */
+  readonly sampleEvery: number
+}
+
+/** What a walk saw: executions (and distinct ids), wall time, heap growth over the start. */
+export interface WalkResult {
+  readonly count: number
+  /** Distinct ids (only when the heap is not sampled, since keeping the ids costs heap). */
+  readonly distinct?: number | undefined
+  readonly ms: number
+  /** Largest heap growth after GC at a sample, and after the walk. */
+  readonly maxGrowth: number
+  readonly endGrowth: number
+  readonly samples: ReadonlyArray<number>
+}
+
+const walk = async (args: WalkArgs): Promise<WalkResult> => {
+  const runtime = runtimeFor(args)
+  try {
+    await runtime.runPromise(Executions) // build the layer before the baseline
+    const baseline = Child.memory(true).heapUsed
+    const samples: Array<number> = []
+    // Ids are kept only for the check, and only as a count when sampling the heap.
+    const ids = args.sampleEvery === 0 ? new Set<string>() : undefined
+    let count = 0
+    const t0 = performance.now()
+    await runtime.runPromise(
+      Effect.flatMap(Executions, (executions) =>
+        Stream.runForEach(
+          executions.stream({ limit: args.limit, maxPages: args.maxPages, ...args.options }),
+          (execution) =>
+            Effect.sync(() => {
+              count++
+              ids?.add(execution._id)
+              if (args.sampleEvery > 0 && count % args.sampleEvery === 0) samples.push(Child.memory(true).heapUsed - baseline)
+            })
+        ))
+    )
+    const ms = performance.now() - t0
+    const endGrowth = Child.memory(true).heapUsed - baseline
+    return { count, distinct: ids?.size, ms, maxGrowth: Math.max(endGrowth, ...samples), endGrowth, samples }
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+Child.serve({}, { throughput, walk })

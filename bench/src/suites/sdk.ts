@@ -1,0 +1,131 @@
+/**
+ * Figure 5: the SDK against bare `fetch`: `get` request rate, heap growth over a long `stream`, and
+ * `stream` with read-ahead against page by page when every page takes 20 ms.
+ */
+import type * as Child from "../Child.js"
+import type { ThroughputArgs, ThroughputResult, WalkArgs, WalkResult } from "../children/sdk.js"
+import type * as Report from "../Report.js"
+import * as Servers from "../Servers.js"
+import * as Stats from "../Stats.js"
+import { alternate, type Context, using } from "../Suite.js"
+import { profiled } from "./throughput.js"
+
+const apiKey = Servers.authHeaders["x-api-key"]!
+const CONCURRENCY = 10
+const STREAM_LIMIT = 100
+const WALK_LIMIT = 100
+
+/** How the SDK's stream walks page by page (read-ahead off). */
+export const pageByPage: Record<string, unknown> = { readAhead: false }
+
+type Mode = ThroughputArgs["mode"]
+
+const throughput = (client: Child.Child<object>, args: ThroughputArgs) =>
+  client.call<ThroughputResult>("throughput", args, (args.seconds + 60) * 1000)
+
+const walk = (client: Child.Child<object>, args: WalkArgs) => client.call<WalkResult>("walk", args, 600_000)
+
+export const run = async (context: Context): Promise<ReadonlyArray<Report.Section>> => {
+  const { settings, log } = context
+  return using(async (track) => {
+    // get: SDK (Effect), Promise facade, raw fetch + JSON.parse, against one mock.
+    const mock = track(await Servers.mock({ kind: "bundled" }))
+    const list = await fetch(`${mock.ready.url}${Servers.listPath}?status=ERRORED&limit=1`, { headers: Servers.authHeaders })
+    const id = ((await list.json()) as { docs: Array<{ _id: string }> }).docs[0]!._id
+    const client = track(await Servers.client())
+    const target = { url: mock.ready.url, apiKey, account: Servers.account }
+    const failures: Array<string> = []
+    const measure = (seconds: number) => async (mode: Mode) => {
+      const r = await throughput(client, { ...target, mode, id, concurrency: CONCURRENCY, seconds })
+      if (r.failed > 0) failures.push(`${mode}: ${r.failed} failed calls`)
+      log(`  get ${mode}: ${Stats.format(r.ok / r.seconds)} calls/s`)
+      return r.ok / r.seconds
+    }
+    const modes: ReadonlyArray<Mode> = ["sdk", "raw", "promise"]
+    log("sdk: get warm-up")
+    for (const m of modes) await measure(settings.warmup)(m)
+    failures.length = 0
+    log(`sdk: get, ${settings.rounds} rounds × ${settings.seconds} s`)
+    const rates = await alternate(settings.rounds, modes, measure(settings.seconds))
+    const getRatio = Stats.ratioOfMedians(rates.sdk, rates.raw)
+    await mock.stop()
+
+    // stream over 10^5 executions of one account: heap after GC every 10,000 executions.
+    log(`sdk: stream over ${Stats.format(settings.streamSize)} executions`)
+    const big = track(await Servers.mock({ kind: "generate", size: settings.streamSize, seed: 1, accounts: 1 }))
+    const heapClient = track(await Servers.client())
+    const heap = await walk(heapClient, { url: big.ready.url, apiKey, account: Servers.account, limit: STREAM_LIMIT, sampleEvery: 10_000 })
+    await heapClient.stop()
+    await big.stop()
+
+    // stream with read-ahead (the default) against page by page, 20 ms per page (the mock's `Prefer: delay`).
+    const pages = settings.walkPages
+    log(`sdk: stream of ${pages} pages with ${settings.delayMs} ms per page`)
+    const slow = track(await Servers.mock({ kind: "generate", size: pages * WALK_LIMIT * 2, seed: 1, accounts: 1 }))
+    const delayed = { url: slow.ready.url, apiKey, account: Servers.account, prefer: `delay=${settings.delayMs}` }
+    const walks: Array<WalkResult> = []
+    const walkMs = await alternate(settings.rounds, ["readAhead", "pageByPage"] as const, async (how) => {
+      const r = await walk(client, { ...delayed, limit: WALK_LIMIT, maxPages: pages, sampleEvery: 0, options: how === "readAhead" ? {} : pageByPage })
+      walks.push(r)
+      return r.ms
+    })
+    const expected = pages * WALK_LIMIT
+    const complete = walks.every((w) => w.count === expected && w.distinct === expected)
+    const speedup = Stats.ratioOfMedians(walkMs.pageByPage, walkMs.readAhead)
+
+    const mb = (b: number) => Stats.mib(b)
+    const section: Report.Section = {
+      id: "5",
+      title: "SDK",
+      method:
+        `**get**: a client process calls \`get\` of one execution in a closed loop with ${CONCURRENCY} concurrent callers for ` +
+        `${settings.seconds} s, against one mock (bundled data set), in ${settings.rounds} rounds alternating three clients: the SDK ` +
+        `(\`Executions.get\`, ${CONCURRENCY} fibers on a \`ManagedRuntime\` with \`FetchHttpClient\`), its Promise facade ` +
+        "(`createRefoldClient().executions.get`), and raw `fetch` + `JSON.parse` with the same headers. " +
+        `**stream heap**: \`stream({ limit: ${STREAM_LIMIT} })\` over one account of ${Stats.format(settings.streamSize)} generated ` +
+        "executions; heap used after a full GC (`--expose-gc`) every 10,000 executions and at the end, minus the heap before the walk. " +
+        `**read-ahead**: \`stream({ limit: ${WALK_LIMIT}, maxPages: ${pages} })\` with every request sent with \`Prefer: delay=${settings.delayMs}\` ` +
+        `(the mock waits ${settings.delayMs} ms before answering), with the SDK's default read-ahead against \`${JSON.stringify(pageByPage)}\`, ` +
+        `${settings.rounds} rounds alternating; each walk must yield all ${Stats.format(expected)} executions once.`,
+      tool: "Closed loops and `performance.now()` in a client child process (built SDK); `process.memoryUsage()`.",
+      tables: [
+        {
+          headers: ["client", "calls/s per round", "median calls/s"],
+          rows: modes.map((m) => [m === "sdk" ? "SDK (Effect)" : m === "promise" ? "SDK (Promise facade)" : "raw fetch + JSON.parse", rates[m].map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(rates[m]))])
+        },
+        {
+          headers: ["stream heap", "value"],
+          rows: [
+            ["executions streamed", Stats.format(heap.count)],
+            ["heap growth after GC, per 10,000 executions", heap.samples.map(mb).join(", ")],
+            ["largest growth", mb(heap.maxGrowth)],
+            ["wall time", `${Stats.format(heap.ms)} ms`]
+          ]
+        },
+        {
+          headers: ["walk", "ms per round", "median ms"],
+          rows: [
+            ["read-ahead (default)", walkMs.readAhead.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.readAhead))],
+            ["page by page", walkMs.pageByPage.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.pageByPage))]
+          ]
+        }
+      ],
+      targets: [
+        { name: "get: SDK / raw fetch", goal: "≥ 0.70×", measured: Stats.times(getRatio), met: getRatio >= 0.7 && failures.length === 0 },
+        { name: `stream heap growth over ${Stats.format(settings.streamSize)}`, goal: "< 64 MiB", measured: mb(heap.maxGrowth), met: heap.maxGrowth < 64 * 2 ** 20 && heap.count === settings.streamSize },
+        { name: `stream speed-up with read-ahead, ${settings.delayMs} ms per page`, goal: "≥ 3×", measured: Stats.times(speedup, 1), met: speedup >= 3 && complete }
+      ],
+      notes: [
+        failures.length === 0 ? "No failed calls in any measured run." : `Failures: ${failures.join("; ")}.`,
+        complete ? `Every walk yielded all ${Stats.format(expected)} executions, each once.` : `Incomplete walks: ${walks.map((w) => `${w.count}/${w.distinct ?? "?"}`).join(", ")}.`
+      ]
+    }
+    if (!(getRatio >= 0.7) && settings.profile) {
+      const m2 = track(await Servers.mock({ kind: "bundled" }))
+      const args = { url: m2.ready.url, apiKey, account: Servers.account, mode: "sdk" as const, id, concurrency: CONCURRENCY, seconds: Math.max(5, settings.seconds) }
+      const profile = await profiled(client, "the client process running `Executions.get` in a closed loop", () => throughput(client, args))
+      return [{ ...section, profiles: [profile] }]
+    }
+    return [section]
+  })
+}

@@ -1,0 +1,157 @@
+/**
+ * Figures 1 and 2: the mock's request rate on the list and get endpoints, side by side with a bare
+ * Hono app answering constant bodies of the same bytes (the ceiling of any Hono server) and with
+ * Prism mocking our OpenAPI document (the alternative a user would pick).
+ */
+import type * as Child from "../Child.js"
+import type { LoadArgs, LoadResult } from "../children/loadgen.js"
+import * as Profile from "../Profile.js"
+import type * as Report from "../Report.js"
+import * as Servers from "../Servers.js"
+import * as Stats from "../Stats.js"
+import { alternate, type Context, using } from "../Suite.js"
+
+const autocannonVersion = "autocannon 8 (programmatic), `pipelining: 1`"
+
+/** The figure's two requests. */
+const listPath = `${Servers.listPath}?status=ERRORED&limit=10`
+
+type Contender = "mock" | "bare" | "prism"
+type Endpoint = "list" | "get"
+
+/** One autocannon run of `paths` against `url`. */
+export const load = (loadgen: Child.Child<object>, args: LoadArgs): Promise<LoadResult> =>
+  loadgen.call<LoadResult>("load", args, (args.seconds + 60) * 1000)
+
+/**
+ * Profiles a child (V8's CPU profiler, as `node --cpu-prof`) while `work` runs, and returns the
+ * profile's top frames as Markdown.
+ */
+export const profiled = async (child: Child.Child<unknown>, title: string, work: () => Promise<unknown>): Promise<string> => {
+  await child.call("profileStart")
+  await work()
+  return Profile.markdown(title, await child.call<Profile.CpuProfile>("profileStop"))
+}
+
+/** Profiles a mock (bundled data) under `paths` for a few seconds. */
+export const profileMock = async (context: Context, title: string, paths: ReadonlyArray<string>, headers: Record<string, string>) =>
+  using(async (track) => {
+    const mock = track(await Servers.mock({ kind: "bundled" }))
+    const args = { url: mock.ready.url, paths, headers, connections: context.settings.connections, seconds: 2 }
+    await load(context.loadgen, args) // warm-up, so that the profile shows the steady state
+    return profiled(mock, title, () => load(context.loadgen, { ...args, seconds: Math.max(5, context.settings.seconds) }))
+  })
+
+export const run = async (context: Context): Promise<ReadonlyArray<Report.Section>> => {
+  const { settings, loadgen, log } = context
+  return using(async (track) => {
+    const mock = track(await Servers.mock({ kind: "bundled" }))
+    const list = await loadgen.call<{ status: number; body: string }>("get", { url: mock.ready.url + listPath, headers: Servers.authHeaders })
+    const listBody = JSON.parse(list.body) as { docs: ReadonlyArray<{ _id: string }>; totalDocs: number }
+    if (list.status !== 200 || listBody.docs.length === 0) throw new Error(`the mock's list answered ${list.status}: ${list.body.slice(0, 200)}`)
+    const id = listBody.docs[0]!._id
+    const getPath = Servers.getPath(id)
+    const get = await loadgen.call<{ status: number; body: string }>("get", { url: mock.ready.url + getPath, headers: Servers.authHeaders })
+    if (get.status !== 200) throw new Error(`the mock's get answered ${get.status}`)
+
+    const bare = track(await Servers.bare({ list: list.body, get: get.body }))
+    const prism = track(await Servers.prism())
+    const urls: Record<Contender, string> = { mock: mock.ready.url, bare: bare.ready.url, prism: prism.url }
+    const paths: Record<Endpoint, string> = { list: listPath, get: getPath }
+
+    const bytes: Record<string, number> = {}
+    for (const c of ["bare", "prism"] as const) {
+      for (const e of ["list", "get"] as const) {
+        const r = await loadgen.call<{ status: number; body: string }>("get", { url: urls[c] + paths[e], headers: Servers.authHeaders })
+        if (r.status !== 200) throw new Error(`${c} answered ${r.status} on ${paths[e]}`)
+        bytes[`${c} ${e}`] = Buffer.byteLength(r.body)
+      }
+    }
+    bytes["mock list"] = Buffer.byteLength(list.body)
+    bytes["mock get"] = Buffer.byteLength(get.body)
+
+    const failures: Array<string> = []
+    const measure = (endpoint: Endpoint, seconds: number) => async (c: Contender) => {
+      const r = await load(loadgen, { url: urls[c], paths: [paths[endpoint]], headers: Servers.authHeaders, connections: settings.connections, seconds })
+      if (r.errors + r.non2xx > 0) failures.push(`${c} ${endpoint}: ${r.errors} errors, ${r.non2xx} non-2xx`)
+      log(`  ${endpoint} ${c}: ${Stats.format(r.rps)} req/s`)
+      return r.rps
+    }
+    const contenders: ReadonlyArray<Contender> = ["mock", "bare", "prism"]
+    log("throughput: warm-up")
+    for (const e of ["list", "get"] as const) for (const c of contenders) await measure(e, settings.warmup)(c)
+    failures.length = 0
+    const results = {} as Record<Endpoint, Record<Contender, Array<number>>>
+    for (const e of ["list", "get"] as const) {
+      log(`throughput: ${e}, ${settings.rounds} rounds × ${settings.seconds} s`)
+      results[e] = await alternate(settings.rounds, contenders, measure(e, settings.seconds))
+    }
+    await prism.stop()
+
+    const ratio = (e: Endpoint, other: Contender) => Stats.ratioOfMedians(results[e].mock, results[e][other])
+    const rows = (e: Endpoint) =>
+      contenders.map((c) => [
+        `${c} ${e}`,
+        `${Stats.format(bytes[`${c} ${e}`]!)} B`,
+        results[e][c].map((x) => Stats.format(x)).join(", "),
+        Stats.format(Stats.median(results[e][c]))
+      ])
+    const table: Report.Table = {
+      headers: ["contender", "body", "req/s per round", "median req/s"],
+      rows: [...rows("list"), ...rows("get")]
+    }
+    const tool = `${autocannonVersion}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.seconds} s per contender ` +
+      `(after ${settings.warmup} s of warm-up each); Prism ${Servers.prismVersion} (\`prism mock\`, static examples, \`-v error\`).`
+    const method =
+      `\`GET ${listPath}\` and \`GET /api/v2/public/execution/:id\` with \`x-api-key\` and \`linked_account_id\` headers, against three ` +
+      "servers running at once, each in its own process: the mock (`createMockApp` + `serve` over the bundled data set, from `dist`), " +
+      "a bare Hono app on `@hono/node-server` answering each route with the mock's own response body as a constant string, and Prism " +
+      "mocking `packages/contract/openapi.json`. Requests per second = completed responses / run length; the ratio is of medians over rounds."
+    const failureNote = failures.length === 0 ? "No errors and no non-2xx responses in any measured run." : `Failures: ${failures.join("; ")}.`
+
+    const t1List = ratio("list", "bare")
+    const t1Get = ratio("get", "bare")
+    const t2List = ratio("list", "prism")
+    const t2Get = ratio("get", "prism")
+    const section1: Report.Section = {
+      id: "1",
+      title: "Mock throughput vs a bare Hono app",
+      method,
+      tool,
+      tables: [table],
+      targets: [
+        { name: "list: mock / bare Hono", goal: "≥ 0.70×", measured: Stats.times(t1List), met: t1List >= 0.7 },
+        { name: "get: mock / bare Hono", goal: "≥ 0.80×", measured: Stats.times(t1Get), met: t1Get >= 0.8 }
+      ],
+      notes: [failureNote]
+    }
+    const section2: Report.Section = {
+      id: "2",
+      title: "Mock throughput vs Prism",
+      method: `${method} Prism answers its static example (one document per page, no filtering); the mock computes the real filtered page.`,
+      tool,
+      tables: [
+        {
+          headers: ["endpoint", "mock median req/s", "Prism median req/s", "mock / Prism"],
+          rows: (["list", "get"] as const).map((e) => [
+            e,
+            Stats.format(Stats.median(results[e].mock)),
+            Stats.format(Stats.median(results[e].prism)),
+            Stats.times(ratio(e, "prism"), 1)
+          ])
+        }
+      ],
+      targets: [
+        { name: "list: mock / Prism", goal: "≥ 5×", measured: Stats.times(t2List, 1), met: t2List >= 5 },
+        { name: "get: mock / Prism", goal: "≥ 5×", measured: Stats.times(t2Get, 1), met: t2Get >= 5 }
+      ]
+    }
+    if (settings.profile) {
+      const profiles: Array<string> = []
+      if (!(t1List >= 0.7) || !(t2List >= 5)) profiles.push(await profileMock(context, `the mock under \`GET ${listPath}\``, [listPath], Servers.authHeaders))
+      if (!(t1Get >= 0.8) || !(t2Get >= 5)) profiles.push(await profileMock(context, "the mock under `GET /api/v2/public/execution/:id`", [getPath], Servers.authHeaders))
+      if (profiles.length > 0) return [{ ...section1, profiles }, section2]
+    }
+    return [section1, section2]
+  })
+}
