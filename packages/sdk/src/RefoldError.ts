@@ -66,7 +66,7 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   status: Schema.Number,
   /** How long the server asked to wait (`Retry-After`, seconds or HTTP date); absent when it did not say. */
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  retryAfter: Schema.optional(Schema.Duration),
   ...answerFields
 }) {}
 
@@ -74,7 +74,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
 export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
   status: Schema.Number,
   /** How long the server asked to wait (`Retry-After` on a 503), when it said. */
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  retryAfter: Schema.optional(Schema.Duration),
   ...answerFields
 }) {}
 
@@ -85,7 +85,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
 export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
   kind: Schema.Literal("attempt", "deadline"),
   /** The limit that was reached. */
-  timeout: Schema.DurationFromSelf,
+  timeout: Schema.Duration,
   message: Schema.String,
   ...requestFields
 }) {}

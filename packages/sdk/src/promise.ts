@@ -22,6 +22,7 @@ import { RefoldAuth } from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
 import type { RefoldError } from "./RefoldError.js"
 
+/** The error classes the Promises reject with: the same classes as the Effect API, so `instanceof` works across both. */
 export {
   BadRequest,
   DecodeError,
@@ -35,8 +36,10 @@ export {
   TransportError,
   Unauthorized
 } from "./RefoldError.js"
+/** Parameters of `list` and `iterate`. */
 export type { DateBound, ListParams } from "./ListParams.js"
 export type { WalkParams } from "./Executions.js"
+/** The wire types of pages and executions. */
 export type { Execution, Page } from "@refold-effect/contract"
 
 /** An org API key with the linked account it acts on. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Page } from "@refold-effect/contract"
 import { createMockApp, MockHttpClient } from "@refold-effect/mock"
-import { Chunk, Effect, Exit, Fiber, Layer, Stream } from "effect"
+import { Chunk, ConfigProvider, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import { Executions, RefoldAuth, RefoldConfig } from "../src/index.js"
 import { start, transports } from "./support/mock.js"
 
@@ -206,5 +206,25 @@ describe("Executions with the mock's own MockHttpClient (as the README shows)", 
       expect(page.docs).toHaveLength(10)
       expect(detail._id).toBe(KNOWN)
       expect(count).toBe(mock.store.executions(ACCOUNT).length)
+    }))
+})
+
+describe("Executions.layerConfig", () => {
+  it.scopedLive("wires credentials, settings and fetch from Config, for either auth mode", () =>
+    Effect.gen(function*() {
+      const mock = yield* start("tcp")
+      const token = mock.mock.mintSessionToken(ACCOUNT)
+      const envs = [
+        { REFOLD_BASE_URL: mock.url, REFOLD_API_KEY: "tk_from_env", REFOLD_LINKED_ACCOUNT_ID: ACCOUNT },
+        { REFOLD_BASE_URL: mock.url, REFOLD_SESSION_TOKEN: token, REFOLD_TIMEOUT: "5 seconds" }
+      ]
+      for (const env of envs) {
+        const page = yield* Effect.flatMap(Executions, (e) => e.list({ limit: 1 })).pipe(
+          Effect.provide(Executions.layerConfig),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+        )
+        expect(page.totalDocs).toBe(mock.mock.store.executions(ACCOUNT).length)
+      }
+      expect(mock.requests).toHaveLength(2)
     }))
 })
