@@ -3,10 +3,13 @@ import { FetchHttpClient } from "@effect/platform"
 import { Layer } from "effect"
 import { Executions, RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
 
-/** Short enough that failure paths take milliseconds, long enough for a loaded CI machine. */
+/**
+ * Backoffs short enough that failure paths take milliseconds; timeouts long enough that a loaded CI
+ * machine never trips them by accident (tests of timeouts set their own).
+ */
 export const fast: RefoldConfigOptions = {
-  timeout: 1_000,
-  deadline: 5_000,
+  timeout: 5_000,
+  deadline: 15_000,
   maxRetries: 2,
   retryDelay: 5,
   maxRetryDelay: 20,

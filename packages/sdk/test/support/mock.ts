@@ -3,6 +3,7 @@
  * TCP (`serve`), with every request counted and a hook to hold some of them forever.
  */
 import { FetchHttpClient } from "@effect/platform"
+import { DataSet } from "@refold-effect/fixtures"
 import { createMockApp, type MockApp, type MockOptions, serve } from "@refold-effect/mock"
 import { Effect, Layer, type Scope } from "effect"
 import { Executions, type RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
@@ -32,10 +33,14 @@ export interface StartOptions extends MockOptions {
   readonly hold?: ((url: URL) => boolean) | undefined
 }
 
+/** The bundled data set, loaded and validated once for the whole file rather than per mock. */
+let bundled: ReturnType<typeof DataSet.bundled> | undefined
+
 /** Starts the mock for the scope. */
 export const start = (transport: Transport, options: StartOptions = {}): Effect.Effect<Running, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const mock = createMockApp(options)
+    bundled ??= DataSet.bundled()
+    const mock = createMockApp({ data: bundled, ...options })
     const requests: Array<string> = []
     let aborted = 0
     const observed = (request: Request): Promise<Response> => {
