@@ -1,12 +1,13 @@
 /** `get` against the mock in-process: one fixture execution and its nodes. */
 import { describe, expect, it } from "@effect/vitest"
-import { createMockApp, MockHttpClient } from "@refold-effect/mock"
+import { RefoldMock } from "@refold-effect/mock"
 import { Effect } from "effect"
 import { Format } from "../src/index.js"
 import { API_KEY, lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
-const mock = MockHttpClient.layer(createMockApp({ data: Fixtures.data }))
+/** A fresh in-process mock per test, serving the bundled fixtures. */
+const mock = RefoldMock.layer({ fixtures: Fixtures.data })
 
 describe("get", () => {
   it.effect("prints the execution and a table of its nodes", () =>

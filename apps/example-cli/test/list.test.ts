@@ -3,13 +3,16 @@
  * newest first, page by page or streamed with `--all`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { createMockApp, MockHttpClient } from "@refold-effect/mock"
+import { RefoldMock } from "@refold-effect/mock"
 import { Effect } from "effect"
 import { Format } from "../src/index.js"
 import { lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
-const mock = MockHttpClient.layer(createMockApp({ data: Fixtures.data }))
+/** A fresh in-process mock per test, serving the bundled fixtures. */
+const mock = RefoldMock.layer({ fixtures: Fixtures.data })
+
+const LIST = "/api/v2/public/execution"
 
 /** The ids of the table rows of `stdout` (the first column), header excluded. */
 const rowIds = (stdout: string) => lines(stdout).slice(1).map((line) => line.split(/\s+/)[0])
@@ -37,6 +40,20 @@ describe("list", () => {
         expect(line).toContain(record.associated_workflow?.name ?? "-")
       })
       expect(stderr).toBe(`Page 1 of 1 · executions 1–${expected.length} of ${expected.length}\n`)
+      // One request, carrying each filter under the API's own name.
+      const filtered = yield* RefoldMock.count({
+        method: "GET",
+        urlPath: LIST,
+        queryParameters: {
+          status: { equalTo: "COMPLETED" },
+          execution_source: { equalTo: "Schedule" },
+          execution_type: { equalTo: "ASYNC" },
+          start_date: { equalTo: "2026-01-01" },
+          end_date: { equalTo: "2026-09-30" },
+          limit: { equalTo: "100" }
+        }
+      })
+      expect([filtered, yield* RefoldMock.count({})]).toEqual([1, 1])
     }).pipe(Effect.provide(mock)))
 
   it.effect("shows one page and says which, with the next page to ask for", () =>
@@ -58,6 +75,18 @@ describe("list", () => {
       expect(completed.length).toBeGreaterThan(7 * 10)
       expect(rowIds(stdout)).toEqual(completed.map((r) => r._id))
       expect(stderr).toBe(`${completed.length} executions\n`)
+      expect(yield* RefoldMock.count({ urlPath: LIST })).toBe(Math.ceil(completed.length / 7))
+    }).pipe(Effect.provide(mock)))
+
+  it.effect("--all lists every execution once while new ones arrive and push the pages back", () =>
+    Effect.gen(function*() {
+      // One new execution arrives at the head of the account before every request.
+      yield* RefoldMock.setFaults({ arrivals: { account: Fixtures.ACCOUNT, everyRequests: 1 } })
+      const { exitCode, stdout } = yield* run(["list", "--all", "--limit", "20"])
+      expect(exitCode).toBe(0)
+      const ids = rowIds(stdout)
+      expect(new Set(ids).size).toBe(ids.length)
+      expect(ids).toEqual(expect.arrayContaining(Fixtures.executions().map((r) => r._id)))
     }).pipe(Effect.provide(mock)))
 
   it.effect("--json prints the page's executions as a JSON array, one per line", () =>
@@ -80,7 +109,11 @@ describe("list", () => {
   it.effect("says so when nothing matches; --json prints an empty array", () =>
     Effect.gen(function*() {
       const table = yield* run(["list", "--since", "2030-01-01"])
-      expect(table).toMatchObject({ exitCode: 0, stdout: "No executions match.\n" })
+      expect(table).toEqual({ exitCode: 0, stdout: "No executions match.\n", stderr: "Page 1 of 1 · no executions of 0\n" })
+      const all = yield* run(["list", "--since", "2030-01-01", "--all"])
+      expect(all).toEqual({ exitCode: 0, stdout: "No executions match.\n", stderr: "" })
+      const past = yield* run(["list", "--page", "99"])
+      expect(past.stdout).toBe("No executions on page 99.\n")
       const json = yield* run(["list", "--since", "2030-01-01", "--all", "--json"])
       expect(json.exitCode).toBe(0)
       expect(JSON.parse(json.stdout)).toEqual([])
@@ -100,6 +133,8 @@ describe("list", () => {
       const limit = yield* run(["list", "--limit", "0"])
       expect(limit.exitCode).toBe(2)
       expect(limit.stderr).toBe(`Invalid --limit: expected a positive integer no greater than 1000, got "0"\n`)
+      // Rejected before anything was sent.
+      expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
 
   it.effect("an unknown status is a usage error that lists the valid ones", () =>

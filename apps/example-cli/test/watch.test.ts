@@ -3,12 +3,15 @@
  * ended is reported at the first poll; one still running is polled until `--timeout`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { createMockApp, MockHttpClient } from "@refold-effect/mock"
-import { Effect } from "effect"
-import { lines, run } from "./support/Cli.js"
+import { RefoldMock } from "@refold-effect/mock"
+import { type Execution, Executions, type ExecutionsService } from "@refold-effect/sdk"
+import { Effect, Layer, Ref, Stream } from "effect"
+import { watch } from "../src/index.js"
+import { capture, lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
-const mock = MockHttpClient.layer(createMockApp({ data: Fixtures.data }))
+/** A fresh in-process mock per test, serving the bundled fixtures. */
+const mock = RefoldMock.layer({ fixtures: Fixtures.data })
 
 describe("watch", () => {
   it.live("a COMPLETED execution: its progress, then exit code 0", () =>
@@ -22,6 +25,7 @@ describe("watch", () => {
       for (const node of record.nodes) expect(progress).toContain(`${node.node_name}: ${node.node_status}`)
       expect(done).toBe(`Execution ${record._id} COMPLETED.`)
       expect(rest).toEqual([])
+      expect(yield* RefoldMock.count({})).toBe(1)
     }).pipe(Effect.provide(mock)))
 
   it.live("an ERRORED execution: the failed node's error, exit code 1", () =>
@@ -39,6 +43,8 @@ describe("watch", () => {
       const record = Fixtures.withStatus("RUNNING")
       const { exitCode, stderr, stdout } = yield* run(["watch", record._id, "--interval", "20ms", "--timeout", "300ms"])
       expect(exitCode).toBe(124)
+      // Polled until --timeout, printed once: nothing changed.
+      expect(yield* RefoldMock.count({ urlPath: `/api/v2/public/execution/${record._id}` })).toBeGreaterThan(2)
       expect(lines(stdout)).toHaveLength(1)
       expect(lines(stdout)[0]).toMatch(new RegExp(`^RUNNING +${record.completion_percentage}% · `))
       expect(stderr).toBe(
@@ -60,4 +66,42 @@ describe("watch", () => {
       expect(exitCode).toBe(2)
       expect(stderr).toContain(`--interval: expected a positive duration such as 2s, 500ms, 5m or "10 seconds", got "soon"`)
     }).pipe(Effect.provide(mock)))
+})
+
+describe("watch, over an execution that moves", () => {
+  // The mock serves each execution as its data set has it, so a run that progresses between polls
+  // is scripted here at the level of the SDK's `Executions` service.
+  const record = Fixtures.withStatus("COMPLETED")
+  const snapshot = (status: string, percent: number, done: number): Execution.Detail => ({
+    ...record,
+    status,
+    completion_percentage: percent,
+    nodes: record.nodes.map((node, i) => ({ ...node, node_status: i < done ? node.node_status : "Waiting" }))
+  })
+  const script = [snapshot("RUNNING", 0, 0), snapshot("RUNNING", 0, 0), snapshot("RUNNING", 50, 1), snapshot("RUNNING", 50, 1), snapshot("COMPLETED", 100, record.nodes.length)]
+  const scripted = Effect.gen(function*() {
+    const polls = yield* Ref.make(0)
+    const service: ExecutionsService = {
+      list: () => Effect.die("not used"),
+      pages: () => Stream.die("not used"),
+      stream: () => Stream.die("not used"),
+      get: () => Ref.getAndUpdate(polls, (n) => n + 1).pipe(Effect.map((n) => script[Math.min(n, script.length - 1)]!))
+    }
+    return { polls, layer: Layer.succeed(Executions, service) }
+  })
+
+  it.live("prints a line per change (not per poll) and exits 0 once COMPLETED", () =>
+    Effect.gen(function*() {
+      const { layer, polls } = yield* scripted
+      const { stdout, value } = yield* capture(Effect.either(watch(record._id, { interval: "10 millis" }).pipe(Effect.provide(layer))))
+      expect(value._tag).toBe("Right")
+      expect(yield* Ref.get(polls)).toBe(script.length)
+      const first = record.nodes[0]!
+      const out = lines(stdout)
+      expect(out).toHaveLength(4)
+      expect(out[0]).toMatch(new RegExp(`^RUNNING {3}0% · 0/${record.nodes.length} nodes done · `))
+      expect(out[1]).toBe(`RUNNING  50% · 1/${record.nodes.length} nodes done · ${first.node_name}: Waiting → ${first.node_status}`)
+      expect(out[2]).toMatch(new RegExp(`^COMPLETED 100% · ${record.nodes.length}/${record.nodes.length} nodes done · `))
+      expect(out[3]).toBe(`Execution ${record._id} COMPLETED.`)
+    }))
 })

@@ -70,14 +70,17 @@ const printJson = <E, R>(executions: Stream.Stream<Execution.Summary, E, R>) =>
     yield* Console.log("]")
   })
 
-/** Prints executions as a table as they arrive; resolves to how many there were. */
+/**
+ * Prints executions as a table as they arrive, the heading with the first (so that a failure before
+ * any execution leaves stdout empty), or says that none match; resolves to how many there were.
+ */
 const printTable = <E, R>(executions: Stream.Stream<Execution.Summary, E, R>) =>
-  Effect.gen(function*() {
-    yield* Console.log(Format.listHeader)
-    return yield* executions.pipe(
-      Stream.runFoldEffect(0, (n, execution) => Effect.as(Console.log(Format.listRow(execution)), n + 1))
-    )
-  })
+  executions.pipe(
+    Stream.runFoldEffect(0, (n, execution) =>
+      Effect.as(Effect.zipRight(n === 0 ? Console.log(Format.listHeader) : Effect.void, Console.log(Format.listRow(execution))), n + 1)
+    ),
+    Effect.tap((n) => (n === 0 ? Console.log("No executions match.") : Effect.void))
+  )
 
 /**
  * Lists executions: the page that `options` select (a table and, on stderr, which page it is), or
@@ -91,13 +94,13 @@ export const list = Effect.fn("list")(
       const every = executions.stream({ ...params, limit: options.limit ?? ALL_PAGE_SIZE })
       if (options.json === true) return yield* printJson(every)
       const total = yield* printTable(every)
-      yield* Console.error(total === 0 ? "No executions match." : Format.count(total))
+      if (total > 0) yield* Console.error(Format.count(total))
       return
     }
     const page = yield* executions.list(params)
     if (options.json === true) return yield* printJson(Stream.fromIterable(page.docs))
-    if (page.docs.length === 0) {
-      yield* Console.log(page.totalDocs === 0 ? "No executions match." : `No executions on page ${page.page ?? 1}.`)
+    if (page.docs.length === 0 && page.totalDocs > 0) {
+      yield* Console.log(`No executions on page ${page.page ?? 1}.`)
     } else {
       yield* printTable(Stream.fromIterable(page.docs))
     }
