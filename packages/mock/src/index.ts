@@ -32,3 +32,6 @@ export * as Admin from "./Admin.js"
 
 /** `/openapi.json` and the `/docs` API reference. */
 export * as Docs from "./Docs.js"
+
+export { RefoldMock, RefoldMockError } from "./RefoldMock.js"
+export type { KitOptions } from "./internal/KitOptions.js"
