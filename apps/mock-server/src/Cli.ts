@@ -1,0 +1,113 @@
+/**
+ * The `refold-mock` command line: flags (and the `PORT`/`HOST` environment variables) to a
+ * {@link Server.Config}, then serve until SIGINT or SIGTERM.
+ *
+ * @since 0.1.0
+ */
+import { Command, HelpDoc, Options } from "@effect/cli"
+import { Config, Console, Effect, Option } from "effect"
+import * as Server from "./Server.js"
+
+/** An integer flag whose errors name it: `--port must be an integer from 0 to 65535, got "abc"`. */
+const integer = (name: string, min: number, max: number) =>
+  Options.text(name).pipe(
+    Options.mapTryCatch(
+      (s) => {
+        if (!/^-?\d{1,16}$/.test(s) || Number(s) < min || Number(s) > max) throw new RangeError(s)
+        return Number(s)
+      },
+      (error) => HelpDoc.p(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify((error as Error).message)}`)
+    ),
+    Options.withPseudoName("integer")
+  )
+
+const isPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535
+
+const port = integer("port", 0, 65535).pipe(
+  Options.withFallbackConfig(
+    Config.integer("PORT").pipe(Config.validate({ message: "PORT must be an integer from 0 to 65535", validation: isPort }), Config.withDefault(4010))
+  ),
+  Options.withDescription("TCP port to listen on; 0 picks a free one. Default: $PORT, else 4010.")
+)
+
+const host = Options.text("host").pipe(
+  Options.withFallbackConfig(Config.nonEmptyString("HOST").pipe(Config.withDefault("127.0.0.1"))),
+  Options.withDescription("Interface to bind. Default: $HOST, else 127.0.0.1.")
+)
+
+const fixtures = Options.text("fixtures").pipe(
+  Options.withPseudoName("dir"),
+  Options.optional,
+  Options.withDescription("Serve the data set in this directory (accounts.json, executions*.json) instead of the bundled one.")
+)
+
+const generate = integer("generate", 1, 10_000_000).pipe(
+  Options.optional,
+  Options.withDescription("Serve this many executions generated in memory instead of the bundled data set.")
+)
+
+const seed = integer("seed", 0, 2 ** 32 - 1).pipe(
+  Options.optional,
+  Options.withDescription("Seed of --generate (default 1): the same seed always gives the same data.")
+)
+
+const apiKeys = Options.text("api-key").pipe(
+  Options.repeated,
+  Options.withDescription("Accept only this x-api-key (repeat for several). Default: the data set's keys, else any non-empty key.")
+)
+
+/** The source the flags select, or why they conflict. */
+const source = (flags: {
+  readonly fixtures: Option.Option<string>
+  readonly generate: Option.Option<number>
+  readonly seed: Option.Option<number>
+}): Effect.Effect<Server.Source, Server.StartupError> => {
+  if (Option.isSome(flags.fixtures) && Option.isSome(flags.generate)) {
+    return new Server.StartupError({ message: "--fixtures and --generate exclude each other: serve a directory or a generated data set" })
+  }
+  if (Option.isSome(flags.seed) && Option.isNone(flags.generate)) {
+    return new Server.StartupError({ message: "--seed only applies to --generate" })
+  }
+  if (Option.isSome(flags.fixtures)) return Effect.succeed({ _tag: "Directory", dir: flags.fixtures.value })
+  if (Option.isSome(flags.generate)) {
+    return Effect.succeed({ _tag: "Generated", size: flags.generate.value, seed: Option.getOrElse(flags.seed, () => 1) })
+  }
+  return Effect.succeed({ _tag: "Bundled" })
+}
+
+/** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys }, (flags) =>
+  Effect.gen(function*() {
+    const config: Server.Config = {
+      port: flags.port,
+      host: flags.host,
+      source: yield* source(flags),
+      apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys
+    }
+    const running = yield* Server.start(config)
+    for (const line of Server.banner(running, config)) yield* Console.log(line)
+    return yield* Effect.never
+  }).pipe(
+    Effect.scoped,
+    Effect.tapError((error) => Console.error(`refold mock: cannot start: ${error.message}`))
+  )
+).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
+
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key"])
+
+/**
+ * The first flag that takes a value but is given none (last, or followed by another flag). The
+ * parser would otherwise read `--api-key` at the end as no key at all, and start unrestricted.
+ */
+const missingValue = (args: ReadonlyArray<string>): string | undefined =>
+  args.find((arg, i) => valueFlags.has(arg) && (i + 1 >= args.length || args[i + 1]!.startsWith("--")))
+
+const cli = Command.run(command, { name: "refold mock server", version: "0.1.0" })
+
+/** Runs the command line (`process.argv`: the runtime and script, then the flags). */
+export const run = (argv: ReadonlyArray<string>) => {
+  const flag = missingValue(argv.slice(2))
+  return flag === undefined
+    ? cli(argv)
+    : Console.error(`${flag} needs a value`).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: `${flag} needs a value` }))))
+}

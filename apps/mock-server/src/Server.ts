@@ -1,0 +1,102 @@
+/**
+ * Starting the mock server: load the data set (validated), build the app, listen, and describe what
+ * is being served. The listener lives in a `Scope`: closing the scope closes the server.
+ *
+ * @since 0.1.0
+ */
+import { DataSet, type Fixture } from "@refold-effect/fixtures"
+import { createMockApp, serve, type MockApp, type MockServer } from "@refold-effect/mock"
+import { Effect, Schema, type Scope } from "effect"
+
+/** Where the executions come from. */
+export type Source =
+  | { readonly _tag: "Bundled" }
+  | { readonly _tag: "Directory"; readonly dir: string }
+  | { readonly _tag: "Generated"; readonly size: number; readonly seed: number }
+
+/** Everything the server needs to start. */
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly source: Source
+  /** The accepted API keys; `undefined`: the data set's, else any non-empty key. */
+  readonly apiKeys: ReadonlyArray<string> | undefined
+}
+
+/** The server cannot start: a bad data set, a taken port. The message says what and where. */
+export class StartupError extends Schema.TaggedError<StartupError>()("StartupError", {
+  message: Schema.String
+}) {}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** Loads (and validates) or generates the data set of a source. */
+export const load = (source: Source): Effect.Effect<Fixture.DataSet, StartupError> =>
+  Effect.try({
+    try: () => {
+      switch (source._tag) {
+        case "Bundled":
+          return DataSet.bundled()
+        case "Directory":
+          return DataSet.load(source.dir)
+        case "Generated":
+          return DataSet.generate({ size: source.size, seed: source.seed })
+      }
+    },
+    catch: (error) => new StartupError({ message: `invalid data set: ${reason(error)}` })
+  })
+
+/** How a source is named in the start-up line. */
+export const describeSource = (source: Source): string => {
+  switch (source._tag) {
+    case "Bundled":
+      return "bundled fixtures"
+    case "Directory":
+      return `fixtures from ${source.dir}`
+    case "Generated":
+      return `generated, seed ${source.seed}`
+  }
+}
+
+/** A running server and the app behind it. */
+export interface Running {
+  readonly server: MockServer
+  readonly mock: MockApp
+}
+
+/** Loads the data, builds the app and listens, until the scope closes. */
+export const start = Effect.fn("MockServer.start")(function*(config: Config): Effect.fn.Return<Running, StartupError, Scope.Scope> {
+  const data = yield* load(config.source)
+  const mock = yield* Effect.try({
+    try: () => createMockApp({ data, apiKeys: config.apiKeys }),
+    catch: (error) => new StartupError({ message: `invalid data set: ${reason(error)}` })
+  })
+  const server = yield* Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => serve(mock, { port: config.port, host: config.host }),
+      catch: (error) => new StartupError({ message: reason(error) })
+    }),
+    (server) => Effect.promise(() => server.close())
+  )
+  return { server, mock }
+})
+
+const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`
+
+/**
+ * The start-up lines: where it listens and what it serves, then a request to try (with the first
+ * account; an API key is shown only when any key is accepted, never one of the configured keys).
+ */
+export const banner = (running: Running, config: Config): ReadonlyArray<string> => {
+  const { store } = running.mock
+  const first = store.accounts[0]?.linked_account_id
+  const keysRestricted = (config.apiKeys ?? store.apiKeys) !== undefined
+  const lines = [
+    `refold mock listening on ${running.server.url} — ${plural(store.accounts.length, "account")}, ${plural(store.size, "execution")} (${describeSource(config.source)})`
+  ]
+  if (first !== undefined) {
+    const key = keysRestricted ? "<your API key>" : "test"
+    lines.push(`try: curl -H 'x-api-key: ${key}' -H 'linked_account_id: ${first}' '${running.server.url}/api/v2/public/execution?page=1&limit=10'`)
+  }
+  return lines
+}

@@ -1,0 +1,141 @@
+/**
+ * The command line run in-process (`Cli.run` with Node's context, real TCP): flags, environment,
+ * data sources, key restriction, and every refusal with its message. `process.test.ts` covers what
+ * needs a real process: exit codes and signals.
+ */
+import { NodeContext } from "@effect/platform-node"
+import { DataSet } from "@refold-effect/fixtures"
+import { ConfigProvider, Effect, Exit, Fiber } from "effect"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { createServer } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterEach, describe, expect, it, vi } from "vitest"
+import { Cli } from "../src/index.js"
+import { freePort } from "./support.js"
+
+const output = () => {
+  const log = vi.spyOn(console, "log").mockImplementation(() => {})
+  const error = vi.spyOn(console, "error").mockImplementation(() => {})
+  const text = (spy: typeof log) => spy.mock.calls.map((args) => args.map(String).join(" ")).join("\n")
+  return { stdout: () => text(log), stderr: () => text(error) }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+const program = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  Cli.run(["node", "main.js", ...args]).pipe(
+    Effect.provide(NodeContext.layer),
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+  )
+
+/** Runs the CLI until it prints its start-up line; returns the URL and a way to stop it. */
+const start = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const out = output()
+  const fiber = Effect.runFork(program(args, env))
+  for (let i = 0; !/listening on/.test(out.stdout()); i++) {
+    if (fiber.unsafePoll() !== null) throw new Error(`stopped before listening: ${out.stderr()}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  const url = /listening on (\S+)/.exec(out.stdout())![1]!
+  return { url, out, stop: () => Effect.runPromise(Fiber.interrupt(fiber)) }
+}
+
+/** Runs the CLI to its end (a refusal); returns its exit and output. */
+const refuse = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const out = output()
+  const exit = await Effect.runPromiseExit(program(args, env))
+  return { exit, stdout: out.stdout(), stderr: out.stderr() }
+}
+
+const list = (url: string, key = "YOUR_API_KEY") =>
+  fetch(`${url}/api/v2/public/execution?page=1&limit=10`, { headers: { "x-api-key": key, linked_account_id: "user_12345" } })
+
+describe("refold-mock, in-process", () => {
+  it("serves the bundled data by default on 127.0.0.1, and closes the port when interrupted", async () => {
+    const bundled = DataSet.bundled()
+    const { url, out, stop } = await start(["--port", "0"])
+    expect(out.stdout().split("\n")).toEqual([
+      `refold mock listening on ${url} — ${bundled.accounts.length} accounts, ${bundled.executions.length} executions (bundled fixtures)`,
+      `try: curl -H 'x-api-key: test' -H 'linked_account_id: user_12345' '${url}/api/v2/public/execution?page=1&limit=10'`
+    ])
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect((await list(url)).status).toBe(200)
+    await stop()
+    await expect(list(url)).rejects.toThrow()
+  })
+
+  it("defaults to 127.0.0.1:4010, takes PORT and HOST from the environment, and flags over them", async () => {
+    const port = await freePort()
+    const fromEnv = await start(["--generate", "10"], { PORT: String(port), HOST: "127.0.0.1" })
+    expect(fromEnv.url).toBe(`http://127.0.0.1:${port}`)
+    const flagged = await start(["--generate", "10", "--port", "0", "--host", "127.0.0.1"], { PORT: String(port), HOST: "0.0.0.0" })
+    expect(flagged.url).not.toBe(fromEnv.url)
+    expect(flagged.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    await fromEnv.stop()
+    await flagged.stop()
+    const blocker = createServer()
+    await new Promise<void>((resolve, reject) => blocker.once("error", reject).listen(4010, "127.0.0.1", resolve)).catch(() => undefined)
+    const refused = await refuse(["--generate", "5"])
+    blocker.close()
+    expect(refused.stderr).toContain("Cannot listen on 127.0.0.1:4010")
+  })
+
+  it("generates n executions from a seed, and restricts API keys without printing them", async () => {
+    const { url, out, stop } = await start(["--port", "0", "--generate", "250", "--seed", "7", "--api-key", "tk-one", "--api-key", "pk-two"])
+    expect(out.stdout()).toContain("— 4 accounts, 250 executions (generated, seed 7)")
+    expect(out.stdout()).toContain("-H 'x-api-key: <your API key>'")
+    expect(out.stdout()).not.toMatch(/tk-one|pk-two/)
+    expect((await list(url, "tk-one")).status).toBe(200)
+    expect((await list(url, "pk-two")).status).toBe(200)
+    expect((await list(url, "tk-three")).status).toBe(401)
+    const expected = DataSet.generate({ size: 250, seed: 7 }).executions.filter((r) => r.linked_account_id === "user_12345").length
+    expect(((await (await list(url, "tk-one")).json()) as { totalDocs: number }).totalDocs).toBe(expected)
+    await stop()
+  })
+
+  it("serves a fixtures directory, and refuses a bad one with its file and JSON path", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "refold-fixtures-"))
+    DataSet.write(dir, DataSet.generate({ size: 30, seed: 3 }))
+    const good = await start(["--port", "0", "--fixtures", dir])
+    expect(good.out.stdout()).toContain(`— 4 accounts, 30 executions (fixtures from ${dir})`)
+    await good.stop()
+
+    const file = join(dir, "executions.json")
+    const records = JSON.parse(readFileSync(file, "utf8")) as Array<Record<string, unknown>>
+    records[2] = { ...records[2], status: "EXPLODED" }
+    writeFileSync(file, JSON.stringify(records))
+    const bad = await refuse(["--port", "0", "--fixtures", dir])
+    expect(Exit.isFailure(bad.exit)).toBe(true)
+    expect(bad.stdout).toBe("")
+    expect(bad.stderr).toMatch(/^refold mock: cannot start: invalid data set: /)
+    expect(bad.stderr).toContain(file)
+    expect(bad.stderr).toContain("$[2].status")
+  })
+
+  it.each([
+    [["--port", "abc"], "--port must be an integer from 0 to 65535, got \"abc\""],
+    [["--port=1.5"], "--port must be an integer from 0 to 65535, got \"1.5\""],
+    [["--port", "70000"], "--port must be an integer from 0 to 65535"],
+    [["--generate", "0"], "--generate must be an integer from 1 to 10000000"],
+    [["--generate", "5", "--seed", "x"], "--seed must be an integer"],
+    [["--bogus"], "Received unknown argument: '--bogus'"],
+    [["--api-key"], "--api-key needs a value"],
+    [["--host", "--port", "1"], "--host needs a value"],
+    [["--generate", "5", "--fixtures", "x"], "--fixtures and --generate exclude each other"],
+    [["--seed", "3"], "--seed only applies to --generate"],
+    [["--fixtures", "/nonexistent/dir"], "/nonexistent/dir"],
+    [["--host", "256.0.0.1", "--port", "0", "--generate", "5"], "Cannot listen on 256.0.0.1:0"]
+  ])("refuses %j with a clear message", async (args, message) => {
+    const { exit, stdout, stderr } = await refuse(args)
+    expect(Exit.isFailure(exit)).toBe(true)
+    expect(stderr).toContain(message)
+    expect(stdout).not.toContain("listening")
+  })
+
+  it("refuses an invalid PORT in the environment, naming it", async () => {
+    const { exit, stderr } = await refuse(["--generate", "5"], { PORT: "eighty" })
+    expect(Exit.isFailure(exit)).toBe(true)
+    expect(stderr).toContain("PORT")
+  })
+})
