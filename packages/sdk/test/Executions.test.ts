@@ -68,7 +68,8 @@ for (const transport of transports) {
     it.scopedLive("get of an unknown id, or of another account's, is NotFound with the vendor's code and a request id", () =>
       Effect.gen(function*() {
         const mock = yield* start(transport)
-        const other = mock.mock.store.executions("markwood@some_email.com")[0]!._id
+        const otherAccount = mock.mock.store.accounts.find((a) => a.linked_account_id !== ACCOUNT && mock.mock.store.executions(a.linked_account_id).length > 0)!
+        const other = mock.mock.store.executions(otherAccount.linked_account_id)[0]!._id
         const [unknown, foreign] = yield* Effect.flatMap(Executions, (e) =>
           Effect.all([Effect.flip(e.get("0123456789abcdef01234567")), Effect.flip(e.get(other))])
         ).pipe(Effect.provide(mock.executions()))
