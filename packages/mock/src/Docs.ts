@@ -43,7 +43,9 @@ const page = `<!doctype html>
       Scalar.createApiReference("#app", {
         url: "${openApiPath}",
         withDefaultFonts: false,
-        hideClientButton: false,
+        showDeveloperTools: "never",
+        agent: { disabled: true },
+        mcp: { disabled: true },
         telemetry: false,
         servers: [{ url: window.location.origin, description: "this mock" }]
       })
