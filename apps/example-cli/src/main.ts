@@ -12,11 +12,12 @@ const args = process.argv.slice(2)
 const argv = args[0] === "--" ? args.slice(1) : args
 
 // Logs (the SDK's retries at --log-level debug) go to stderr, keeping stdout for results.
-const stderrLogs = Logger.replace(Logger.defaultLogger, Logger.withConsoleError(Logger.logfmtLogger))
+const stderrLogs = Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true }))
 
 NodeRuntime.runMain(
   Cli.run(argv).pipe(Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, stderrLogs))),
   {
+    disablePrettyLogger: true,
     teardown: (exit, onExit) =>
       onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.isInterrupted(exit) ? 130 : 1)
   }
