@@ -44,12 +44,23 @@ for (const transport of transports) {
         expect(mock.requests[0]).toBe("/api/v2/public/execution?limit=100&status=ERRORED&execution_source=API+Call&start_date=2020-01-01")
       }))
 
-    it.scopedLive("an invalid parameter fails with BadRequest before any request", () =>
+    it.scopedLive("an invalid parameter, id or option fails with BadRequest before any request", () =>
       Effect.gen(function*() {
         const mock = yield* start(transport)
         const error = yield* Effect.flip(Effect.flatMap(Executions, (e) => e.list({ limit: 0 })).pipe(Effect.provide(mock.executions())))
         expect(error._tag).toBe("BadRequest")
         expect(error.message).toMatch(/"limit"/)
+        const [emptyId, maxPages, streamed] = yield* Effect.flatMap(Executions, (e) =>
+          Effect.all([
+            Effect.flip(e.get(" ")),
+            Effect.flip(Stream.runDrain(e.pages({ maxPages: 0 }))),
+            Effect.flip(Stream.runDrain(e.stream({ status: "DONE" as "All" })))
+          ])
+        ).pipe(Effect.provide(mock.executions()))
+        expect(emptyId).toMatchObject({ _tag: "BadRequest", message: 'Invalid execution id: expected a non-empty string, got " "' })
+        expect(maxPages).toMatchObject({ _tag: "BadRequest", message: 'Invalid option "maxPages": expected a positive integer, got 0' })
+        expect(streamed).toMatchObject({ _tag: "BadRequest" })
+        expect(streamed.message).toMatch(/^Invalid query parameter "status"/)
         expect(mock.requests).toEqual([])
       }))
 
