@@ -5,7 +5,8 @@
  * against the vendor's document; where the document and the vendor's docs pages disagree, the test
  * asserts the exact outcome (see "Where the vendor's spec and docs disagree" in the README).
  */
-import { ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess} from "node:child_process";
+import { spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
