@@ -6,6 +6,7 @@
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Config, Console, Effect, Option } from "effect"
+import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
 
 /** An integer flag whose errors name it: `--port must be an integer from 0 to 65535, got "abc"`. */
@@ -76,13 +77,15 @@ const source = (flags: {
 }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys }, (flags) =>
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, ...FaultFlags.options }, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
       host: flags.host,
       source: yield* source(flags),
-      apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys
+      apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
+      faults: yield* FaultFlags.faults(flags),
+      adminToken: Option.getOrUndefined(flags.adminToken)
     }
     const running = yield* Server.start(config)
     for (const line of Server.banner(running, config)) yield* Console.log(line)
@@ -93,7 +96,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key"])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", ...FaultFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, or followed by another flag). The

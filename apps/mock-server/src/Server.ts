@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
-import { createMockApp, serve, type MockApp, type MockServer } from "@refold-effect/mock"
-import { Effect, Schema, type Scope } from "effect"
+import { createMockApp, serve, type Faults, type MockApp, type MockServer } from "@refold-effect/mock"
+import { Effect, Redacted, Schema, type Scope } from "effect"
 
 /** Where the executions come from. */
 export type Source =
@@ -21,6 +21,10 @@ export interface Config {
   readonly source: Source
   /** The accepted API keys; `undefined`: the data set's, else any non-empty key. */
   readonly apiKeys: ReadonlyArray<string> | undefined
+  /** Global faults from the start (latency, errors, 429s, resets, arrivals); default none. */
+  readonly faults?: Faults.Faults | undefined
+  /** When set, `/__admin` (but health) wants `Authorization: Bearer <token>`. */
+  readonly adminToken?: Redacted.Redacted<string> | undefined
 }
 
 /** The server cannot start: a bad data set, a taken port. The message says what and where. */
@@ -68,8 +72,14 @@ export interface Running {
 export const start = Effect.fn("MockServer.start")(function*(config: Config): Effect.fn.Return<Running, StartupError, Scope.Scope> {
   const data = yield* load(config.source)
   const mock = yield* Effect.try({
-    try: () => createMockApp({ data, apiKeys: config.apiKeys }),
-    catch: (error) => new StartupError({ message: `invalid data set: ${reason(error)}` })
+    try: () =>
+      createMockApp({
+        data,
+        apiKeys: config.apiKeys,
+        faults: config.faults,
+        adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken)
+      }),
+    catch: (error) => new StartupError({ message: reason(error).startsWith("Invalid faults") ? reason(error) : `invalid data set: ${reason(error)}` })
   })
   const server = yield* Effect.acquireRelease(
     Effect.tryPromise({
@@ -98,5 +108,7 @@ export const banner = (running: Running, config: Config): ReadonlyArray<string> 
     const key = keysRestricted ? "<your API key>" : "test"
     lines.push(`try: curl -H 'x-api-key: ${key}' -H 'linked_account_id: ${first}' '${running.server.url}/api/v2/public/execution?page=1&limit=10'`)
   }
+  const faults = running.mock.faults()
+  if (Object.keys(faults).length > 0) lines.push(`faults: ${JSON.stringify(faults)} (change them with POST ${running.server.url}/__admin/settings)`)
   return lines
 }
