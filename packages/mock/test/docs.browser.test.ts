@@ -32,7 +32,7 @@ describe.skipIf(!available)("/docs in headless Chromium", () => {
   beforeAll(async () => {
     server = await serve(createMockApp({ data: small(5) }), { port: 0 })
     browser = await chromium.launch({ executablePath, args })
-  })
+  }, 60_000)
   afterAll(async () => {
     await browser?.close()
     await server?.close()
@@ -54,7 +54,7 @@ describe.skipIf(!available)("/docs in headless Chromium", () => {
 
     await page.goto(`${server.url}/docs`, { waitUntil: "load" })
     for (const operation of ["List executions", "Get an execution"]) {
-      await expect.poll(() => page.getByText(operation, { exact: true }).first().isVisible(), { timeout: 20_000 }).toBe(true)
+      await expect.poll(() => page.getByText(operation, { exact: true }).first().isVisible(), { timeout: 60_000 }).toBe(true)
     }
     const text = await page.locator("body").innerText()
     expect(text).toContain("Refold public execution API")
@@ -63,5 +63,5 @@ describe.skipIf(!available)("/docs in headless Chromium", () => {
     expect(errors).toEqual([])
     expect(foreign).toEqual([])
     await page.close()
-  })
+  }, 120_000)
 })
