@@ -167,75 +167,100 @@ export interface Recording {
 /** The default {@link Journal.capacity}. */
 export const defaultCapacity = 1000
 
-const redactQuery = (url: string): { readonly url: string; readonly path: string; readonly query: Record<string, Array<string>> } => {
+/** Path and query of a URL, with every secret query value redacted. */
+const redactUrl = (url: string): string => {
   const start = url.indexOf("/", url.indexOf("//") + 2)
   const pathAndQuery = start === -1 ? "/" : url.slice(start)
   const q = pathAndQuery.indexOf("?")
-  const path = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q)
-  // No prototype: a parameter may be called `toString` or `__proto__`.
-  const query: Record<string, Array<string>> = Object.create(null)
-  if (q === -1) return { url: pathAndQuery, path, query }
-  const params = new URLSearchParams(pathAndQuery.slice(q + 1))
-  let redacted = false
-  for (const [name, value] of params) {
-    const secret = isSecret(name)
-    redacted ||= secret
-    ;(query[name] ??= []).push(secret ? REDACTED : value)
-  }
-  if (!redacted) return { url: pathAndQuery, path, query }
+  // Most URLs carry nothing that looks like a credential: keep them as they are, without parsing.
+  if (q === -1 || !SECRET.test(pathAndQuery.slice(q + 1))) return pathAndQuery
   const safe = new URLSearchParams()
-  for (const [name, values] of Object.entries(query)) for (const v of values) safe.append(name, v)
-  return { url: `${path}?${safe.toString()}`, path, query }
+  for (const [name, value] of new URLSearchParams(pathAndQuery.slice(q + 1))) safe.append(name, isSecret(name) ? REDACTED : value)
+  return `${pathAndQuery.slice(0, q)}?${safe.toString()}`
+}
+
+const secretNames = new Map<string, boolean>()
+
+/** {@link isSecret}, remembered for the header names a server sees over and over. */
+const isSecretHeader = (name: string): boolean => {
+  let secret = secretNames.get(name)
+  if (secret === undefined) {
+    secret = isSecret(name)
+    if (secretNames.size < 1000) secretNames.set(name, secret)
+  }
+  return secret
 }
 
 /** A request's headers with every secret's value replaced by {@link REDACTED}. */
 export const redactHeaders = (headers: Headers): Record<string, string> => {
   const out: Record<string, string> = Object.create(null)
-  headers.forEach((value, name) => (out[name] = isSecret(name) ? REDACTED : value))
+  headers.forEach((value, name) => (out[name] = isSecretHeader(name) ? REDACTED : value))
   return out
+}
+
+/**
+ * What is kept per request: already redacted, and flat, so that journaling costs a request little;
+ * the {@link Entry} is built when read.
+ */
+interface Raw {
+  readonly method: string
+  readonly url: string
+  /** Names and values, alternating, secrets redacted. */
+  readonly headers: ReadonlyArray<string>
+  readonly time: number
+  id: string
+  response: Entry["response"]
+}
+
+const entryOf = (raw: Raw): Entry => {
+  const q = raw.url.indexOf("?")
+  // No prototype: a parameter or header may be called `toString` or `__proto__`.
+  const query: Record<string, Array<string>> = Object.create(null)
+  if (q !== -1) for (const [name, value] of new URLSearchParams(raw.url.slice(q + 1))) (query[name] ??= []).push(value)
+  const headers: Record<string, string> = Object.create(null)
+  for (let i = 0; i < raw.headers.length; i += 2) headers[raw.headers[i]!] = raw.headers[i + 1]!
+  return {
+    id: raw.id,
+    loggedDate: raw.time,
+    loggedDateString: new Date(raw.time).toISOString(),
+    request: { method: raw.method, url: raw.url, path: q === -1 ? raw.url : raw.url.slice(0, q), query, headers },
+    ...(raw.response === undefined ? {} : { response: raw.response })
+  }
 }
 
 /** A journal keeping the last `capacity` requests (at least 1). */
 export const make = (capacity: number = defaultCapacity): Journal => {
   const size = Math.max(1, Math.floor(capacity))
   // A ring: `entries[next]` is the oldest once the ring is full.
-  let entries: Array<Entry> = []
+  let entries: Array<Raw> = []
   let next = 0
 
-  const requests = (): ReadonlyArray<Entry> => {
-    const ordered = entries.length < size ? entries.slice() : [...entries.slice(next), ...entries.slice(0, next)]
-    return ordered.reverse()
-  }
+  const ordered = (): Array<Raw> => (entries.length < size ? entries.slice() : [...entries.slice(next), ...entries.slice(0, next)])
 
   const record = (request: Request): Recording => {
-    const now = Date.now()
-    const { url, path, query } = redactQuery(request.url)
-    const entry: { -readonly [K in keyof Entry]: Entry[K] } = {
-      id: "",
-      loggedDate: now,
-      loggedDateString: new Date(now).toISOString(),
-      request: { method: request.method, url, path, query, headers: redactHeaders(request.headers) }
-    }
-    if (entries.length < size) entries.push(entry)
+    const headers: Array<string> = []
+    request.headers.forEach((value, name) => headers.push(name, isSecretHeader(name) ? REDACTED : value))
+    const raw: Raw = { method: request.method, url: redactUrl(request.url), headers, time: Date.now(), id: "", response: undefined }
+    if (entries.length < size) entries.push(raw)
     else {
-      entries[next] = entry
+      entries[next] = raw
       next = (next + 1) % size
     }
     return {
       answered: (id, status, fault) => {
-        entry.id = id
-        entry.response = fault === undefined ? { status } : { status, fault }
+        raw.id = id
+        raw.response = fault === undefined ? { status } : { status, fault }
       }
     }
   }
 
   return {
     capacity: size,
-    requests,
+    requests: () => ordered().reverse().map(entryOf),
     count: (pattern) => {
       const test = matches(pattern)
       let n = 0
-      for (const e of entries) if (test(e)) n++
+      for (const raw of entries) if (test(entryOf(raw))) n++
       return n
     },
     clear: () => {

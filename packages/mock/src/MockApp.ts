@@ -114,15 +114,17 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
   if (journaling) {
-    app.use("*", async (c, next) => {
+    app.use("*", (c, next) => {
       if (c.req.path.startsWith(Admin.prefix)) return next()
       const recording = journal.record(c.req.raw)
-      try {
-        await next()
-      } finally {
+      const answered = () => {
         const fault = Scenarios.appliedTo(c.req.raw)
         recording.answered(Reply.requestId(c), fault === "reset" || fault === "hang" ? null : c.res.status, fault)
       }
+      return next().then(answered, (error: unknown) => {
+        answered()
+        throw error
+      })
     })
   }
   app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
