@@ -61,7 +61,12 @@ export type Source = (typeof sources)[number]
 /** A MongoDB ObjectId as 24 lowercase or uppercase hex digits. */
 export const ObjectId = Schema.String.pipe(
   Schema.pattern(/^[0-9a-fA-F]{24}$/),
-  Schema.annotations({ identifier: "ObjectId", description: "A 24-hex-digit ObjectId.", examples: ["65410cf6cdf931a12d7ab009"] })
+  Schema.annotations({
+    identifier: "ObjectId",
+    message: (issue) => `Expected a 24-hex-digit ObjectId, actual ${JSON.stringify(issue.actual)}`,
+    description: "A 24-hex-digit ObjectId.",
+    examples: ["65410cf6cdf931a12d7ab009"]
+  })
 )
 
 /** An ISO 8601 UTC timestamp such as `2023-10-31T14:19:34.788Z`, kept as the string sent. */

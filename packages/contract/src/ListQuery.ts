@@ -138,13 +138,27 @@ export interface ListQuery extends Schema.Schema.Type<typeof ListQuery> {}
 /** A list query as it travels in the URL. */
 export type Encoded = Schema.Schema.Encoded<typeof ListQuery>
 
-/** A list query with the API's defaults filled in. */
-export type Resolved = Required<Pick<ListQuery, "page" | "limit" | "status" | "execution_source" | "execution_type">> &
-  Pick<ListQuery, "start_date" | "end_date">
-
+/** A list query with the API's defaults filled in: every filter present, the dates optional. */
+export interface Resolved {
+  readonly page: number
+  readonly limit: number
+  readonly status: NonNullable<ListQuery["status"]>
+  readonly execution_source: NonNullable<ListQuery["execution_source"]>
+  readonly execution_type: NonNullable<ListQuery["execution_type"]>
+  readonly start_date?: string | undefined
+  readonly end_date?: string | undefined
+}
 
 /** Fills in the API's defaults for absent parameters. */
-export const resolve = (q: ListQuery): Resolved => ({ ...defaults, ...q })
+export const resolve = (q: ListQuery): Resolved => ({
+  page: q.page ?? defaults.page,
+  limit: q.limit ?? defaults.limit,
+  status: q.status ?? defaults.status,
+  execution_source: q.execution_source ?? defaults.execution_source,
+  execution_type: q.execution_type ?? defaults.execution_type,
+  ...(q.start_date === undefined ? {} : { start_date: q.start_date }),
+  ...(q.end_date === undefined ? {} : { end_date: q.end_date })
+})
 
 /**
  * The creation-time window a query selects, in epoch milliseconds, both ends inclusive. A day

@@ -102,5 +102,6 @@ describe("Execution", () => {
     expect(Schema.is(Execution.ObjectId)("65410cf6cdf931a12d7ab009")).toBe(true)
     expect(Schema.is(Execution.ObjectId)("65410cf6cdf931a12d7ab00")).toBe(false)
     expect(Schema.is(Execution.ObjectId)("zz410cf6cdf931a12d7ab009")).toBe(false)
+    expect(() => Schema.decodeUnknownSync(Execution.ObjectId)("xyz")).toThrow('Expected a 24-hex-digit ObjectId, actual "xyz"')
   })
 })

@@ -16,6 +16,13 @@ describe("ListQuery", () => {
       execution_source: "All"
     })
     expect(ListQuery.resolve(ok({}))).toEqual({ page: 1, limit: 10, status: "All", execution_source: "All", execution_type: "All" })
+    expect(ListQuery.resolve({ page: undefined, limit: 25, start_date: undefined })).toEqual({
+      page: 1,
+      limit: 25,
+      status: "All",
+      execution_source: "All",
+      execution_type: "All"
+    })
   })
 
   it("accepts both spellings of execution_source and normalises to the docs' spelling", () => {
