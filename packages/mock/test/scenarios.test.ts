@@ -195,6 +195,18 @@ describe("faults over TCP", () => {
   })
 })
 
+describe("a hang while the server closes", () => {
+  it("does not hold the server open: close drops the hanging connection", async () => {
+    const mock = createMockApp({ data: small(5) })
+    const server = await serve(mock, { port: 0 })
+    const pending = fetch(`${server.url}${list}?__fault=hang`, { headers: acme }).then(() => "answered", () => "dropped")
+    await expect.poll(() => mock.journal.requests().length).toBe(1)
+    await server.close()
+    expect(await pending).toBe("dropped")
+    await expect.poll(() => mock.journal.requests()[0]?.response).toEqual({ status: null, fault: "hang" })
+  })
+})
+
 /** The same faults in-process: no socket, yet the same failures as over TCP. */
 describe("faults in-process", () => {
   const mock = createMockApp({ data: small(30) })
