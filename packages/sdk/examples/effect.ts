@@ -20,7 +20,7 @@ const program = Effect.gen(function*() {
   const newest = yield* executions.get(page.docs[0]!._id)
   yield* Console.log(`newest: ${newest.name} (${newest.status}, ${newest.nodes.length} nodes)`)
 
-  // Every errored execution across all pages, fetched page by page as the stream is pulled.
+  // Every errored execution across all pages, the next pages requested while one is processed.
   const errored = yield* executions.stream({ status: "ERRORED", limit: 50 }).pipe(Stream.runCount)
   yield* Console.log(`errored: ${errored}`)
 

@@ -24,7 +24,17 @@ export interface WalkParams extends ListParams.ListParams {
   readonly page?: number | undefined
   /** Fetch at most this many pages (default: no limit besides the API's own `totalPages`). */
   readonly maxPages?: number | undefined
+  /**
+   * How many page requests may be in flight at once (default {@link defaultReadAhead}): while the
+   * consumer works on one page, the next ones are already on their way. Pages are still emitted
+   * in order, each execution once, also when executions arrive during the walk. `false`, `0` or
+   * `1` walks page by page; `true` is the default.
+   */
+  readonly readAhead?: number | boolean | undefined
 }
+
+/** The page requests {@link Service.pages} and {@link Service.stream} keep in flight unless told otherwise. */
+export const defaultReadAhead = 4
 
 /**
  * The operations of the service. Each fails with any {@link RefoldError}: a request can be refused
@@ -38,14 +48,16 @@ export interface Service {
   /** One execution with its nodes. An id the account does not have fails with `NotFound`. */
   readonly get: (executionId: string) => Effect.Effect<Execution.Detail, RefoldError>
   /**
-   * Every page from `params.page` (default 1) on, each fetched when the consumer pulls it, so
-   * memory stays constant and nothing is fetched once the consumer stops. Ends after the last
-   * page, after `maxPages`, or (with a warning in the log) when the metadata would loop.
+   * Every page from `params.page` (default 1) on, in order. Requests start when the consumer pulls,
+   * with up to `readAhead` pages in flight, so memory stays bounded and requests still in flight
+   * are interrupted once the consumer stops. Ends after the last page, after `maxPages`, or (with
+   * a warning in the log) when the metadata would loop.
    */
   readonly pages: (params?: WalkParams) => Stream.Stream<Page.ExecutionPage, RefoldError>
   /**
-   * Every execution summary across {@link Service.pages}, once each: executions pushed onto a
-   * later page by new ones arriving during the walk are not repeated.
+   * Every execution summary across {@link Service.pages}, newest first, once each: executions
+   * pushed onto a later page by new ones arriving during the walk are not repeated, and none that
+   * was there when the walk began is skipped, with or without read-ahead.
    */
   readonly stream: (params?: WalkParams) => Stream.Stream<Execution.Summary, RefoldError>
 }
@@ -56,6 +68,17 @@ const checkMaxPages = (maxPages: number | undefined): Either.Either<number, BadR
     : Number.isSafeInteger(maxPages) && maxPages >= 1
     ? Either.right(maxPages)
     : Either.left(new BadRequest({ message: `Invalid option "maxPages": expected a positive integer, got ${String(maxPages)}` }))
+
+const checkReadAhead = (readAhead: number | boolean | undefined): Either.Either<number, BadRequest> =>
+  readAhead === undefined || readAhead === true
+    ? Either.right(defaultReadAhead)
+    : readAhead === false
+    ? Either.right(1)
+    : Number.isSafeInteger(readAhead) && readAhead >= 0
+    ? Either.right(Math.max(1, readAhead))
+    : Either.left(
+      new BadRequest({ message: `Invalid option "readAhead": expected a boolean or a non-negative integer, got ${String(readAhead)}` })
+    )
 
 const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", encodeURIComponent(executionId))
 
@@ -81,14 +104,16 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | RefoldA
   const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
     Stream.unwrap(
       Effect.gen(function*() {
-        const { maxPages, ...listParams } = params
-        const limit = yield* checkMaxPages(maxPages)
+        const { maxPages, readAhead, ...listParams } = params
+        const walk = {
+          maxPages: yield* checkMaxPages(maxPages),
+          readAhead: yield* checkReadAhead(readAhead)
+        }
         const query = yield* ListParams.encode(listParams)
         const first = query.page === undefined ? 1 : Number(query.page)
         return Paginate.pages(
           (page) => Effect.withSpan(fetchPage({ ...query, page: String(page) }), "Executions.list", { attributes: { "refold.page": page } }),
-          first,
-          limit
+          { ...walk, first }
         )
       })
     ).pipe(Stream.withSpan("Executions.pages"))

@@ -74,8 +74,9 @@ export interface ExecutionsClient {
   /** One execution with its nodes; rejects with `NotFound` for an id the account does not have. */
   get(executionId: string, options?: CallOptions): Promise<Execution.Detail>
   /**
-   * Every execution across all pages, fetched page by page as the loop asks. Leaving the loop
-   * (`break`, `return`, a throw) cancels a request in flight and fetches nothing more.
+   * Every execution across all pages, once each, newest first, the next pages read ahead while
+   * the loop works (`readAhead`, as for `stream`). Leaving the loop (`break`, `return`, a throw)
+   * cancels every request in flight and fetches nothing more.
    */
   iterate(params?: WalkParams, options?: CallOptions): AsyncIterable<Execution.Summary>
 }

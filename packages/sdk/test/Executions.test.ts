@@ -134,14 +134,15 @@ for (const transport of transports) {
         expect(walked.map((p) => p.page)).toEqual(Array.from({ length: pages }, (_, i) => i + 1))
       }))
 
-    it.scopedLive("stream stops fetching as soon as the consumer stops", () =>
+    // With read-ahead (the default), test/readAhead.test.ts.
+    it.scopedLive("page by page, stream fetches only the pages the consumer takes", () =>
       Effect.gen(function*() {
         const mock = yield* start(transport)
         const executions = yield* Effect.provide(Executions, mock.executions())
-        const first7 = yield* Stream.runCollect(executions.stream({ limit: 5 }).pipe(Stream.take(7)))
+        const first7 = yield* Stream.runCollect(executions.stream({ limit: 5, readAhead: 0 }).pipe(Stream.take(7)))
         expect(Chunk.size(first7)).toBe(7)
         expect(mock.requests).toEqual(["/api/v2/public/execution?limit=5&page=1", "/api/v2/public/execution?limit=5&page=2"])
-        const exactlyOnePage = yield* Stream.runCollect(executions.stream({ limit: 5 }).pipe(Stream.take(5)))
+        const exactlyOnePage = yield* Stream.runCollect(executions.stream({ limit: 5, readAhead: false }).pipe(Stream.take(5)))
         expect(Chunk.size(exactlyOnePage)).toBe(5)
         expect(mock.requests).toHaveLength(3)
       }))
@@ -156,11 +157,11 @@ for (const transport of transports) {
         expect(mock.requests).toHaveLength(3)
       }))
 
-    it.scopedLive("interrupting a stream mid-walk ends it at once, aborts the request in flight and fetches nothing more", () =>
+    it.scopedLive("interrupting a stream walked page by page ends it at once, aborts the request in flight and fetches nothing more", () =>
       Effect.gen(function*() {
         const mock = yield* start(transport, { hold: (url) => url.searchParams.get("page") === "3" })
         const executions = yield* Effect.provide(Executions, mock.executions(undefined, { timeout: 30_000, deadline: 60_000 }))
-        const fiber = yield* Effect.fork(Stream.runDrain(executions.stream({ limit: 5 })))
+        const fiber = yield* Effect.fork(Stream.runDrain(executions.stream({ limit: 5, readAhead: 0 })))
         yield* waitUntil(() => mock.requests.length === 3)
         const started = Date.now()
         const exit = yield* Fiber.interrupt(fiber)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Page } from "@refold-effect/contract"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Deferred, Effect, FastCheck as fc, Stream } from "effect"
 import * as Paginate from "../src/internal/paginate.js"
 import * as Samples from "./support/samples.js"
 
@@ -15,6 +15,10 @@ const liveList = (total: number) => {
         items.unshift({ ...Samples.summary(100_000 + newest, new Date(Date.UTC(2024, 0, 2) + newest * 1_000).toISOString()) })
       }
     },
+    /** Drops the execution at this offset, as a listing filtered by status loses one that changes status. */
+    remove: (offset: number) => {
+      items.splice(offset, 1)
+    },
     page: (page: number, limit: number): Page.ExecutionPage => ({
       docs: items.slice((page - 1) * limit, page * limit),
       ...Page.meta(items.length, page, limit)
@@ -23,9 +27,10 @@ const liveList = (total: number) => {
   }
 }
 
+/** A page-by-page walk over a synchronous server (read-ahead is tested below, over one that takes turns). */
 const walk = (fetch: (page: number) => Page.ExecutionPage, maxPages = Infinity) =>
   Effect.runSync(
-    Stream.runCollect(Paginate.executions(Paginate.pages((page) => Effect.sync(() => fetch(page)), 1, maxPages)))
+    Stream.runCollect(Paginate.executions(Paginate.pages((page) => Effect.sync(() => fetch(page)), { first: 1, maxPages, readAhead: 1 })))
   ).pipe(Chunk.toReadonlyArray)
 
 describe("Paginate.executions", () => {
@@ -116,4 +121,140 @@ describe("Paginate.pages", () => {
     })
     expect(requests).toBe(5)
   })
+})
+
+/**
+ * A server over a live list whose answers interleave: each request runs `before(page, n)` (`n`
+ * counts the requests for that page) before its answer is computed from the list as it is then,
+ * so a test decides which answer comes first and what arrives in between. It counts the requests
+ * in flight at once.
+ */
+const interleaved = (
+  list: ReturnType<typeof liveList>,
+  limit: number,
+  before: (page: number, n: number) => Effect.Effect<void> = () => Effect.void
+) => {
+  const requested: Array<number> = []
+  let inFlight = 0
+  let maxInFlight = 0
+  const fetch = (page: number) =>
+    Effect.suspend(() => {
+      requested.push(page)
+      const n = requested.filter((p) => p === page).length
+      inFlight++
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      return before(page, n).pipe(
+        Effect.andThen(Effect.sync(() => list.page(page, limit))),
+        Effect.ensuring(Effect.sync(() => inFlight--))
+      )
+    })
+  return { fetch, requested, maxInFlight: () => maxInFlight }
+}
+
+const collect = <E>(pages: Stream.Stream<Page.ExecutionPage, E>) =>
+  Stream.runCollect(Paginate.executions(pages)).pipe(Effect.map((c) => Chunk.toReadonlyArray(c).map((e) => e._id)))
+
+describe("Paginate.pages with read-ahead", () => {
+  it.effect("keeps up to readAhead requests in flight and emits the pages in order", () =>
+    Effect.gen(function*() {
+      const list = liveList(95)
+      // Later pages answer first: each page waits for a few turns fewer than the one before it.
+      const server = interleaved(list, 10, (page) => Effect.repeatN(Effect.yieldNow(), Math.max(0, 20 - 2 * page)))
+      const ids = yield* collect(Paginate.pages(server.fetch, { first: 1, maxPages: Infinity, readAhead: 4 }))
+      expect(ids).toEqual(list.original.map((e) => e._id))
+      expect(server.maxInFlight()).toBe(4)
+      expect(server.requested).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    }))
+
+  it.effect("never reads past the last page known nor past maxPages", () =>
+    Effect.gen(function*() {
+      const server = interleaved(liveList(25), 10)
+      yield* collect(Paginate.pages(server.fetch, { first: 1, maxPages: Infinity, readAhead: 8 }))
+      expect(server.requested).toEqual([1, 2, 3])
+      const capped = interleaved(liveList(95), 10)
+      yield* collect(Paginate.pages(capped.fetch, { first: 2, maxPages: 3, readAhead: 8 }))
+      expect(capped.requested).toEqual([2, 3, 4])
+    }))
+
+  it.effect("does not skip an execution pushed off a page that is answered after the page read ahead of it", () =>
+    Effect.gen(function*() {
+      const list = liveList(60)
+      const page3Answered = yield* Deferred.make<void>()
+      // Page 3 is answered at once; page 2 only after it, and two executions arrive in between:
+      // page 2 then holds what page 1 ended with, and the two it pushed out are not on page 3 (older).
+      const server = interleaved(list, 10, (page, n) =>
+        page === 2 && n === 1
+          ? Effect.andThen(Deferred.await(page3Answered), Effect.sync(() => list.arrive(2)))
+          : page === 3 && n === 1
+          ? Effect.andThen(Effect.yieldNow(), Deferred.succeed(page3Answered, undefined))
+          : Effect.void)
+      const ids = yield* collect(Paginate.pages(server.fetch, { first: 1, maxPages: Infinity, readAhead: 4 }))
+      expect(ids).toEqual(list.original.map((e) => e._id))
+      // Page 3 was fetched again after page 2's answer, and so were the pages read ahead after it.
+      expect(server.requested.slice(0, 5)).toEqual([1, 2, 3, 4, 5])
+      expect(server.requested.filter((p) => p === 3)).toHaveLength(2)
+    }))
+
+  it.effect.prop(
+    "yields every execution there at the start once, newest first, however answers and arrivals interleave",
+    {
+      total: fc.integer({ min: 0, max: 70 }),
+      limit: fc.integer({ min: 1, max: 12 }),
+      readAhead: fc.integer({ min: 1, max: 6 }),
+      // Per request: turns to wait before answering, executions arriving when it is received and
+      // just before it is answered.
+      plans: fc.array(
+        fc.record({ turns: fc.nat(12), onReceive: fc.nat(3), onAnswer: fc.nat(3) }),
+        { minLength: 1, maxLength: 40 }
+      )
+    },
+    ({ limit, plans, readAhead, total }) =>
+      Effect.gen(function*() {
+        const list = liveList(total)
+        let requests = 0
+        // Arrivals stop after the plans run out, so the walk ends.
+        const server = interleaved(list, limit, () => {
+          const plan = plans[requests++]
+          if (plan === undefined) return Effect.void
+          list.arrive(plan.onReceive)
+          return Effect.repeatN(Effect.yieldNow(), plan.turns).pipe(Effect.andThen(Effect.sync(() => list.arrive(plan.onAnswer))))
+        })
+        const ids = yield* collect(Paginate.pages(server.fetch, { first: 1, maxPages: Infinity, readAhead }))
+        const original = new Set(list.original.map((e) => e._id))
+        expect(new Set(ids).size).toBe(ids.length)
+        expect(ids.filter((id) => original.has(id))).toEqual(list.original.map((e) => e._id))
+        expect(server.maxInFlight()).toBeLessThanOrEqual(readAhead)
+      }),
+    { fastCheck: { numRuns: 200 } }
+  )
+
+  it.effect("goes page by page once the listing shrinks, as totalDocs then no longer orders the answers", () =>
+    Effect.gen(function*() {
+      const list = liveList(60)
+      const server = interleaved(list, 10, (page, n) =>
+        Effect.andThen(Effect.yieldNow(), page === 2 && n === 1 ? Effect.sync(() => list.remove(3)) : Effect.void))
+      yield* collect(Paginate.pages(server.fetch, { first: 1, maxPages: Infinity, readAhead: 4 }))
+      expect(server.maxInFlight()).toBe(4)
+      // Pages 2 to 5 were read ahead; page 3 comes back smaller, fetched again after page 2; from there on, one at a time.
+      expect(server.requested).toEqual([1, 2, 3, 4, 5, 3, 4, 5, 6])
+    }))
+
+  it.effect("a failure of a page read ahead surfaces only after the pages before it", () =>
+    Effect.gen(function*() {
+      const list = liveList(60)
+      const page3Failed = yield* Deferred.make<void>()
+      const emitted: Array<string> = []
+      const fetch = (page: number) =>
+        page === 3
+          ? Effect.andThen(Deferred.succeed(page3Failed, undefined), Effect.fail("page 3 failed" as const))
+          : page === 2
+          ? Effect.andThen(Deferred.await(page3Failed), Effect.sync(() => list.page(page, 10)))
+          : Effect.sync(() => list.page(page, 10))
+      const error = yield* Paginate.executions(Paginate.pages(fetch, { first: 1, maxPages: Infinity, readAhead: 4 })).pipe(
+        Stream.runForEach((e) => Effect.sync(() => emitted.push(e._id))),
+        Effect.flip
+      )
+      expect(error).toBe("page 3 failed")
+      expect(emitted).toEqual(list.original.slice(0, 20).map((e) => e._id))
+    }))
 })

@@ -105,13 +105,14 @@ describe("executions.iterate", () => {
       expect(all.map((e) => e._id)).toEqual(mock.mock.store.executions(ACCOUNT).map((e) => e._id))
     }))
 
-  it.scopedLive("break stops fetching: no request beyond the pages consumed", () =>
+  // With read-ahead (the default), test/readAhead.test.ts.
+  it.scopedLive("page by page, break stops fetching: no request beyond the pages consumed", () =>
     Effect.gen(function*() {
       const mock = yield* start("tcp")
       const refold = yield* client(mock.url)
       const seen = yield* Effect.promise(async () => {
         const out: Array<string> = []
-        for await (const execution of refold.executions.iterate({ limit: 5 })) {
+        for await (const execution of refold.executions.iterate({ limit: 5, readAhead: 0 })) {
           out.push(execution._id)
           if (out.length === 7) break
         }
@@ -122,25 +123,26 @@ describe("executions.iterate", () => {
       expect(mock.requests).toEqual(["/api/v2/public/execution?limit=5&page=1", "/api/v2/public/execution?limit=5&page=2"])
     }))
 
-  it.scopedLive("leaving while a page is in flight aborts that request", () =>
+  it.scopedLive("leaving while pages are in flight aborts every one of them", () =>
     Effect.gen(function*() {
-      const mock = yield* start("tcp", { hold: (url) => url.searchParams.get("page") === "2" })
+      const mock = yield* start("tcp", { hold: (url) => Number(url.searchParams.get("page")) >= 2 })
       const refold = yield* client(mock.url, undefined, { timeout: 30_000 })
       const iterator = refold.executions.iterate({ limit: 5 })[Symbol.asyncIterator]()
       for (let i = 0; i < 5; i++) yield* Effect.promise(() => iterator.next())
-      const pending = iterator.next() // page 2: the server holds it
+      const pending = iterator.next() // page 2, and pages 3 to 5 read ahead: the server holds them
       yield* Effect.promise(async () => {
-        for (let i = 0; i < 500 && mock.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+        for (let i = 0; i < 500 && mock.requests.length < 5; i++) await new Promise((r) => setTimeout(r, 10))
       })
-      expect(mock.requests).toHaveLength(2)
+      expect(mock.requests).toHaveLength(5)
       yield* Effect.promise(() => iterator.return!())
       expect(yield* Effect.promise(() => pending)).toEqual({ done: true, value: undefined })
       yield* Effect.promise(async () => {
-        for (let i = 0; i < 500 && mock.aborted() < 1; i++) await new Promise((r) => setTimeout(r, 10))
+        for (let i = 0; i < 500 && mock.aborted() < 4; i++) await new Promise((r) => setTimeout(r, 10))
       })
-      expect(mock.aborted()).toBe(1)
+      expect(mock.aborted()).toBe(4)
+      expect(mock.inFlight()).toBe(0)
       expect(yield* Effect.promise(() => iterator.next())).toEqual({ done: true, value: undefined })
-      expect(mock.requests).toHaveLength(2)
+      expect(mock.requests).toHaveLength(5)
     }))
 
   it.scopedLive("a failure mid-iteration rejects the loop with the SDK's error class", () =>

@@ -1,18 +1,13 @@
 /**
- * Walking the pages of the list endpoint: a pull-based stream that fetches a page only when the
- * consumer asks for it, with guards against metadata that would loop forever, and the de-duplication
- * that keeps a stream of executions correct when new ones arrive while it is being walked.
+ * Walking the pages of the list endpoint: a pull-based stream that reads a bounded number of pages
+ * ahead of the consumer and emits them in order, with guards against metadata that would loop
+ * forever, and the de-duplication that keeps a stream of executions correct when new ones arrive
+ * while it is being walked.
  *
  * @internal
  */
 import { type Execution, Page } from "@refold-effect/contract"
-import { Effect, Option, Stream } from "effect"
-
-/** Where a walk stands: the page to ask for next and how many have been fetched. */
-interface Cursor {
-  readonly page: number
-  readonly fetched: number
-}
+import { Effect, Fiber, Option, Stream } from "effect"
 
 /**
  * Why a walk stops after `page` (requested as `requested`), or `undefined` to go on. Besides the
@@ -29,29 +24,130 @@ export const stopReason = (page: Page.ExecutionPage, requested: number, fetched:
   return undefined
 }
 
+/** How a walk goes: where it starts, how far it may go, how many requests it keeps in flight. */
+export interface Walk {
+  /** The first page to fetch. */
+  readonly first: number
+  /** The most pages to emit (`Infinity` for no limit). */
+  readonly maxPages: number
+  /** The most page requests in flight at once; 1 (or less) walks page by page. */
+  readonly readAhead: number
+}
+
+/** An answered page, with the tick of the walk's clock at which its answer came in. */
+interface Answer {
+  readonly page: Page.ExecutionPage
+  readonly received: number
+}
+
+/** A page request under way, with the tick at which it was sent. */
+interface InFlight<E> {
+  readonly number: number
+  readonly sent: number
+  readonly fiber: Fiber.RuntimeFiber<Answer, E>
+}
+
 /**
- * The pages from `first` on, fetched one at a time as the consumer pulls, at most `maxPages`.
- * Inconsistent metadata ends the stream (with a warning in the log) instead of looping.
+ * The pages from `first` on, at most `maxPages`, emitted in order. Inconsistent metadata ends the
+ * stream (with a warning in the log) instead of looping.
+ *
+ * Requests start only when the consumer pulls: the first page alone (it tells how many pages there
+ * are), then up to `readAhead` pages at once, the next page and those after it, never past the
+ * last page known or `maxPages`. The consumer never waits for more than the page it pulls, a
+ * failure of a page read ahead surfaces only when that page's turn comes, and when the stream ends
+ * (the consumer stopped, an error, an interruption) the requests still in flight are interrupted.
+ *
+ * Why read-ahead cannot skip an execution. The API pages by offset, newest first, and executions
+ * only join a listing (there are no deletions), so an execution's offset only ever grows, by the
+ * number of executions that joined before it: an arrival pushes executions toward later pages,
+ * never earlier ones. Fetched one after the other, page n + 1 is answered after page n, so an
+ * execution that page n missed because it was pushed past it is still at or past page n + 1's
+ * start: it can be repeated (the de-duplication of {@link executions} drops it), never skipped.
+ * Fetched at once, page n + 1 may be answered *before* page n: an execution pushed off page n
+ * between the two answers was not yet on the older page n + 1, and would be skipped. `totalDocs`
+ * tells the two apart, as it only grows: page n + 1 answered no earlier than page n has at least
+ * page n's `totalDocs`, and an equal count means nothing joined between the two answers, so they
+ * are consistent. So a page read ahead is kept when its `totalDocs` is at least its predecessor's;
+ * otherwise it may be older, and it is fetched again, now that its predecessor has been answered,
+ * along with the pages read ahead after it. A page requested only after its predecessor's answer
+ * came is consistent with it by construction. Should a listing shrink all the same (a `status`
+ * filter loses executions that change status), `totalDocs` no longer orders the answers: the rest
+ * of the walk goes page by page.
  */
 export const pages = <E>(
   fetch: (page: number) => Effect.Effect<Page.ExecutionPage, E>,
-  first: number,
-  maxPages: number
+  walk: Walk
 ): Stream.Stream<Page.ExecutionPage, E> =>
-  Stream.paginateEffect({ page: first, fetched: 0 } as Cursor, (cursor) =>
-    fetch(cursor.page).pipe(
-      Effect.flatMap((page) => {
-        const fetched = cursor.fetched + 1
-        const reason = stopReason(page, cursor.page, fetched, maxPages)
-        const next = Page.nextPage(page)
-        const done = Effect.succeed([page, Option.none<Cursor>()] as const)
-        if (next === null || reason === "maxPages") return done
-        if (reason !== undefined) {
-          return Effect.as(Effect.logWarning(`Refold pagination stopped: ${reason}`), [page, Option.none<Cursor>()] as const)
-        }
-        return Effect.succeed([page, Option.some<Cursor>({ page: next, fetched })] as const)
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    let readAhead = Math.max(1, walk.readAhead)
+    // Orders sending and receiving: a request sent after an answer has a larger tick.
+    let clock = 0
+    let next: number | undefined = walk.first
+    let emitted = 0
+    let previous: { readonly totalDocs: number; readonly totalPages: number; readonly received: number } | undefined
+    let inFlight: Array<InFlight<E>> = []
+
+    const send = (number: number) =>
+      Effect.suspend(() => {
+        const sent = ++clock
+        return Effect.map(
+          Effect.forkIn(Effect.map(fetch(number), (page): Answer => ({ page, received: ++clock })), scope),
+          (fiber): InFlight<E> => ({ number, sent, fiber })
+        )
       })
-    ))
+
+    // Waits for the interrupted requests to end, so that no more than `readAhead` are ever in flight.
+    const discard = Effect.suspend(() => {
+      const stale = inFlight
+      inFlight = []
+      return Fiber.interruptAll(stale.map((request) => request.fiber))
+    })
+
+    /** Requests the page `page` and those after it, up to `readAhead` in flight. */
+    const fill = (page: number) =>
+      Effect.gen(function*() {
+        if (inFlight[0]?.number !== page) yield* discard
+        const known = previous === undefined ? page : previous.totalPages
+        const last = Math.max(page, Math.min(known, page + (walk.maxPages - emitted) - 1, page + readAhead - 1))
+        for (let number = (inFlight.at(-1)?.number ?? page - 1) + 1; number <= last; number++) {
+          inFlight.push(yield* send(number))
+        }
+      })
+
+    /** The answer for page `page`, consistent with the page before it (see above). */
+    const take = (page: number): Effect.Effect<Answer, E> =>
+      Effect.gen(function*() {
+        yield* fill(page)
+        const request = inFlight.shift()!
+        const answer = yield* Fiber.join(request.fiber)
+        if (previous === undefined || answer.page.totalDocs >= previous.totalDocs) return answer
+        if (request.sent > previous.received) {
+          // Answered after its predecessor and smaller all the same: the listing shrank.
+          readAhead = 1
+          yield* discard
+          return answer
+        }
+        yield* discard
+        return yield* take(page)
+      })
+
+    const pull = Effect.gen(function*() {
+      if (next === undefined) return yield* Effect.fail(Option.none())
+      const requested = next
+      const { page, received } = yield* Effect.mapError(take(requested), Option.some)
+      emitted++
+      previous = { totalDocs: page.totalDocs, totalPages: page.totalPages, received }
+      const reason = stopReason(page, requested, emitted, walk.maxPages)
+      const following = Page.nextPage(page)
+      next = following === null || reason !== undefined ? undefined : following
+      if (reason !== undefined && reason !== "maxPages") yield* Effect.logWarning(`Refold pagination stopped: ${reason}`)
+      if (next === undefined) yield* discard
+      return page
+    })
+
+    return Stream.repeatEffectOption(pull)
+  }))
 
 /**
  * What a walk has emitted, as much as de-duplication needs: the oldest creation time emitted

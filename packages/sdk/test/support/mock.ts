@@ -1,6 +1,7 @@
 /**
  * The mock behind the SDK in tests, in-process (`MockHttpClient`-style fetch, no socket) or over real
- * TCP (`serve`), with every request counted and a hook to hold some of them forever.
+ * TCP (`serve`), with every request counted (also those in flight at once), a hook to hold some of
+ * them forever and one to act before the mock answers (wait, change its data, ask for a scenario).
  */
 import { FetchHttpClient } from "@effect/platform"
 import { DataSet } from "@refold-effect/fixtures"
@@ -23,6 +24,10 @@ export interface Running {
   readonly requests: ReadonlyArray<string>
   /** Requests whose caller aborted them before the answer. */
   readonly aborted: () => number
+  /** Requests received and not yet answered or aborted. */
+  readonly inFlight: () => number
+  /** The most requests that were in flight at once. */
+  readonly maxInFlight: () => number
   /** The SDK over this mock. */
   readonly executions: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: RefoldConfigOptions) => Layer.Layer<Executions>
 }
@@ -31,6 +36,14 @@ export interface Running {
 export interface StartOptions extends MockOptions {
   /** Requests whose URL this matches are never answered (until aborted). */
   readonly hold?: ((url: URL) => boolean) | undefined
+  /**
+   * Runs when a request is received, before the mock answers it: it may wait (other requests go
+   * on meanwhile), insert executions into `mock.store`, or return the URL to ask the mock instead,
+   * such as one with a scenario (`__delay=20`, `__code=400`).
+   */
+  readonly before?: ((url: URL) => Promise<URL | void> | URL | void) | undefined
+  /** Runs once the mock has answered a request (as received, before `before` changed it). */
+  readonly after?: ((url: URL, response: Response) => void) | undefined
 }
 
 /** The bundled data set, loaded and validated once for the whole file rather than per mock. */
@@ -43,9 +56,10 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
     const mock = createMockApp({ data: bundled, ...options })
     const requests: Array<string> = []
     let aborted = 0
-    const observed = (request: Request): Promise<Response> => {
+    let inFlight = 0
+    let maxInFlight = 0
+    const answer = async (request: Request): Promise<Response> => {
       const url = new URL(request.url)
-      requests.push(url.pathname + url.search)
       if (options.hold?.(url)) {
         return new Promise<Response>((_, reject) => {
           request.signal.addEventListener("abort", () => {
@@ -54,7 +68,27 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
           }, { once: true })
         })
       }
-      return mock.fetch(request)
+      const instead = await options.before?.(url)
+      const response = await mock.fetch(instead ? new Request(instead, request) : request)
+      options.after?.(url, response)
+      return response
+    }
+    const observed = async (request: Request): Promise<Response> => {
+      const url = new URL(request.url)
+      requests.push(url.pathname + url.search)
+      maxInFlight = Math.max(maxInFlight, ++inFlight)
+      // In flight until answered or, as the client sees it, until aborted (the mock may go on).
+      let over = false
+      const end = () => {
+        if (!over) inFlight--
+        over = true
+      }
+      request.signal.addEventListener("abort", end, { once: true })
+      try {
+        return await answer(request)
+      } finally {
+        end()
+      }
     }
     const fetchInProcess = ((input: string | URL | Request, init?: RequestInit) => observed(new Request(input, init))) as typeof fetch
     const url = transport === "tcp"
@@ -71,6 +105,8 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
       url,
       requests,
       aborted: () => aborted,
+      inFlight: () => inFlight,
+      maxInFlight: () => maxInFlight,
       executions: (auth = apiKeyAuth, config = {}) =>
         Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http]), Layer.orDie)
     }
