@@ -22,9 +22,10 @@
  *
  * @since 0.1.0
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Schema } from "effect"
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64"
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus"
+import * as Explain from "./internal/Explain.js"
 
 const Ms = Schema.Int.pipe(Schema.between(0, 600_000), Schema.annotations({ title: "milliseconds from 0 to 600000" }))
 const Rate = Schema.Number.pipe(Schema.between(0, 1), Schema.annotations({ title: "a rate from 0 to 1" }))
@@ -77,15 +78,8 @@ export const Faults = Schema.Struct({
 )
 export type Faults = typeof Faults.Type
 
-const decodeEither = Schema.decodeUnknownEither(Faults, { errors: "first", onExcessProperty: "error" })
-
 /** Decodes faults from JSON, or explains in one sentence which field is wrong and why. */
-export const decode = (input: unknown): Either.Either<Faults, string> =>
-  Either.mapLeft(decodeEither(input), (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const path = issue === undefined || issue.path.length === 0 ? "faults" : `faults.${issue.path.join(".")}`
-    return `Invalid ${path}: ${issue?.message ?? "not valid faults"}`
-  })
+export const decode = Explain.decoder(Faults, "faults", "not valid faults")
 
 /** What happens to one request. */
 export interface Decision {

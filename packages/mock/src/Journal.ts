@@ -10,7 +10,8 @@
  *
  * @since 0.1.0
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Schema } from "effect"
+import * as Explain from "./internal/Explain.js"
 
 /** What a secret's value shows as. */
 export const REDACTED = "[REDACTED]"
@@ -88,15 +89,8 @@ export const RequestPattern = Schema.Struct({
 )
 export type RequestPattern = typeof RequestPattern.Type
 
-const decodePattern = Schema.decodeUnknownEither(RequestPattern, { errors: "first", onExcessProperty: "error" })
-
 /** Decodes a request pattern from JSON, or explains in one sentence what is wrong with it. */
-export const decodeRequestPattern = (input: unknown): Either.Either<RequestPattern, string> =>
-  Either.mapLeft(decodePattern(input), (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const path = issue === undefined || issue.path.length === 0 ? "pattern" : `pattern.${issue.path.join(".")}`
-    return `Invalid ${path}: ${issue?.message ?? "not a request pattern"}`
-  })
+export const decodeRequestPattern = Explain.decoder(RequestPattern, "pattern", "not a request pattern")
 
 const whole = (regex: string) => new RegExp(`^(?:${regex})$`, "s")
 

@@ -1,0 +1,18 @@
+/**
+ * Decoding of the JSON that users hand the mock (faults, request patterns): the value, or one
+ * sentence naming the first field that is wrong, rooted at what the user calls the whole thing.
+ *
+ * @internal
+ */
+import { Either, ParseResult, Schema } from "effect"
+
+/** A decoder for `schema` whose failures read `Invalid <root>.<path>: <why>`; excess fields are errors. */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>, root: string, what: string) => {
+  const decodeEither = Schema.decodeUnknownEither(schema, { errors: "first", onExcessProperty: "error" })
+  return (input: unknown): Either.Either<A, string> =>
+    Either.mapLeft(decodeEither(input), (error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const path = issue === undefined || issue.path.length === 0 ? root : `${root}.${issue.path.join(".")}`
+      return `Invalid ${path}: ${issue?.message ?? what}`
+    })
+}
