@@ -208,8 +208,7 @@ describe("transport failures", () => {
       expect(error).toMatchObject({ _tag: "Timeout", kind: "attempt", timeout: Duration.millis(200) })
       expect(server.count()).toBe(3)
       // Every timed-out attempt closed its connection.
-      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
-      expect(server.abandoned()).toBe(3)
+      expect(yield* Effect.promise(() => server.abandonedAtLeast(3))).toBe(3)
     }))
 
   it.scopedLive("the total deadline bounds all attempts: Timeout of kind deadline", () =>
@@ -269,8 +268,7 @@ describe("interruption", () => {
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)
       expect(Date.now() - started).toBeLessThan(1_000)
-      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 50)))
-      expect(server.abandoned()).toBe(1)
+      expect(yield* Effect.promise(() => server.abandonedAtLeast(1))).toBe(1)
       expect(server.count()).toBe(1)
     }))
 

@@ -60,6 +60,11 @@ export interface FaultServer {
   readonly abandoned: () => number
   /** Resolves when `n` requests have arrived. */
   readonly waitFor: (n: number) => Promise<void>
+  /**
+   * The number of abandoned requests once it reaches `n`, or after `within` ms (default 5 s) if it
+   * never does: the server learns of a closed socket a moment after the client closes it.
+   */
+  readonly abandonedAtLeast: (n: number, within?: number) => Promise<number>
 }
 
 const act = (behaviour: Behaviour, res: Http.ServerResponse, socket: Socket) => {
@@ -114,6 +119,12 @@ export const make = (fallback: Behaviour = text(500, "no behaviour scripted")): 
               requests,
               count: () => requests.length,
               abandoned: () => abandoned,
+              abandonedAtLeast: async (n, within = 5_000) => {
+                for (const until = Date.now() + within; abandoned < n && Date.now() < until;) {
+                  await new Promise((r) => setTimeout(r, 10))
+                }
+                return abandoned
+              },
               script: (...behaviours) => {
                 queue.push(...behaviours)
               },
