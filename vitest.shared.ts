@@ -11,7 +11,8 @@ export const shared = defineConfig({
     include: ["test/**/*.test.ts"],
     // In CI every package also writes a JSON report, summed by .ci/summary.mjs into one closing line.
     reporters: process.env["CI"] ? ["default", ["json", { outputFile: "test-results.json" }]] : ["default"],
-    testTimeout: 30_000,
+    // Generous: CI machines have 2 cores, and a slow test is still a passing one.
+    testTimeout: 60_000,
     hookTimeout: 60_000
   }
 })

@@ -41,14 +41,14 @@ describe("watch", () => {
   it.live("a RUNNING execution that does not change: one progress line, then exit code 124 at --timeout", () =>
     Effect.gen(function*() {
       const record = Fixtures.withStatus("RUNNING")
-      const { exitCode, stderr, stdout } = yield* run(["watch", record._id, "--interval", "20ms", "--timeout", "300ms"])
+      const { exitCode, stderr, stdout } = yield* run(["watch", record._id, "--interval", "20ms", "--timeout", "1s"])
       expect(exitCode).toBe(124)
-      // Polled until --timeout, printed once: nothing changed.
-      expect(yield* RefoldMock.count({ urlPath: `/api/v2/public/execution/${record._id}` })).toBeGreaterThan(2)
+      // Polled again until --timeout, printed once: nothing changed.
+      expect(yield* RefoldMock.count({ urlPath: `/api/v2/public/execution/${record._id}` })).toBeGreaterThanOrEqual(2)
       expect(lines(stdout)).toHaveLength(1)
       expect(lines(stdout)[0]).toMatch(new RegExp(`^RUNNING +${record.completion_percentage}% · `))
       expect(stderr).toBe(
-        `Gave up after 300ms (--timeout): execution ${record._id} is still RUNNING (${record.completion_percentage}%).\n`
+        `Gave up after 1s (--timeout): execution ${record._id} is still RUNNING (${record.completion_percentage}%).\n`
       )
     }).pipe(Effect.provide(mock)))
 
