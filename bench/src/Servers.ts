@@ -159,3 +159,19 @@ export const rss = async (pid: number): Promise<{ rss: number; peak: number } | 
     return undefined
   }
 }
+
+/**
+ * CPU time (user + system) a process has used so far, in seconds, from `/proc/<pid>/stat` (Linux,
+ * 100 ticks per second); `NaN` elsewhere. Unlike requests per second, CPU per request does not
+ * depend on how much of the shared machine the process was given.
+ */
+export const cpuSeconds = async (pid: number): Promise<number> => {
+  try {
+    const { readFile } = await import("node:fs/promises")
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8")
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
+}

@@ -23,16 +23,22 @@ export type Suite = (context: Context) => Promise<ReadonlyArray<Report.Section>>
 /**
  * Runs `measure` for every contender in every round, alternating them within a round and
  * reversing the order every other round, so that drift and noise hit every contender alike.
+ * `settleMs` pauses between runs, so that one contender's leftover work (a backlog, a GC, a
+ * log flush) does not land in the next one's run.
  */
 export const alternate = async <K extends string>(
   rounds: number,
   contenders: ReadonlyArray<K>,
-  measure: (contender: K, round: number) => Promise<number>
+  measure: (contender: K, round: number) => Promise<number>,
+  settleMs = 0
 ): Promise<Record<K, Array<number>>> => {
   const out = Object.fromEntries(contenders.map((c) => [c, [] as Array<number>])) as Record<K, Array<number>>
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse()
-    for (const c of order) out[c].push(await measure(c, round))
+    for (const c of order) {
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs))
+      out[c].push(await measure(c, round))
+    }
   }
   return out
 }

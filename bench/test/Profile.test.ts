@@ -30,7 +30,8 @@ describe("Profile.summarise", () => {
   })
 
   it("falls back to hit counts when the profile has no samples", () => {
-    const frames = Profile.summarise({ ...profile, samples: undefined, nodes: profile.nodes.map((n) => ({ ...n, hitCount: n.id === 4 ? 3 : 1 })) })
+    const { samples: _, ...withoutSamples } = profile
+    const frames = Profile.summarise({ ...withoutSamples, nodes: profile.nodes.map((n) => ({ ...n, hitCount: n.id === 4 ? 3 : 1 })) })
     expect(frames[0]!.name).toBe("parse")
   })
 })

@@ -5,6 +5,7 @@
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { createMockApp, serve } from "@refold-effect/mock"
+import { Hono } from "hono"
 import * as Child from "../Child.js"
 
 /** Where the data comes from. */
@@ -39,10 +40,22 @@ const load = (data: Data): Fixture.DataSet => {
   }
 }
 
+/** The in-process breakdown: the same request through apps with more and more of the mock. */
+export interface BreakdownArgs {
+  /** Path and query, with the constant body a bare app answers it with. */
+  readonly requests: ReadonlyArray<{ readonly name: string; readonly path: string; readonly body: string }>
+  readonly headers: Record<string, string>
+  readonly iterations: number
+  readonly rounds: number
+}
+
+/** Per variant and request, the median CPU microseconds of one in-process request. */
+export type BreakdownResult = Record<string, Record<string, number>>
+
 const { data } = Child.args<Args>()
 const heapBefore = Child.memory(true).heapUsed
 const t0 = performance.now()
-let mock = createMockApp({ data: load(data) })
+const mock = createMockApp({ data: load(data) })
 const loadMs = performance.now() - t0
 const server = await serve(mock, { port: 0 })
 const ready: Ready = { url: server.url, size: mock.store.size, loadMs, heapBefore, heapAfter: Child.memory(true).heapUsed }
@@ -51,10 +64,36 @@ Child.serve(
   ready,
   {
     memory: (args: { readonly collect: boolean }) => Child.memory(args.collect),
-    /** Drops the app (and its data) to measure what the data set held. */
-    release: () => {
-      mock = undefined as never
-      return Child.memory(true)
+    breakdown: async (args: BreakdownArgs): Promise<BreakdownResult> => {
+      const bare = new Hono({ strict: false })
+      const route = (path: string) => path.replace(/\?.*$/, "").replace(/\/[^/]+$/, (last) => (last === "/execution" ? last : "/:id"))
+      for (const r of args.requests) bare.get(route(r.path), (c) => c.body(r.body, 200, { "content-type": "application/json; charset=utf-8" }))
+      const store = mock.store
+      const quiet = createMockApp({ data: { accounts: store.accounts, apiKeys: store.apiKeys, executions: store.executions() }, journal: 0 })
+      const variants: Record<string, (request: Request) => Response | Promise<Response>> = {
+        "bare Hono app, constant body": (request) => bare.fetch(request),
+        "mock `app.fetch`, journal off": (request) => quiet.app.fetch(request),
+        "mock `app.fetch`": (request) => mock.app.fetch(request),
+        "mock `fetch` (as served)": (request) => mock.fetch(request)
+      }
+      const samples: Record<string, Record<string, Array<number>>> = {}
+      for (let round = 0; round < args.rounds + 1; round++) {
+        for (const [variant, fetch] of Object.entries(variants)) {
+          for (const r of args.requests) {
+            const url = `http://127.0.0.1${r.path}`
+            const start = process.cpuUsage()
+            for (let i = 0; i < args.iterations; i++) {
+              const response = await fetch(new Request(url, { headers: args.headers }))
+              if (response.status !== 200) throw new Error(`${variant} answered ${response.status} to ${r.path}`)
+            }
+            const used = process.cpuUsage(start)
+            // Round 0 warms up.
+            if (round > 0) ((samples[variant] ??= {})[r.name] ??= []).push((used.user + used.system) / args.iterations)
+          }
+        }
+      }
+      const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+      return Object.fromEntries(Object.entries(samples).map(([v, byRequest]) => [v, Object.fromEntries(Object.entries(byRequest).map(([n, xs]) => [n, median(xs)]))]))
     }
   },
   () => server.close()

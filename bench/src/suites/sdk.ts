@@ -35,18 +35,23 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     const client = track(await Servers.client())
     const target = { url: mock.ready.url, apiKey, account: Servers.account }
     const failures: Array<string> = []
+    const cpu: Record<Mode, Array<number>> = { sdk: [], raw: [], promise: [] }
     const measure = (seconds: number) => async (mode: Mode) => {
+      const before = await Servers.cpuSeconds(client.process.pid!)
       const r = await throughput(client, { ...target, mode, id, concurrency: CONCURRENCY, seconds })
+      const perCall = ((await Servers.cpuSeconds(client.process.pid!)) - before) * 1e6 / r.ok
+      cpu[mode].push(perCall)
       if (r.failed > 0) failures.push(`${mode}: ${r.failed} failed calls`)
-      log(`  get ${mode}: ${Stats.format(r.ok / r.seconds)} calls/s`)
+      log(`  get ${mode}: ${Stats.format(r.ok / r.seconds)} calls/s, ${Stats.format(perCall)} µs client CPU per call`)
       return r.ok / r.seconds
     }
     const modes: ReadonlyArray<Mode> = ["sdk", "raw", "promise"]
     log("sdk: get warm-up")
     for (const m of modes) await measure(settings.warmup)(m)
     failures.length = 0
+    for (const m of modes) cpu[m].length = 0
     log(`sdk: get, ${settings.rounds} rounds × ${settings.seconds} s`)
-    const rates = await alternate(settings.rounds, modes, measure(settings.seconds))
+    const rates = await alternate(settings.rounds, modes, measure(settings.seconds), 1_000)
     const getRatio = Stats.ratioOfMedians(rates.sdk, rates.raw)
     await mock.stop()
 
@@ -90,8 +95,13 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       tool: "Closed loops and `performance.now()` in a client child process (built SDK); `process.memoryUsage()`.",
       tables: [
         {
-          headers: ["client", "calls/s per round", "median calls/s"],
-          rows: modes.map((m) => [m === "sdk" ? "SDK (Effect)" : m === "promise" ? "SDK (Promise facade)" : "raw fetch + JSON.parse", rates[m].map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(rates[m]))])
+          headers: ["client", "calls/s per round", "median calls/s", "client CPU µs per call (median)"],
+          rows: modes.map((m) => [
+            m === "sdk" ? "SDK (Effect)" : m === "promise" ? "SDK (Promise facade)" : "raw fetch + JSON.parse",
+            rates[m].map((x) => Stats.format(x)).join(", "),
+            Stats.format(Stats.median(rates[m])),
+            Stats.format(Stats.median(cpu[m]))
+          ])
         },
         {
           headers: ["stream heap", "value"],

@@ -5,6 +5,7 @@
  */
 import type * as Child from "../Child.js"
 import type { LoadArgs, LoadResult } from "../children/loadgen.js"
+import type * as Mock from "../children/mock.js"
 import * as Profile from "../Profile.js"
 import type * as Report from "../Report.js"
 import * as Servers from "../Servers.js"
@@ -15,6 +16,9 @@ const autocannonVersion = "autocannon 8 (programmatic), `pipelining: 1`"
 
 /** The figure's two requests. */
 const listPath = `${Servers.listPath}?status=ERRORED&limit=10`
+
+/** Pause between runs: Prism keeps working (GC, logging) for a while after its run ends. */
+const SETTLE_MS = 2_000
 
 type Contender = "mock" | "bare" | "prism"
 type Endpoint = "list" | "get"
@@ -57,6 +61,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     const bare = track(await Servers.bare({ list: list.body, get: get.body }))
     const prism = track(await Servers.prism())
     const urls: Record<Contender, string> = { mock: mock.ready.url, bare: bare.ready.url, prism: prism.url }
+    const pids: Record<Contender, number> = { mock: mock.process.pid!, bare: bare.process.pid!, prism: prism.process.pid! }
     const paths: Record<Endpoint, string> = { list: listPath, get: getPath }
 
     const bytes: Record<string, number> = {}
@@ -71,22 +76,34 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     bytes["mock get"] = Buffer.byteLength(get.body)
 
     const failures: Array<string> = []
+    const cpu = { list: { mock: [], bare: [], prism: [] }, get: { mock: [], bare: [], prism: [] } } as Record<Endpoint, Record<Contender, Array<number>>>
     const measure = (endpoint: Endpoint, seconds: number) => async (c: Contender) => {
+      const before = await Servers.cpuSeconds(pids[c])
       const r = await load(loadgen, { url: urls[c], paths: [paths[endpoint]], headers: Servers.authHeaders, connections: settings.connections, seconds })
+      const perResponse = ((await Servers.cpuSeconds(pids[c])) - before) * 1e6 / r.total
       if (r.errors + r.non2xx > 0) failures.push(`${c} ${endpoint}: ${r.errors} errors, ${r.non2xx} non-2xx`)
-      log(`  ${endpoint} ${c}: ${Stats.format(r.rps)} req/s`)
+      cpu[endpoint][c].push(perResponse)
+      log(`  ${endpoint} ${c}: ${Stats.format(r.rps)} req/s, ${Stats.format(perResponse)} µs CPU per response`)
       return r.rps
     }
     const contenders: ReadonlyArray<Contender> = ["mock", "bare", "prism"]
     log("throughput: warm-up")
-    for (const e of ["list", "get"] as const) for (const c of contenders) await measure(e, settings.warmup)(c)
+    for (const e of ["list", "get"] as const) for (const c of contenders) await measure(e, settings.warmup)(c).then(() => new Promise((r) => setTimeout(r, SETTLE_MS)))
     failures.length = 0
+    for (const e of ["list", "get"] as const) for (const c of contenders) cpu[e][c].length = 0
     const results = {} as Record<Endpoint, Record<Contender, Array<number>>>
     for (const e of ["list", "get"] as const) {
       log(`throughput: ${e}, ${settings.rounds} rounds × ${settings.seconds} s`)
-      results[e] = await alternate(settings.rounds, contenders, measure(e, settings.seconds))
+      results[e] = await alternate(settings.rounds, contenders, measure(e, settings.seconds), SETTLE_MS)
     }
     await prism.stop()
+    log("throughput: in-process breakdown")
+    const breakdown = await mock.call<Mock.BreakdownResult>("breakdown", {
+      requests: [{ name: "list", path: listPath, body: list.body }, { name: "get", path: getPath, body: get.body }],
+      headers: Servers.authHeaders,
+      iterations: settings.mode === "quick" ? 1_000 : 3_000,
+      rounds: settings.rounds
+    } satisfies Mock.BreakdownArgs)
 
     const ratio = (e: Endpoint, other: Contender) => Stats.ratioOfMedians(results[e].mock, results[e][other])
     const rows = (e: Endpoint) =>
@@ -94,14 +111,15 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         `${c} ${e}`,
         `${Stats.format(bytes[`${c} ${e}`]!)} B`,
         results[e][c].map((x) => Stats.format(x)).join(", "),
-        Stats.format(Stats.median(results[e][c]))
+        Stats.format(Stats.median(results[e][c])),
+        Stats.format(Stats.median(cpu[e][c]))
       ])
     const table: Report.Table = {
-      headers: ["contender", "body", "req/s per round", "median req/s"],
+      headers: ["contender", "body", "req/s per round", "median req/s", "server CPU µs per response (median)"],
       rows: [...rows("list"), ...rows("get")]
     }
     const tool = `${autocannonVersion}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.seconds} s per contender ` +
-      `(after ${settings.warmup} s of warm-up each); Prism ${Servers.prismVersion} (\`prism mock\`, static examples, \`-v error\`).`
+      `(after ${settings.warmup} s of warm-up each), 2 s pause between runs; Prism ${Servers.prismVersion} (\`prism mock\`, static examples, \`-v error\`).`
     const method =
       `\`GET ${listPath}\` and \`GET /api/v2/public/execution/:id\` with \`x-api-key\` and \`linked_account_id\` headers, against three ` +
       "servers running at once, each in its own process: the mock (`createMockApp` + `serve` over the bundled data set, from `dist`), " +
@@ -118,12 +136,28 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       title: "Mock throughput vs a bare Hono app",
       method,
       tool,
-      tables: [table],
+      tables: [
+        table,
+        {
+          caption:
+            "**Where the mock's time goes, in-process.** The same two requests, answered without a socket inside the mock's process " +
+            "(`app.fetch(new Request(...))`, sequentially), by apps with more and more of the mock; CPU time per request " +
+            "(`process.cpuUsage`), median of the rounds. Over HTTP, Node's own parsing and writing add the same cost to every row.",
+          headers: ["app", "list: CPU µs per request", "get: CPU µs per request"],
+          rows: Object.entries(breakdown).map(([variant, r]) => [variant, Stats.format(r["list"]!, 1), Stats.format(r["get"]!, 1)])
+        }
+      ],
       targets: [
         { name: "list: mock / bare Hono", goal: "≥ 0.70×", measured: Stats.times(t1List), met: t1List >= 0.7 },
         { name: "get: mock / bare Hono", goal: "≥ 0.80×", measured: Stats.times(t1Get), met: t1Get >= 0.8 }
       ],
-      notes: [failureNote]
+      notes: [
+        failureNote,
+        "CPU per response (user + system time of the server process from `/proc/<pid>/stat` over a run, divided by its responses) " +
+          "does not depend on how much of the shared machine the server got, so it cross-checks the request rates: bare / mock CPU per " +
+          `response is ${Stats.times(Stats.ratioOfMedians(cpu.list.bare, cpu.list.mock))} on list and ` +
+          `${Stats.times(Stats.ratioOfMedians(cpu.get.bare, cpu.get.mock))} on get.`
+      ]
     }
     const section2: Report.Section = {
       id: "2",
@@ -140,6 +174,10 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
             Stats.times(ratio(e, "prism"), 1)
           ])
         }
+      ],
+      notes: [
+        `Prism's CPU per response against the mock's: ${Stats.times(Stats.ratioOfMedians(cpu.list.prism, cpu.list.mock), 1)} on list, ` +
+          `${Stats.times(Stats.ratioOfMedians(cpu.get.prism, cpu.get.mock), 1)} on get.`
       ],
       targets: [
         { name: "list: mock / Prism", goal: "≥ 5×", measured: Stats.times(t2List, 1), met: t2List >= 5 },
