@@ -88,7 +88,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
       adminToken: Option.getOrUndefined(flags.adminToken)
     }
     const running = yield* Server.start(config)
-    for (const line of Server.banner(running, config)) yield* Console.log(line)
+    yield* Console.log(Server.banner(running, config))
     return yield* Effect.never
   }).pipe(
     Effect.scoped,

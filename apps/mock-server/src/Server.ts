@@ -94,21 +94,14 @@ export const start = Effect.fn("MockServer.start")(function*(config: Config): Ef
 const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`
 
 /**
- * The start-up lines: where it listens and what it serves, then a request to try (with the first
- * account; an API key is shown only when any key is accepted, never one of the configured keys).
+ * The one start-up line: where it listens and what it serves, and the global faults when any are
+ * set (never the admin token or an API key).
  */
-export const banner = (running: Running, config: Config): ReadonlyArray<string> => {
+export const banner = (running: Running, config: Config): string => {
   const { store } = running.mock
-  const first = store.accounts[0]?.linked_account_id
-  const keysRestricted = (config.apiKeys ?? store.apiKeys) !== undefined
-  const lines = [
-    `refold mock listening on ${running.server.url} — ${plural(store.accounts.length, "account")}, ${plural(store.size, "execution")} (${describeSource(config.source)})`
-  ]
-  if (first !== undefined) {
-    const key = keysRestricted ? "<your API key>" : "test"
-    lines.push(`try: curl -H 'x-api-key: ${key}' -H 'linked_account_id: ${first}' '${running.server.url}/api/v2/public/execution?page=1&limit=10'`)
-  }
+  const served = `refold mock listening on ${running.server.url} — ${plural(store.accounts.length, "account")}, ${plural(store.size, "execution")} (${describeSource(config.source)})`
   const faults = running.mock.faults()
-  if (Object.keys(faults).length > 0) lines.push(`faults: ${JSON.stringify(faults)} (change them with POST ${running.server.url}/__admin/settings)`)
-  return lines
+  return Object.keys(faults).length === 0
+    ? served
+    : `${served}; faults: ${JSON.stringify(faults)} (change them with POST ${running.server.url}/__admin/settings)`
 }
