@@ -34,7 +34,7 @@ export interface WalkParams extends ListParams.ListParams {
 }
 
 /** The page requests {@link Service.pages} and {@link Service.stream} keep in flight unless told otherwise. */
-export const defaultReadAhead = 4
+export const defaultReadAhead = 8
 
 /**
  * The operations of the service. Each fails with any {@link RefoldError}: a request can be refused

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { defaultReadAhead } from "../src/Executions.js"
 import { BadRequest, createRefoldClient, NotFound, type RefoldClient, Timeout, Unauthorized } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
 import { API_KEY, fast } from "./support/layers.js"
@@ -128,20 +129,21 @@ describe("executions.iterate", () => {
       const refold = yield* client(mock.url, undefined, { timeout: 30_000 })
       const iterator = refold.executions.iterate({ limit: 5 })[Symbol.asyncIterator]()
       for (let i = 0; i < 5; i++) yield* Effect.promise(() => iterator.next())
-      const pending = iterator.next() // page 2, and pages 3 to 5 read ahead: the server holds them
+      const pending = iterator.next() // page 2 and the pages read ahead after it: the server holds them
+      const sent = 1 + defaultReadAhead
       yield* Effect.promise(async () => {
-        for (let i = 0; i < 500 && mock.requests.length < 5; i++) await new Promise((r) => setTimeout(r, 10))
+        for (let i = 0; i < 500 && mock.requests.length < sent; i++) await new Promise((r) => setTimeout(r, 10))
       })
-      expect(mock.requests).toHaveLength(5)
+      expect(mock.requests).toHaveLength(sent)
       yield* Effect.promise(() => iterator.return!())
       expect(yield* Effect.promise(() => pending)).toEqual({ done: true, value: undefined })
       yield* Effect.promise(async () => {
-        for (let i = 0; i < 500 && mock.aborted() < 4; i++) await new Promise((r) => setTimeout(r, 10))
+        for (let i = 0; i < 500 && mock.aborted() < defaultReadAhead; i++) await new Promise((r) => setTimeout(r, 10))
       })
-      expect(mock.aborted()).toBe(4)
+      expect(mock.aborted()).toBe(defaultReadAhead)
       expect(mock.inFlight()).toBe(0)
       expect(yield* Effect.promise(() => iterator.next())).toEqual({ done: true, value: undefined })
-      expect(mock.requests).toHaveLength(5)
+      expect(mock.requests).toHaveLength(sent)
     }))
 
   it.scopedLive("a failure mid-iteration rejects the loop with the SDK's error class", () =>

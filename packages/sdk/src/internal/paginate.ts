@@ -7,7 +7,7 @@
  * @internal
  */
 import { type Execution, Page } from "@refold-effect/contract"
-import { Effect, Fiber, Option, Stream } from "effect"
+import { Effect, type Exit, Fiber, Option, Stream } from "effect"
 
 /**
  * Why a walk stops after `page` (requested as `requested`), or `undefined` to go on. Besides the
@@ -40,11 +40,14 @@ interface Answer {
   readonly received: number
 }
 
-/** A page request under way, with the tick at which it was sent. */
+/**
+ * A page request under way, with the tick at which it was sent. Its fiber never fails: it holds
+ * the outcome until the page's turn comes (a failed fiber would be logged as unhandled).
+ */
 interface InFlight<E> {
   readonly number: number
   readonly sent: number
-  readonly fiber: Fiber.RuntimeFiber<Answer, E>
+  readonly fiber: Fiber.RuntimeFiber<Exit.Exit<Answer, E>>
 }
 
 /**
@@ -92,7 +95,7 @@ export const pages = <E>(
       Effect.suspend(() => {
         const sent = ++clock
         return Effect.map(
-          Effect.forkIn(Effect.map(fetch(number), (page): Answer => ({ page, received: ++clock })), scope),
+          Effect.forkIn(Effect.exit(Effect.map(fetch(number), (page): Answer => ({ page, received: ++clock }))), scope),
           (fiber): InFlight<E> => ({ number, sent, fiber })
         )
       })
@@ -120,7 +123,7 @@ export const pages = <E>(
       Effect.gen(function*() {
         yield* fill(page)
         const request = inFlight.shift()!
-        const answer = yield* Fiber.join(request.fiber)
+        const answer = yield* Effect.flatten(Fiber.join(request.fiber))
         if (previous === undefined || answer.page.totalDocs >= previous.totalDocs) return answer
         if (request.sent > previous.received) {
           // Answered after its predecessor and smaller all the same: the listing shrank.
