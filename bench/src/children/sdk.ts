@@ -4,9 +4,10 @@
  * `stream`, and the wall time of a `stream` walk.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Execution } from "@refold-effect/contract"
 import { Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
 import { createRefoldClient } from "@refold-effect/sdk/promise"
-import { Effect, Either, Layer, ManagedRuntime, Stream } from "effect"
+import { Effect, Either, Layer, ManagedRuntime, Schema, Stream } from "effect"
 import * as Child from "../Child.js"
 
 /** Where the client sends requests, as whom. */
@@ -173,4 +174,68 @@ const walk = async (args: WalkArgs): Promise<WalkResult> => {
   }
 }
 
-Child.serve({}, { throughput, walk })
+/** Pages fetched with bare `fetch`, `concurrency` at a time: the reference for read-ahead. */
+export interface RawWalkArgs extends Target {
+  readonly limit: number
+  readonly pages: number
+  readonly concurrency: number
+}
+
+const rawWalk = async (args: RawWalkArgs): Promise<{ readonly ms: number; readonly count: number }> => {
+  const headers = { "x-api-key": args.apiKey, linked_account_id: args.account, ...(args.prefer === undefined ? {} : { prefer: args.prefer }) }
+  const t0 = performance.now()
+  let count = 0
+  for (let first = 1; first <= args.pages; first += args.concurrency) {
+    const batch = Array.from({ length: Math.min(args.concurrency, args.pages - first + 1) }, async (_, i) => {
+      const response = await fetch(`${args.url}/api/v2/public/execution?limit=${args.limit}&page=${first + i}`, { headers })
+      return (JSON.parse(await response.text()) as { docs: ReadonlyArray<unknown> }).docs.length
+    })
+    for (const n of await Promise.all(batch)) count += n
+  }
+  return { ms: performance.now() - t0, count }
+}
+
+/** The layers of an SDK call, each timed alone (sequential calls, CPU time). */
+export interface BreakdownArgs extends Target {
+  readonly id: string
+  readonly calls: number
+  readonly rounds: number
+}
+
+const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> => {
+  const runtime = runtimeFor(args)
+  try {
+    const executions = await runtime.runPromise(Executions)
+    const client = await runtime.runPromise(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer))
+    const untraced = client.pipe(HttpClient.withTracerDisabledWhen(() => true))
+    const url = `${args.url}/api/v2/public/execution/${encodeURIComponent(args.id)}`
+    const headers = { "x-api-key": args.apiKey, linked_account_id: args.account, accept: "application/json" }
+    const request = HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headers))
+    const decode = Schema.decodeUnknownSync(Execution.Detail)
+    const body = await (await fetch(url, { headers })).text()
+    const paths: Record<string, () => Promise<unknown>> = {
+      "raw `fetch` + `JSON.parse`": async () => JSON.parse(await (await fetch(url, { headers })).text()),
+      "`FetchHttpClient` `execute` + `text`": () => Effect.runPromise(Effect.flatMap(client.execute(request), (r) => r.text)),
+      "the same, platform span off (`withTracerDisabledWhen`)": () => Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text)),
+      "the same, span off, plus `Effect.timeout` per call": () =>
+        Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text).pipe(Effect.timeout("20 seconds"))),
+      "SDK `Executions.get`": () => runtime.runPromise(executions.get(args.id)),
+      "Schema decode of the detail alone (no request)": async () => decode(JSON.parse(body))
+    }
+    const samples: Record<string, Array<number>> = {}
+    for (let round = 0; round <= args.rounds; round++) {
+      for (const [name, call] of Object.entries(paths)) {
+        const start = process.cpuUsage()
+        for (let i = 0; i < args.calls; i++) await call()
+        const used = process.cpuUsage(start)
+        if (round > 0) (samples[name] ??= []).push((used.user + used.system) / args.calls)
+      }
+    }
+    const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]))
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+Child.serve({}, { throughput, walk, rawWalk, breakdown })

@@ -3,7 +3,7 @@
  * `stream` with read-ahead against page by page when every page takes 20 ms.
  */
 import type * as Child from "../Child.js"
-import type { ThroughputArgs, ThroughputResult, WalkArgs, WalkResult } from "../children/sdk.js"
+import type { BreakdownArgs, RawWalkArgs, ThroughputArgs, ThroughputResult, WalkArgs, WalkResult } from "../children/sdk.js"
 import type * as Report from "../Report.js"
 import * as Servers from "../Servers.js"
 import * as Stats from "../Stats.js"
@@ -53,6 +53,13 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     log(`sdk: get, ${settings.rounds} rounds × ${settings.seconds} s`)
     const rates = await alternate(settings.rounds, modes, measure(settings.seconds), 1_000)
     const getRatio = Stats.ratioOfMedians(rates.sdk, rates.raw)
+    log("sdk: get breakdown")
+    const layers = await client.call<Record<string, number>>("breakdown", {
+      ...target,
+      id,
+      calls: settings.mode === "quick" ? 200 : 500,
+      rounds: settings.rounds
+    } satisfies BreakdownArgs)
     await mock.stop()
 
     // stream over 10^5 executions of one account: heap after GC every 10,000 executions.
@@ -68,8 +75,14 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     log(`sdk: stream of ${pages} pages with ${settings.delayMs} ms per page`)
     const slow = track(await Servers.mock({ kind: "generate", size: pages * WALK_LIMIT * 2, seed: 1, accounts: 1 }))
     const delayed = { url: slow.ready.url, apiKey, account: Servers.account, prefer: `delay=${settings.delayMs}` }
+    // A warm-up walk each way (JIT, connections), not counted.
+    for (const options of [{}, pageByPage]) await walk(client, { ...delayed, limit: WALK_LIMIT, maxPages: 5, sampleEvery: 0, options })
     const walks: Array<WalkResult> = []
-    const walkMs = await alternate(settings.rounds, ["readAhead", "pageByPage"] as const, async (how) => {
+    const walkMs = await alternate(settings.rounds, ["readAhead", "pageByPage", "raw4", "raw1"] as const, async (how) => {
+      if (how === "raw4" || how === "raw1") {
+        const args: RawWalkArgs = { ...delayed, limit: WALK_LIMIT, pages, concurrency: how === "raw4" ? 4 : 1 }
+        return (await client.call<{ ms: number }>("rawWalk", args, 600_000)).ms
+      }
       const r = await walk(client, { ...delayed, limit: WALK_LIMIT, maxPages: pages, sampleEvery: 0, options: how === "readAhead" ? {} : pageByPage })
       walks.push(r)
       return r.ms
@@ -91,7 +104,8 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         "executions; heap used after a full GC (`--expose-gc`) every 10,000 executions and at the end, minus the heap before the walk. " +
         `**read-ahead**: \`stream({ limit: ${WALK_LIMIT}, maxPages: ${pages} })\` with every request sent with \`Prefer: delay=${settings.delayMs}\` ` +
         `(the mock waits ${settings.delayMs} ms before answering), with the SDK's default read-ahead against \`${JSON.stringify(pageByPage)}\`, ` +
-        `${settings.rounds} rounds alternating; each walk must yield all ${Stats.format(expected)} executions once.`,
+        `${settings.rounds} rounds alternating with two references that fetch the same pages with raw \`fetch\` (4 at a time, and one at a time); ` +
+        `each SDK walk must yield all ${Stats.format(expected)} executions once.`,
       tool: "Closed loops and `performance.now()` in a client child process (built SDK); `process.memoryUsage()`.",
       tables: [
         {
@@ -116,8 +130,17 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
           headers: ["walk", "ms per round", "median ms"],
           rows: [
             ["read-ahead (default)", walkMs.readAhead.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.readAhead))],
-            ["page by page", walkMs.pageByPage.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.pageByPage))]
+            ["page by page", walkMs.pageByPage.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.pageByPage))],
+            ["reference: raw `fetch`, 4 pages at a time", walkMs.raw4.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.raw4))],
+            ["reference: raw `fetch`, one page at a time", walkMs.raw1.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.raw1))]
           ]
+        },
+        {
+          caption:
+            "**Where an SDK `get` spends its time.** The layers of one call, each alone, in the client process against the same mock: " +
+            "sequential calls, CPU time per call (`process.cpuUsage`), median of the rounds, and relative to raw `fetch`.",
+          headers: ["call path", "CPU µs per call", "relative to raw"],
+          rows: Object.entries(layers).map(([name, us]) => [name, Stats.format(us, 1), Stats.times(us / layers["raw `fetch` + `JSON.parse`"]!)])
         }
       ],
       targets: [
