@@ -7,7 +7,7 @@
  * percent-encoding, is refused with a message naming it: the vendor's handler would receive an
  * array or a mangled string there, and no client means to send either.
  */
-import { ListQuery } from "@refold-effect/contract"
+import { Execution, ListQuery } from "@refold-effect/contract"
 import { Either } from "effect"
 import type * as ExecutionStore from "../ExecutionStore.js"
 
@@ -51,12 +51,72 @@ export const params = (url: string): Either.Either<Record<string, string>, strin
   return Either.right(out)
 }
 
+const statuses: ReadonlySet<string> = new Set(["All", ...Execution.statuses])
+const sources: ReadonlySet<string> = new Set(["All", ...Execution.sources])
+const types: ReadonlySet<string> = new Set(["All", ...Execution.types])
+const DIGITS = /^[0-9]{1,10}$/
+
+const bounded = (value: string, max: number): number | undefined => {
+  if (!DIGITS.test(value)) return undefined
+  const n = Number(value)
+  return n >= 1 && n <= max ? n : undefined
+}
+
+/**
+ * The common queries, resolved without running the contract's Schema (which costs a few µs per
+ * request on the hot path): `page` and `limit` as digits within bounds, and the three filters as
+ * their canonical values. `undefined` for anything else (dates, source aliases, every invalid
+ * value), which {@link parse} hands to `ListQuery.decode`, so every answer and every error message
+ * stays the contract's. A property test checks that both agree wherever this one answers.
+ */
+export const fast = (raw: Readonly<Record<string, string>>): ExecutionStore.Query | undefined => {
+  let page: number = ListQuery.defaults.page
+  let limit: number = ListQuery.defaults.limit
+  let status: string = ListQuery.defaults.status
+  let source: string = ListQuery.defaults.execution_source
+  let type: string = ListQuery.defaults.execution_type
+  for (const name of Object.keys(raw)) {
+    const value = raw[name]!
+    switch (name) {
+      case "page": {
+        const n = bounded(value, ListQuery.MAX_PAGE)
+        if (n === undefined) return undefined
+        page = n
+        break
+      }
+      case "limit": {
+        const n = bounded(value, ListQuery.MAX_LIMIT)
+        if (n === undefined) return undefined
+        limit = n
+        break
+      }
+      case "status":
+        if (!statuses.has(value)) return undefined
+        status = value
+        break
+      case "execution_source":
+        if (!sources.has(value)) return undefined
+        source = value
+        break
+      case "execution_type":
+        if (!types.has(value)) return undefined
+        type = value
+        break
+      default:
+        return undefined
+    }
+  }
+  return { page, limit, status, execution_source: source, execution_type: type }
+}
+
 /** The list query of a URL with the API's defaults applied, or the message of a 400. */
 export const parse = (url: string): Either.Either<ExecutionStore.Query, string> =>
-  Either.flatMap(params(url), (raw) =>
-    Either.match(ListQuery.decode(raw), {
+  Either.flatMap(params(url), (raw) => {
+    const common = fast(raw)
+    if (common !== undefined) return Either.right(common)
+    return Either.match(ListQuery.decode(raw), {
       onLeft: (e) => Either.left(e.message),
       // `resolve` fills every defaulted field; its type merely keeps them optional.
       onRight: (q) => Either.right(ListQuery.resolve(q) as ExecutionStore.Query)
     })
-  )
+  })
