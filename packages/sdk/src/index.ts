@@ -16,7 +16,7 @@
  */
 
 /** The executions service, its layers and operations. */
-export { Executions, type Service as ExecutionsService, type WalkParams } from "./Executions.js"
+export { defaultReadAhead, Executions, type Service as ExecutionsService, type WalkParams } from "./Executions.js"
 
 /** Credentials as a service: API key + linked account, or session token. */
 export { RefoldAuth, type Credentials } from "./RefoldAuth.js"

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Execution } from "@refold-effect/contract"
 import { Chunk, Deferred, Effect, Exit, Fiber, Stream } from "effect"
-import { defaultReadAhead, Executions } from "../src/Executions.js"
+import { defaultReadAhead, Executions } from "../src/index.js"
 import { createRefoldClient } from "../src/promise.js"
 import { API_KEY, fast } from "./support/layers.js"
 import { type Running, start, type StartOptions, transports } from "./support/mock.js"
