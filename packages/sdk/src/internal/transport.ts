@@ -41,17 +41,17 @@ export const make: Effect.Effect<Transport, never, HttpClient.HttpClient | Refol
   const settings = yield* RefoldConfig
   const credentials = yield* RefoldAuth
   const client = yield* HttpClient.HttpClient
-  const authHeaders = Auth.headers(credentials)
+  // Every request differs only in its URL: the headers (and the secrets revealed into them) are set once.
+  const template = HttpClientRequest.get(settings.baseUrl).pipe(
+    HttpClientRequest.acceptJson,
+    HttpClientRequest.setHeaders(Auth.headers(credentials))
+  )
 
   const get = <A, I>(path: string, query: Readonly<Record<string, string | undefined>>, schema: Schema.Schema<A, I>) => {
     const params = UrlParams.fromInput(query)
     const search = UrlParams.toString(params)
     const target: Retry.Target = { method: "GET", url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}` }
-    const request = HttpClientRequest.get(`${settings.baseUrl}${path}`).pipe(
-      HttpClientRequest.setUrlParams(params),
-      HttpClientRequest.acceptJson,
-      HttpClientRequest.setHeaders(authHeaders)
-    )
+    const request = HttpClientRequest.setUrlParams(HttpClientRequest.setUrl(template, `${settings.baseUrl}${path}`), params)
     const attempt = client.execute(request).pipe(
       Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
       Effect.mapError((error) => transportError(error, target)),
@@ -101,24 +101,31 @@ const interpret = <A, I>(
   body: string,
   schema: Schema.Schema<A, I>,
   target: Retry.Target
-): Effect.Effect<A, RefoldError> =>
+): Effect.Effect<A, RefoldError> => {
+  const status = response.status
+  const headerId = response.headers["x-request-id"]
+  if (status < 200 || status >= 300) return refuse(response, body, target)
+  // The common case, kept to a handful of operations: annotate, decode, answer.
+  const decoded = decodeBody(schema, body)
+  const outcome: Effect.Effect<A, RefoldError> = Either.isRight(decoded)
+    ? Effect.succeed(decoded.right)
+    : Effect.fail(
+      new DecodeError({
+        status,
+        body,
+        message: decoded.left,
+        ...(headerId === undefined ? {} : { requestId: headerId }),
+        ...target
+      })
+    )
+  return headerId === undefined ? outcome : Effect.zipRight(Effect.annotateCurrentSpan(REQUEST_ID, headerId), outcome)
+}
+
+/** A non-2xx answer as the matching {@link RefoldError}, with the vendor's message and request id when the body has them. */
+const refuse = (response: HttpClientResponse.HttpClientResponse, body: string, target: Retry.Target): Effect.Effect<never, RefoldError> =>
   Effect.gen(function*() {
     const status = response.status
     const headerId = response.headers["x-request-id"]
-    if (status >= 200 && status < 300) {
-      if (headerId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, headerId)
-      const decoded = decodeBody(schema, body)
-      if (Either.isRight(decoded)) return decoded.right
-      return yield* Effect.fail(
-        new DecodeError({
-          status,
-          body,
-          message: decoded.left,
-          ...(headerId === undefined ? {} : { requestId: headerId }),
-          ...target
-        })
-      )
-    }
     const vendor = Option.getOrUndefined(decodeErrorBody(body))
     const requestId = vendor?.request_id ?? headerId
     if (requestId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, requestId)
