@@ -3,12 +3,15 @@
  * tables of the raw rounds and medians, and the targets it checks.
  */
 
-/** A target: the goal, the measured value, and whether it is met (`undefined`: not measured). */
+/**
+ * A target: the goal, the measured value, and whether it is met (`undefined`: not measured;
+ * `"reported"`: a figure the issue asks to report, with no goal).
+ */
 export interface Target {
   readonly name: string
   readonly goal: string
   readonly measured: string
-  readonly met: boolean | undefined
+  readonly met: boolean | undefined | "reported"
 }
 
 /** A table: header cells and rows of cells. */
@@ -54,7 +57,8 @@ export const table = (t: Table): string => {
 }
 
 /** The verdict of a target, as shown in the summary. */
-export const verdict = (met: boolean | undefined): string => (met === undefined ? "not measured" : met ? "met" : "**missed**")
+export const verdict = (met: Target["met"]): string =>
+  met === "reported" ? "reported" : met === undefined ? "not measured" : met ? "met" : "**missed**"
 
 /** The whole `BENCHMARKS.md`. */
 export const render = (run: Run, sections: ReadonlyArray<Section>, analysis: string | undefined): string => {
