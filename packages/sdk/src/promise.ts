@@ -142,7 +142,8 @@ export const createRefoldClient = (
     }
     signal?.addEventListener("abort", abort, { once: true })
     try {
-      return await Effect.runPromise(Fiber.await(fiber))
+      // Observing the fiber directly: `runPromise(Fiber.await(fiber))` would start a second fiber per call.
+      return await new Promise<Exit.Exit<A, E>>((resolve) => fiber.addObserver(resolve))
     } finally {
       signal?.removeEventListener("abort", abort)
       running.delete(fiber)
