@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Either, Exit, Fiber, FiberRef, TestClock } from "effect"
+import { Duration, Either } from "effect"
 import * as Retry from "../src/internal/retry.js"
 import * as RefoldConfig from "../src/RefoldConfig.js"
 import { BadRequest, DecodeError, NotFound, RateLimited, ServerError, Timeout, TransportError, Unauthorized } from "../src/RefoldError.js"
@@ -76,47 +76,4 @@ describe("Retry.parseRetryAfter", () => {
     expect(Retry.parseRetryAfter("soon", now)).toBeUndefined()
     expect(Retry.parseRetryAfter("-5", now)).toBeUndefined()
   })
-})
-
-describe("Retry.timeoutFail", () => {
-  const late = () => "late" as const
-
-  it.live("on the live clock: the attempt's own success or failure, with its fiber refs", () =>
-    Effect.gen(function*() {
-      const ref = FiberRef.unsafeMake(0)
-      const ok = yield* Retry.timeoutFail(Effect.as(FiberRef.set(ref, 7), "ok"), Duration.seconds(5), late)
-      expect(ok).toBe("ok")
-      expect(yield* FiberRef.get(ref)).toBe(7)
-      expect(yield* Effect.flip(Retry.timeoutFail(Effect.fail("boom"), Duration.seconds(5), late))).toBe("boom")
-    }))
-
-  it.live("on the live clock: after the duration, the attempt is interrupted (and awaited) and onTimeout is the failure", () =>
-    Effect.gen(function*() {
-      const released = yield* Deferred.make<void>()
-      const attempt = Effect.never.pipe(Effect.onInterrupt(() => Effect.zipRight(Effect.sleep(20), Deferred.succeed(released, undefined))))
-      const started = Date.now()
-      expect(yield* Effect.flip(Retry.timeoutFail(attempt, Duration.millis(50), late))).toBe("late")
-      expect(Date.now() - started).toBeGreaterThanOrEqual(45)
-      expect(yield* Deferred.isDone(released)).toBe(true)
-    }))
-
-  it.live("on the live clock: interrupting the caller interrupts the attempt and disarms the timer", () =>
-    Effect.gen(function*() {
-      const started = yield* Deferred.make<void>()
-      const interrupted = yield* Deferred.make<void>()
-      const attempt = Effect.zipRight(Deferred.succeed(started, undefined), Effect.never).pipe(
-        Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
-      )
-      const fiber = yield* Effect.fork(Retry.timeoutFail(attempt, Duration.millis(30), late))
-      yield* Deferred.await(started)
-      expect(Exit.isInterrupted(yield* Fiber.interrupt(fiber))).toBe(true)
-      expect(yield* Deferred.isDone(interrupted)).toBe(true)
-    }))
-
-  it.effect("on the TestClock: virtual time drives the timeout", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Retry.timeoutFail(Effect.never, Duration.minutes(10), late))
-      yield* TestClock.adjust(Duration.minutes(10))
-      expect(yield* Effect.flip(Fiber.join(fiber))).toBe("late")
-    }))
 })

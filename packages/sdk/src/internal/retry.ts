@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Clock, Context, DefaultServices, Duration, Effect, type Exit, Fiber, Random } from "effect"
+import { Clock, Duration, Effect, Random } from "effect"
 import type { Settings } from "../RefoldConfig.js"
 import { Timeout, type RefoldError } from "../RefoldError.js"
 
@@ -70,50 +70,6 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
-const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
-
-/** Node's timers cannot wait longer; Effect's live clock treats longer waits as never ending. */
-const MAX_TIMER_MILLIS = 2 ** 31 - 1
-
-/**
- * `Effect.timeoutFail`, at about a third of its CPU cost per attempt. Effect's races the attempt
- * against a second fiber sleeping on the `Clock`, then joins the winner and interrupts and awaits
- * the loser: two forks per attempt, ~80 µs, a tenth of a local `get`. On the live clock this forks
- * the attempt only and arms a plain timer; the outcome is the same: the attempt's own result, or,
- * after `duration`, the attempt interrupted (and awaited) and `onTimeout()` as the failure.
- * Interrupting the caller interrupts the attempt. Any other clock (`TestClock`) keeps Effect's
- * operator, so virtual time still drives the timeout.
- */
-export const timeoutFail = <A, E, E2>(
-  attempt: Effect.Effect<A, E>,
-  duration: Duration.Duration,
-  onTimeout: () => E2
-): Effect.Effect<A, E | E2> =>
-  Effect.clockWith((clock) => {
-    const millis = Duration.toMillis(duration)
-    if (clock !== liveClock || millis > MAX_TIMER_MILLIS) return Effect.timeoutFail(attempt, { duration, onTimeout })
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(attempt)), (child) =>
-        restore(Effect.async<A, E | E2>((resume) => {
-          const onExit = (exit: Exit.Exit<A, E>) => {
-            clearTimeout(timer)
-            resume(Effect.zipRight(child.inheritAll, exit))
-          }
-          const timer = setTimeout(() => {
-            child.removeObserver(onExit)
-            resume(Effect.zipRight(Fiber.interrupt(child), Effect.fail(onTimeout())))
-          }, millis)
-          child.addObserver(onExit)
-          return Effect.suspend(() => {
-            clearTimeout(timer)
-            child.removeObserver(onExit)
-            return Fiber.interrupt(child)
-          })
-        }))
-      )
-    )
-  })
-
 /** What the loop needs to describe its own failures. */
 export interface Target {
   readonly method: string
@@ -136,7 +92,10 @@ export const run = <A>(
       const remaining = Duration.millis(Math.max(0, deadline - (yield* Clock.currentTimeMillis)))
       const limitedByDeadline = Duration.lessThan(remaining, settings.timeout)
       const limit = limitedByDeadline ? remaining : settings.timeout
-      const result = yield* timeoutFail(attempt, limit, () =>
+      const result = yield* attempt.pipe(
+        Effect.timeoutFail({
+          duration: limit,
+          onTimeout: () =>
             limitedByDeadline
               ? new Timeout({
                 kind: "deadline",
@@ -149,7 +108,10 @@ export const run = <A>(
                 timeout: settings.timeout,
                 message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
                 ...target
-              })).pipe(Effect.either)
+              })
+        }),
+        Effect.either
+      )
       if (result._tag === "Right") {
         yield* Effect.annotateCurrentSpan("refold.attempts", retries + 1)
         return result.right
