@@ -26,7 +26,7 @@ describe("refold-mock as a process", () => {
     server.child.kill("SIGTERM")
     const exit = await server.exited
     expect(exit).toMatchObject({ code: 0, signal: null, stderr: "" })
-    expect(exit.stdout.trimEnd().split("\n")).toHaveLength(2)
+    expect(exit.stdout.trimEnd().split("\n")).toHaveLength(1)
   })
 
   it("accepts flags after a literal -- (as `pnpm start -- --port 0` passes them) and exits 0 on SIGINT", slow, async () => {
