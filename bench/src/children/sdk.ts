@@ -5,7 +5,7 @@
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Execution } from "@refold-effect/contract"
-import { Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
+import { Executions, RefoldAuth, RefoldConfig, type WalkParams } from "@refold-effect/sdk"
 import { createRefoldClient } from "@refold-effect/sdk/promise"
 import { Effect, Either, Layer, ManagedRuntime, Schema, Stream } from "effect"
 import * as Child from "../Child.js"
@@ -126,8 +126,8 @@ const throughput = async (args: ThroughputArgs): Promise<ThroughputResult> => {
 export interface WalkArgs extends Target {
   readonly limit: number
   readonly maxPages?: number | undefined
-  /** Stream options passed through as they are (such as the read-ahead setting). */
-  readonly options?: Record<string, unknown> | undefined
+  /** More stream options (such as `readAhead`). */
+  readonly options?: WalkParams | undefined
   /** Sample the heap after a full GC every this many executions (0: never). */
   readonly sampleEvery: number
 }

@@ -2,6 +2,7 @@
  * Figure 5: the SDK against bare `fetch`: `get` request rate, heap growth over a long `stream`, and
  * `stream` with read-ahead against page by page when every page takes 20 ms.
  */
+import type { WalkParams } from "@refold-effect/sdk"
 import type * as Child from "../Child.js"
 import type { BreakdownArgs, RawWalkArgs, ThroughputArgs, ThroughputResult, WalkArgs, WalkResult } from "../children/sdk.js"
 import type * as Report from "../Report.js"
@@ -16,7 +17,7 @@ const STREAM_LIMIT = 100
 const WALK_LIMIT = 100
 
 /** How the SDK's stream walks page by page (read-ahead off). */
-export const pageByPage: Record<string, unknown> = { readAhead: false }
+export const pageByPage: WalkParams = { readAhead: false }
 
 type Mode = ThroughputArgs["mode"]
 
