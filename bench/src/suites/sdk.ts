@@ -2,7 +2,7 @@
  * Figure 5: the SDK against bare `fetch`: `get` request rate, heap growth over a long `stream`, and
  * `stream` with read-ahead against page by page when every page takes 20 ms.
  */
-import type { WalkParams } from "@refold-effect/sdk"
+import { defaultReadAhead, type WalkParams } from "@refold-effect/sdk"
 import type * as Child from "../Child.js"
 import type { BreakdownArgs, RawWalkArgs, ThroughputArgs, ThroughputResult, WalkArgs, WalkResult } from "../children/sdk.js"
 import type * as Report from "../Report.js"
@@ -81,7 +81,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     const walks: Array<WalkResult> = []
     const walkMs = await alternate(settings.rounds, ["readAhead", "pageByPage", "raw4", "raw1"] as const, async (how) => {
       if (how === "raw4" || how === "raw1") {
-        const args: RawWalkArgs = { ...delayed, limit: WALK_LIMIT, pages, concurrency: how === "raw4" ? 4 : 1 }
+        const args: RawWalkArgs = { ...delayed, limit: WALK_LIMIT, pages, concurrency: how === "raw4" ? defaultReadAhead : 1 }
         return (await client.call<{ ms: number }>("rawWalk", args, 600_000)).ms
       }
       const r = await walk(client, { ...delayed, limit: WALK_LIMIT, maxPages: pages, sampleEvery: 0, options: how === "readAhead" ? {} : pageByPage })
@@ -105,7 +105,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         "executions; heap used after a full GC (`--expose-gc`) every 10,000 executions and at the end, minus the heap before the walk. " +
         `**read-ahead**: \`stream({ limit: ${WALK_LIMIT}, maxPages: ${pages} })\` with every request sent with \`Prefer: delay=${settings.delayMs}\` ` +
         `(the mock waits ${settings.delayMs} ms before answering), with the SDK's default read-ahead against \`${JSON.stringify(pageByPage)}\`, ` +
-        `${settings.rounds} rounds alternating with two references that fetch the same pages with raw \`fetch\` (4 at a time, and one at a time); ` +
+        `${settings.rounds} rounds alternating with two references that fetch the same pages with raw \`fetch\` (${defaultReadAhead} at a time, the SDK's default read-ahead, and one at a time); ` +
         `each SDK walk must yield all ${Stats.format(expected)} executions once.`,
       tool: "Closed loops and `performance.now()` in a client child process (built SDK); `process.memoryUsage()`.",
       tables: [
@@ -132,7 +132,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
           rows: [
             ["read-ahead (default)", walkMs.readAhead.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.readAhead))],
             ["page by page", walkMs.pageByPage.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.pageByPage))],
-            ["reference: raw `fetch`, 4 pages at a time", walkMs.raw4.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.raw4))],
+            [`reference: raw \`fetch\`, ${defaultReadAhead} pages at a time`, walkMs.raw4.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.raw4))],
             ["reference: raw `fetch`, one page at a time", walkMs.raw1.map((x) => Stats.format(x)).join(", "), Stats.format(Stats.median(walkMs.raw1))]
           ]
         },
