@@ -117,6 +117,6 @@ export const parse = (url: string): Either.Either<ExecutionStore.Query, string> 
     return Either.match(ListQuery.decode(raw), {
       onLeft: (e) => Either.left(e.message),
       // `resolve` fills every defaulted field; its type merely keeps them optional.
-      onRight: (q) => Either.right(ListQuery.resolve(q) as ExecutionStore.Query)
+      onRight: (q) => Either.right(ListQuery.resolve(q))
     })
   })
