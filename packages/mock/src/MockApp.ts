@@ -81,8 +81,8 @@ export interface MockApp {
 const validFaults = (faults: unknown): Faults.Faults =>
   Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
 
-/** The paths of the API's routes, to tell a wrong method (405) from an unknown route (404). */
-const knownPath = /^\/api\/v2\/public\/execution(?:\/[^/]+)?\/?$/
+/** The API's route templates, to tell a wrong method (405) from an unknown route (404). */
+const apiTemplates = [RefoldApi.listPath, RefoldApi.getPath]
 
 const defaultOnError = (error: unknown, request: RequestInfo) => {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
@@ -134,7 +134,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   app.get(RefoldApi.getPath, scenarios, auth, Scenarios.getExample, Executions.get(store))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
-    if (knownPath.test(path)) {
+    if (apiTemplates.some((template) => Routes.matches(template, path))) {
       return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use GET`, { allow: "GET, HEAD" })
     }
     const hint = Routes.nearest(c.req.method, path)

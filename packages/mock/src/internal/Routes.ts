@@ -21,6 +21,16 @@ export const known: ReadonlyArray<string> = [
   "POST /__admin/session-tokens"
 ]
 
+/**
+ * Whether `path` fits a route template such as `/api/v2/public/execution/:execution_id`: the same
+ * segments, each `:param` one non-empty segment, a trailing slash tolerated (Hono is not strict).
+ */
+export const matches = (template: string, path: string): boolean => {
+  const want = template.split("/")
+  const got = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/")
+  return want.length === got.length && want.every((s, i) => (s.startsWith(":") ? got[i] !== "" : s === got[i]))
+}
+
 /** A template with its `:param` segments filled from the request's segments at the same place. */
 const fill = (template: string, path: string) => {
   const segments = path.split("/")
