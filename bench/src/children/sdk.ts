@@ -4,7 +4,7 @@
  * `stream`, and the wall time of a `stream` walk.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Execution } from "@refold-effect/contract"
+import { Execution, Guard } from "@refold-effect/contract"
 import { Executions, RefoldAuth, RefoldConfig, type WalkParams } from "@refold-effect/sdk"
 import { createRefoldClient } from "@refold-effect/sdk/promise"
 import { Effect, Either, Layer, ManagedRuntime, Schema, Stream } from "effect"
@@ -19,14 +19,17 @@ export interface Target {
   readonly prefer?: string | undefined
 }
 
-/** The SDK's `Executions` for a target, on the platform's `fetch` client. */
-const runtimeFor = (target: Target) => {
-  const http = target.prefer === undefined
-    ? FetchHttpClient.layer
-    : Layer.effect(
-      HttpClient.HttpClient,
-      Effect.map(HttpClient.HttpClient, HttpClient.mapRequest(HttpClientRequest.setHeader("prefer", target.prefer)))
-    ).pipe(Layer.provide(FetchHttpClient.layer))
+/**
+ * The SDK's `Executions` for a target, as a user gets it by default (straight through `fetch`),
+ * or through the platform's `FetchHttpClient` provided as the application's `HttpClient`.
+ */
+const runtimeFor = (target: Target, client: "fetch" | "FetchHttpClient" = "fetch") => {
+  const prefer = target.prefer
+  // The mock's scenario header on every request, added by the `fetch` both paths call.
+  const fetchLayer = prefer === undefined
+    ? Layer.empty
+    : Layer.succeed(FetchHttpClient.Fetch, (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), prefer } }))
+  const http = client === "fetch" ? fetchLayer : Layer.provide(FetchHttpClient.layer, fetchLayer)
   return ManagedRuntime.make(
     Executions.layer.pipe(
       Layer.provide([
@@ -204,14 +207,17 @@ export interface BreakdownArgs extends Target {
 
 const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> => {
   const runtime = runtimeFor(args)
+  const viaPlatform = runtimeFor(args, "FetchHttpClient")
   try {
     const executions = await runtime.runPromise(Executions)
+    const executionsViaPlatform = await viaPlatform.runPromise(Executions)
     const client = await runtime.runPromise(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer))
     const untraced = client.pipe(HttpClient.withTracerDisabledWhen(() => true))
     const url = `${args.url}/api/v2/public/execution/${encodeURIComponent(args.id)}`
     const headers = { "x-api-key": args.apiKey, linked_account_id: args.account, accept: "application/json" }
     const request = HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headers))
     const decode = Schema.decodeUnknownSync(Execution.Detail)
+    const guard = Guard.compile(Execution.Detail)
     const body = await (await fetch(url, { headers })).text()
     const paths: Record<string, () => Promise<unknown>> = {
       "raw `fetch` + `JSON.parse`": async () => JSON.parse(await (await fetch(url, { headers })).text()),
@@ -219,8 +225,10 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
       "the same, platform span off (`withTracerDisabledWhen`)": () => Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text)),
       "the same, span off, plus `Effect.timeout` per call": () =>
         Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text).pipe(Effect.timeout("20 seconds"))),
-      "SDK `Executions.get`": () => runtime.runPromise(executions.get(args.id)),
-      "Schema decode of the detail alone (no request)": async () => decode(JSON.parse(body))
+      "SDK `Executions.get` (default: `fetch`)": () => runtime.runPromise(executions.get(args.id)),
+      "SDK `Executions.get` through `FetchHttpClient`": () => viaPlatform.runPromise(executionsViaPlatform.get(args.id)),
+      "`JSON.parse` + `Schema` decode of the detail alone (no request)": async () => decode(JSON.parse(body)),
+      "`JSON.parse` + the contract's compiled `Guard` alone (what the SDK runs)": async () => guard(JSON.parse(body))
     }
     const samples: Record<string, Array<number>> = {}
     for (let round = 0; round <= args.rounds; round++) {
@@ -235,6 +243,7 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
     return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]))
   } finally {
     await runtime.dispose()
+    await viaPlatform.dispose()
   }
 }
 

@@ -99,7 +99,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       method:
         `**get**: a client process calls \`get\` of one execution in a closed loop with ${CONCURRENCY} concurrent callers for ` +
         `${settings.seconds} s, against one mock (bundled data set), in ${settings.rounds} rounds alternating three clients: the SDK ` +
-        `(\`Executions.get\`, ${CONCURRENCY} fibers on a \`ManagedRuntime\` with \`FetchHttpClient\`), its Promise facade ` +
+        `(\`Executions.get\`, ${CONCURRENCY} fibers on a \`ManagedRuntime\`, as configured by default: no \`HttpClient\`, so straight through \`fetch\`), its Promise facade ` +
         "(`createRefoldClient().executions.get`), and raw `fetch` + `JSON.parse` with the same headers. " +
         `**stream heap**: \`stream({ limit: ${STREAM_LIMIT} })\` over one account of ${Stats.format(settings.streamSize)} generated ` +
         "executions; heap used after a full GC (`--expose-gc`) every 10,000 executions and at the end, minus the heap before the walk. " +

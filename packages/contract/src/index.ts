@@ -20,5 +20,8 @@ export * as ErrorBody from "./ErrorBody.js"
 /** The `HttpApi` definition of both endpoints and both auth schemes. */
 export * as RefoldApi from "./RefoldApi.js"
 
+/** Fast type guards compiled from these schemas, equivalent to `Schema.is`. */
+export * as Guard from "./Guard.js"
+
 /** The generated OpenAPI document. */
 export * as OpenApi from "./OpenApi.js"

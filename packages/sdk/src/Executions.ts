@@ -1,12 +1,11 @@
 /**
  * The executions of a linked account: one page, one execution, every page or every execution as a
  * `Stream`. The service is the SDK's entry point; {@link Executions.layer} builds it from
- * `RefoldAuth`, `RefoldConfig` and an `HttpClient`, and {@link Executions.layerConfig} wires all
- * three from the environment with the platform's `fetch` client.
+ * `RefoldAuth` and `RefoldConfig` (and the application's `HttpClient`, if it provides one), and
+ * {@link Executions.layerConfig} wires both from the environment.
  *
  * @since 0.1.0
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { Execution, Page, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Effect, Either, Layer, Stream } from "effect"
 import * as Paginate from "./internal/paginate.js"
@@ -80,26 +79,31 @@ const checkReadAhead = (readAhead: number | boolean | undefined): Either.Either<
       new BadRequest({ message: `Invalid option "readAhead": expected a boolean or a non-negative integer, got ${String(readAhead)}` })
     )
 
+/** Span options of the SDK's operations: no stack trace captured per call. */
+const untraced = { captureStackTrace: false } as const
+
 const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", encodeURIComponent(executionId))
 
 /** Builds the service; see {@link Executions.layer}. */
-export const make: Effect.Effect<Service, never, HttpClient.HttpClient | RefoldAuth | RefoldConfig> = Effect.gen(function*() {
+export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig> = Effect.gen(function*() {
   const transport = yield* Transport.make
 
-  const fetchPage = (query: ListParams.Encoded) => transport.get(RefoldApi.listPath, query, Page.ExecutionPage)
+  const decodePage = Transport.decoder(Page.ExecutionPage)
+  const decodeDetail = Transport.decoder(Execution.Detail)
+  const fetchPage = (query: ListParams.Encoded) => transport.get(RefoldApi.listPath, query, decodePage)
 
-  const list = Effect.fn("Executions.list")(function*(params?: ListParams.ListParams) {
-    const query = yield* ListParams.encode(params)
-    return yield* fetchPage(query)
-  })
+  // Traced operations, as `Effect.fn(name)` makes them but without the call-site stack trace it
+  // captures on every call: an `Error` per call, measured at about 6 % of a whole `get` (see
+  // BENCHMARKS.md), where the span's name already says which operation it was.
+  const list = (params?: ListParams.ListParams) =>
+    Effect.flatMap(ListParams.encode(params), fetchPage).pipe(Effect.withSpan("Executions.list", untraced))
 
-  const get = Effect.fn("Executions.get")(function*(executionId: string) {
-    yield* Effect.annotateCurrentSpan("refold.execution_id", executionId)
-    if (typeof executionId !== "string" || executionId.trim() === "") {
-      return yield* new BadRequest({ message: `Invalid execution id: expected a non-empty string, got ${JSON.stringify(executionId)}` })
-    }
-    return yield* transport.get(executionPath(executionId), {}, Execution.Detail)
-  })
+  const get = (executionId: string) => {
+    const answer = typeof executionId !== "string" || executionId.trim() === ""
+      ? Effect.fail(new BadRequest({ message: `Invalid execution id: expected a non-empty string, got ${JSON.stringify(executionId)}` }))
+      : transport.get(executionPath(executionId), {}, decodeDetail)
+    return Effect.withSpan(answer, "Executions.get", { ...untraced, attributes: { "refold.execution_id": executionId } })
+  }
 
   const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
     Stream.unwrap(
@@ -112,7 +116,7 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | RefoldA
         const query = yield* ListParams.encode(listParams)
         const first = query.page === undefined ? 1 : Number(query.page)
         return Paginate.pages(
-          (page) => Effect.withSpan(fetchPage({ ...query, page: String(page) }), "Executions.list", { attributes: { "refold.page": page } }),
+          (page) => Effect.withSpan(fetchPage({ ...query, page: String(page) }), "Executions.list", { ...untraced, attributes: { "refold.page": page } }),
           { ...walk, first }
         )
       })
@@ -126,22 +130,27 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | RefoldA
 
 /**
  * The executions of the linked account that `RefoldAuth` selects. `yield* Executions` in an
- * Effect to use it; provide {@link Executions.layer} (bring your own `RefoldAuth`, `RefoldConfig`
- * and `HttpClient`) or {@link Executions.layerConfig} (everything from the environment).
+ * Effect to use it; provide {@link Executions.layer} (bring your own `RefoldAuth` and
+ * `RefoldConfig`) or {@link Executions.layerConfig} (everything from the environment).
  */
 export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
-  /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
-  static readonly layer: Layer.Layer<Executions, never, HttpClient.HttpClient | RefoldAuth | RefoldConfig> = Layer.effect(
+  /**
+   * The service, from `RefoldAuth` and `RefoldConfig`. Requests go straight through `fetch` (the
+   * global one, or `FetchHttpClient.Fetch` when provided); provide an `HttpClient` (such as
+   * `FetchHttpClient.layer`, `NodeHttpClient.layerUndici` or the mock's `MockHttpClient.layer`)
+   * to send them through it instead, with its middleware and the platform's `http.client` spans.
+   */
+  static readonly layer: Layer.Layer<Executions, never, RefoldAuth | RefoldConfig> = Layer.effect(
     Executions,
     make
   )
 
   /**
    * The service with credentials and settings from the environment (`REFOLD_API_KEY` +
-   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …) and the platform's
-   * `fetch` client. Fails with a `ConfigError` naming what is missing.
+   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …), over `fetch`
+   * unless an `HttpClient` is provided. Fails with a `ConfigError` naming what is missing.
    */
   static readonly layerConfig: Layer.Layer<Executions, ConfigError.ConfigError> = Executions.layer.pipe(
-    Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig, FetchHttpClient.layer])
+    Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig])
   )
 }

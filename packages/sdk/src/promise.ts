@@ -121,7 +121,7 @@ export const createRefoldClient = (
   const settings = RefoldConfig.make(configOptions)
   if (Either.isLeft(settings)) throw invalid("options", settings.left)
 
-  const http = fetch === undefined ? FetchHttpClient.layer : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetch))
+  const http = fetch === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, fetch)
   const runtime = ManagedRuntime.make(
     Executions.layer.pipe(
       Layer.provide([Layer.succeed(RefoldAuth, auth), Layer.succeed(RefoldConfig.RefoldConfig, settings.right), http])

@@ -5,9 +5,10 @@
  *
  * @internal
  */
-import { Clock, Duration, Effect, Random } from "effect"
+import { Duration, Effect, Random } from "effect"
 import type { Settings } from "../RefoldConfig.js"
-import { Timeout, type RefoldError } from "../RefoldError.js"
+import { type RefoldError, Timeout } from "../RefoldError.js"
+import type * as Exchange from "./exchange.js"
 
 /** What to do after a failed attempt. */
 export type Decision = { readonly _tag: "Retry"; readonly delay: Duration.Duration } | { readonly _tag: "Fail" }
@@ -70,66 +71,61 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
-/** What the loop needs to describe its own failures. */
-export interface Target {
-  readonly method: string
-  readonly url: string
-}
-
 /**
  * Runs `attempt` until it succeeds or {@link decide} says to stop, each attempt limited to the
- * per-attempt timeout (or what is left of the deadline, if less). Interruption stops it at once,
- * in an attempt or in a backoff. The number of attempts is recorded on the current span.
+ * per-attempt timeout (or what is left of the deadline, if less): the attempt enforces the
+ * {@link Exchange.Limit} it is given. Interruption stops it at once, in an attempt or in a backoff.
+ * The number of attempts is recorded on the current span.
+ *
+ * The first attempt runs without the loop's machinery (most calls succeed at once); a failure
+ * enters the loop.
  */
 export const run = <A>(
   settings: Settings,
-  target: Target,
-  attempt: Effect.Effect<A, RefoldError>
+  target: Exchange.Target,
+  attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>
 ): Effect.Effect<A, RefoldError> =>
-  Effect.gen(function*() {
-    const deadline = (yield* Clock.currentTimeMillis) + Duration.toMillis(settings.deadline)
-    for (let retries = 0; ; retries++) {
-      const remaining = Duration.millis(Math.max(0, deadline - (yield* Clock.currentTimeMillis)))
-      const limitedByDeadline = Duration.lessThan(remaining, settings.timeout)
-      const limit = limitedByDeadline ? remaining : settings.timeout
-      const result = yield* attempt.pipe(
-        Effect.timeoutFail({
-          duration: limit,
-          onTimeout: () =>
-            limitedByDeadline
-              ? new Timeout({
-                kind: "deadline",
-                timeout: settings.deadline,
-                message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
-                ...target
-              })
-              : new Timeout({
-                kind: "attempt",
-                timeout: settings.timeout,
-                message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
-                ...target
-              })
-        }),
-        Effect.either
-      )
-      if (result._tag === "Right") {
-        yield* Effect.annotateCurrentSpan("refold.attempts", retries + 1)
-        return result.right
-      }
-      const error = result.left
-      const left = Duration.millis(Math.max(0, deadline - (yield* Clock.currentTimeMillis)))
-      const decision = decide(settings, error, retries, left, yield* Random.next)
-      if (decision._tag === "Fail") {
-        yield* Effect.annotateCurrentSpan("refold.attempts", retries + 1)
-        return yield* Effect.fail(error)
-      }
-      yield* Effect.logDebug("Refold request failed; retrying").pipe(
-        Effect.annotateLogs({
-          "refold.error": error._tag,
-          "refold.retry": retries + 1,
-          "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
-        })
-      )
-      yield* Effect.sleep(decision.delay)
+  Effect.clockWith((clock) => {
+    const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
+    const timeout = Duration.toMillis(settings.timeout)
+    const attemptTimeout = (): Timeout =>
+      new Timeout({
+        kind: "attempt",
+        timeout: settings.timeout,
+        message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
+        ...target
+      })
+    const deadlineTimeout = (): Timeout =>
+      new Timeout({
+        kind: "deadline",
+        timeout: settings.deadline,
+        message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
+        ...target
+      })
+    const limit = (): Exchange.Limit => {
+      const remaining = Math.max(0, deadline - clock.unsafeCurrentTimeMillis())
+      return remaining < timeout ? { millis: remaining, onTimeout: deadlineTimeout } : { millis: timeout, onTimeout: attemptTimeout }
     }
+    const attempts = (n: number) => Effect.annotateCurrentSpan("refold.attempts", n)
+
+    const from = (retries: number): Effect.Effect<A, RefoldError> =>
+      Effect.matchEffect(attempt(limit()), {
+        onSuccess: (a) => Effect.as(attempts(retries + 1), a),
+        onFailure: (error) =>
+          Effect.flatMap(Random.next, (random) => {
+            const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
+            const decision = decide(settings, error, retries, left, random)
+            if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
+            return Effect.logDebug("Refold request failed; retrying").pipe(
+              Effect.annotateLogs({
+                "refold.error": error._tag,
+                "refold.retry": retries + 1,
+                "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
+              }),
+              Effect.zipRight(Effect.sleep(decision.delay)),
+              Effect.zipRight(Effect.suspend(() => from(retries + 1)))
+            )
+          })
+      })
+    return from(0)
   })

@@ -1,91 +1,78 @@
 /**
  * The one place that talks HTTP: builds an authenticated GET, runs it under the retry policy,
- * and turns the answer into a decoded value or a {@link RefoldError}. Everything `@effect/platform`
- * specific lives here, so that moving to another HTTP client (Effect 4's) replaces this file only.
+ * and turns the answer into a decoded value or a {@link RefoldError}. Requests go through the
+ * application's `HttpClient` when it provides one, else straight through `fetch` (see
+ * `exchange.ts`). Everything `@effect/platform` specific lives in these two files, so that moving
+ * to Effect 4 replaces them only.
  *
  * @internal
  */
-import { HttpClient, HttpClientRequest, type HttpClientError, type HttpClientResponse, UrlParams } from "@effect/platform"
-import { ErrorBody } from "@refold-effect/contract"
+import { FetchHttpClient, HttpClient, HttpClientRequest, UrlParams } from "@effect/platform"
+import { ErrorBody, Guard } from "@refold-effect/contract"
 import { Clock, Effect, Either, Option, ParseResult, Schema } from "effect"
 import { RefoldAuth } from "../RefoldAuth.js"
 import { RefoldConfig } from "../RefoldConfig.js"
-import {
-  BadRequest,
-  DecodeError,
-  Forbidden,
-  NotFound,
-  RateLimited,
-  type RefoldError,
-  ServerError,
-  TransportError,
-  Unauthorized
-} from "../RefoldError.js"
+import { BadRequest, DecodeError, Forbidden, NotFound, RateLimited, type RefoldError, ServerError, Unauthorized } from "../RefoldError.js"
 import * as Auth from "./auth.js"
+import * as Exchange from "./exchange.js"
 import * as Retry from "./retry.js"
 
 /** Sends GET requests to the API and decodes their answers. */
 export interface Transport {
-  readonly get: <A, I>(
-    path: string,
-    query: Readonly<Record<string, string | undefined>>,
-    schema: Schema.Schema<A, I>
-  ) => Effect.Effect<A, RefoldError>
+  readonly get: <A>(path: string, query: Readonly<Record<string, string | undefined>>, decoder: Decoder<A>) => Effect.Effect<A, RefoldError>
+}
+
+/** Reads a response body as `A`, or says in one message why it is not one. */
+export type Decoder<A> = (body: string) => Either.Either<A, string>
+
+/**
+ * The {@link Decoder} of a contract schema. A body the schema's compiled guard accepts is the
+ * value as parsed (the contract's schemas transform nothing, so decoding would rebuild an equal
+ * object, minus the fields the contract does not know yet, which are kept); Effect's parser runs
+ * only on a body the guard refuses, to explain it.
+ */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
+  const is = Guard.compile(schema)
+  const decode = Schema.decodeUnknownEither(schema)
+  return (body) => {
+    let json: unknown
+    try {
+      json = JSON.parse(body)
+    } catch (e) {
+      return Either.left(`The response body is not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    return is(json) ? Either.right(json) : Either.mapLeft(decode(json), (error) => ParseResult.TreeFormatter.formatErrorSync(error))
+  }
 }
 
 /** Span attribute holding the request id of the last attempt. */
 export const REQUEST_ID = "refold.request_id"
 
-/** Builds the {@link Transport} from the configured client, credentials and settings. */
-export const make: Effect.Effect<Transport, never, HttpClient.HttpClient | RefoldAuth | RefoldConfig> = Effect.gen(function*() {
+/** `fetch` as the platform's `FetchHttpClient.Fetch` sets it, else the global one when called (so that it can be patched later). */
+const fetchOf = (custom: Option.Option<typeof globalThis.fetch>): typeof globalThis.fetch =>
+  Option.getOrElse(custom, () => (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init))
+
+/**
+ * Builds the {@link Transport} from the credentials and settings, and the application's
+ * `HttpClient` if it provides one.
+ */
+export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig> = Effect.gen(function*() {
   const settings = yield* RefoldConfig
   const credentials = yield* RefoldAuth
-  const client = yield* HttpClient.HttpClient
   // Every request differs only in its URL: the headers (and the secrets revealed into them) are set once.
-  const template = HttpClientRequest.get(settings.baseUrl).pipe(
-    HttpClientRequest.acceptJson,
-    HttpClientRequest.setHeaders(Auth.headers(credentials))
-  )
+  const headers = { accept: "application/json", ...Auth.headers(credentials) }
+  const client = yield* Effect.serviceOption(HttpClient.HttpClient)
+  const send = Option.isSome(client)
+    ? Exchange.viaClient(client.value, HttpClientRequest.setHeaders(HttpClientRequest.get(settings.baseUrl), headers))
+    : Exchange.viaFetch(fetchOf(yield* Effect.serviceOption(FetchHttpClient.Fetch)), headers)
 
-  const get = <A, I>(path: string, query: Readonly<Record<string, string | undefined>>, schema: Schema.Schema<A, I>) => {
-    const params = UrlParams.fromInput(query)
-    const search = UrlParams.toString(params)
-    const target: Retry.Target = { method: "GET", url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}` }
-    const request = HttpClientRequest.setUrlParams(HttpClientRequest.setUrl(template, `${settings.baseUrl}${path}`), params)
-    const attempt = client.execute(request).pipe(
-      Effect.flatMap((response) => Effect.map(response.text, (body) => ({ response, body }))),
-      Effect.mapError((error) => transportError(error, target)),
-      Effect.flatMap(({ body, response }) => interpret(response, body, schema, target))
-    )
-    return Retry.run(settings, target, attempt)
+  const get = <A>(path: string, query: Readonly<Record<string, string | undefined>>, decoder: Decoder<A>) => {
+    const search = UrlParams.toString(UrlParams.fromInput(query))
+    const target: Exchange.Target = { method: "GET", url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}` }
+    return Retry.run(settings, target, (limit) => Effect.flatMap(send(target, limit), (answer) => interpret(answer, decoder, target)))
   }
   return { get }
 })
-
-const describeCause = (cause: unknown): string => {
-  const parts: Array<string> = []
-  for (let c = cause, depth = 0; c !== undefined && c !== null && depth < 4; depth++) {
-    if (c instanceof Error) {
-      const code = (c as { code?: unknown }).code
-      parts.push(typeof code === "string" && !c.message.includes(code) ? `${c.message} (${code})` : c.message)
-      c = c.cause
-    } else {
-      parts.push(String(c))
-      break
-    }
-  }
-  return parts.filter((p) => p !== "").join(": ")
-}
-
-const transportError = (error: HttpClientError.HttpClientError, target: Retry.Target): TransportError => {
-  const why = describeCause(error.cause)
-  const what = error._tag === "ResponseError"
-    ? "The response body could not be read"
-    : error.reason === "Transport"
-    ? `The request to ${new URL(target.url).origin} failed`
-    : `The request could not be built (${error.reason})`
-  return new TransportError({ message: why === "" ? what : `${what}: ${why}`, ...target })
-}
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ErrorBody.ErrorBody))
 
@@ -96,17 +83,12 @@ const summarise = (status: number, body: string): string => {
   return short === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${short}`
 }
 
-const interpret = <A, I>(
-  response: HttpClientResponse.HttpClientResponse,
-  body: string,
-  schema: Schema.Schema<A, I>,
-  target: Retry.Target
-): Effect.Effect<A, RefoldError> => {
-  const status = response.status
-  const headerId = response.headers["x-request-id"]
-  if (status < 200 || status >= 300) return refuse(response, body, target)
+const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exchange.Target): Effect.Effect<A, RefoldError> => {
+  const { body, status } = answer
+  const headerId = answer.header("x-request-id")
+  if (status < 200 || status >= 300) return refuse(answer, target)
   // The common case, kept to a handful of operations: annotate, decode, answer.
-  const decoded = decodeBody(schema, body)
+  const decoded = decoder(body)
   const outcome: Effect.Effect<A, RefoldError> = Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
     : Effect.fail(
@@ -122,10 +104,10 @@ const interpret = <A, I>(
 }
 
 /** A non-2xx answer as the matching {@link RefoldError}, with the vendor's message and request id when the body has them. */
-const refuse = (response: HttpClientResponse.HttpClientResponse, body: string, target: Retry.Target): Effect.Effect<never, RefoldError> =>
+const refuse = (answer: Exchange.Answer, target: Exchange.Target): Effect.Effect<never, RefoldError> =>
   Effect.gen(function*() {
-    const status = response.status
-    const headerId = response.headers["x-request-id"]
+    const { body, status } = answer
+    const headerId = answer.header("x-request-id")
     const vendor = Option.getOrUndefined(decodeErrorBody(body))
     const requestId = vendor?.request_id ?? headerId
     if (requestId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, requestId)
@@ -137,7 +119,7 @@ const refuse = (response: HttpClientResponse.HttpClientResponse, body: string, t
       ...(requestId === undefined ? {} : { requestId }),
       ...target
     }
-    const retryAfter = Retry.parseRetryAfter(response.headers["retry-after"], yield* Clock.currentTimeMillis)
+    const retryAfter = Retry.parseRetryAfter(answer.header("retry-after"), yield* Clock.currentTimeMillis)
     const withRetryAfter = retryAfter === undefined ? fields : { ...fields, retryAfter }
     return yield* Effect.fail(errorFor(status, fields, withRetryAfter, body))
   })
@@ -156,14 +138,4 @@ const errorFor = (
   if (status >= 400) return new BadRequest(fields)
   // 1xx or a redirect that was not followed: not an answer the contract describes.
   return new DecodeError({ ...fields, body, message: `Unexpected HTTP status ${status}` })
-}
-
-const decodeBody = <A, I>(schema: Schema.Schema<A, I>, body: string): Either.Either<A, string> => {
-  let json: unknown
-  try {
-    json = JSON.parse(body)
-  } catch (e) {
-    return Either.left(`The response body is not JSON: ${e instanceof Error ? e.message : String(e)}`)
-  }
-  return Schema.decodeUnknownEither(schema)(json).pipe(Either.mapLeft((error) => ParseResult.TreeFormatter.formatErrorSync(error)))
 }

@@ -22,13 +22,31 @@ export const API_KEY = "tk_secret_api_key_0123456789"
 /** An org API key for `user_12345`. */
 export const apiKeyAuth = RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: "user_12345" })
 
-/** `Executions` over `fetch` against `baseUrl`, authenticated with {@link apiKeyAuth} unless told otherwise. */
+/**
+ * How the SDK sends requests: straight through `fetch` (the default, no `HttpClient` provided), or
+ * through the `HttpClient` an application provides (here the platform's `FetchHttpClient`).
+ */
+export type Client = "fetch" | "HttpClient"
+
+/** Both ways, for tests that must hold for either. */
+export const clients: ReadonlyArray<Client> = ["fetch", "HttpClient"]
+
+/** The layer that selects `client` (nothing for the built-in `fetch`). */
+export const clientLayer = (client: Client): Layer.Layer<never> | typeof FetchHttpClient.layer =>
+  client === "fetch" ? Layer.empty : FetchHttpClient.layer
+
+/** Settings of a test, and which client sends its requests (default `fetch`). */
+export interface TestOptions extends RefoldConfigOptions {
+  readonly client?: Client | undefined
+}
+
+/** `Executions` against `baseUrl`, authenticated with {@link apiKeyAuth} unless told otherwise. */
 export const executionsAt = (
   baseUrl: string,
-  options: RefoldConfigOptions = {},
+  { client = "fetch", ...options }: TestOptions = {},
   auth: Layer.Layer<RefoldAuth, unknown> = apiKeyAuth
 ) =>
   Executions.layer.pipe(
-    Layer.provide([auth, RefoldConfig.layer({ ...fast, ...options, baseUrl }), FetchHttpClient.layer]),
+    Layer.provide([auth, RefoldConfig.layer({ ...fast, ...options, baseUrl }), clientLayer(client)]),
     Layer.orDie
   )

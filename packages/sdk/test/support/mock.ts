@@ -7,8 +7,8 @@ import { FetchHttpClient } from "@effect/platform"
 import { DataSet } from "@refold-effect/fixtures"
 import { createMockApp, type MockApp, type MockOptions, serve } from "@refold-effect/mock"
 import { Effect, Layer, type Scope } from "effect"
-import { Executions, type RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
-import { apiKeyAuth, fast } from "./layers.js"
+import { Executions, type RefoldAuth, RefoldConfig } from "../../src/index.js"
+import { apiKeyAuth, type Client, clientLayer, fast, type TestOptions } from "./layers.js"
 
 /** How the SDK reaches the mock. */
 export type Transport = "in-process" | "tcp"
@@ -29,7 +29,7 @@ export interface Running {
   /** The most requests that were in flight at once. */
   readonly maxInFlight: () => number
   /** The SDK over this mock. */
-  readonly executions: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: RefoldConfigOptions) => Layer.Layer<Executions>
+  readonly executions: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: TestOptions) => Layer.Layer<Executions>
 }
 
 /** Options of {@link start}. */
@@ -97,9 +97,12 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
         (server) => Effect.promise(() => server.close())
       )).url
       : "http://mock.invalid"
-    const http = transport === "tcp"
-      ? FetchHttpClient.layer
-      : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetchInProcess))
+    // Over TCP the global `fetch`; in-process, the platform's `Fetch` service, which both the SDK's
+    // own `fetch` path and `FetchHttpClient` use.
+    const http = (client: Client) => {
+      const fetch = transport === "tcp" ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, fetchInProcess)
+      return client === "fetch" ? fetch : Layer.provide(clientLayer(client), fetch)
+    }
     return {
       mock,
       url,
@@ -107,7 +110,7 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
       aborted: () => aborted,
       inFlight: () => inFlight,
       maxInFlight: () => maxInFlight,
-      executions: (auth = apiKeyAuth, config = {}) =>
-        Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http]), Layer.orDie)
+      executions: (auth = apiKeyAuth, { client = "fetch", ...config } = {}) =>
+        Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]), Layer.orDie)
     }
   })
