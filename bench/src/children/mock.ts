@@ -4,7 +4,7 @@
  * how long loading took and the heap it holds; answers `memory` with `process.memoryUsage()`.
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
-import { createMockApp, serve } from "@refold-effect/mock"
+import { createMockApp, handler, serve } from "@refold-effect/mock"
 import { Hono } from "hono"
 import * as Child from "../Child.js"
 
@@ -70,11 +70,12 @@ Child.serve(
       for (const r of args.requests) bare.get(route(r.path), (c) => c.body(r.body, 200, { "content-type": "application/json; charset=utf-8" }))
       const store = mock.store
       const quiet = createMockApp({ data: { accounts: store.accounts, apiKeys: store.apiKeys, executions: store.executions() }, journal: 0 })
+      const served = handler(mock)
       const variants: Record<string, (request: Request) => Response | Promise<Response>> = {
         "bare Hono app, constant body": (request) => bare.fetch(request),
         "mock `app.fetch`, journal off": (request) => quiet.app.fetch(request),
         "mock `app.fetch`": (request) => mock.app.fetch(request),
-        "mock `fetch` (as served)": (request) => mock.fetch(request)
+        "mock `handler` (as served)": (request) => served(request)
       }
       const samples: Record<string, Record<string, Array<number>>> = {}
       for (let round = 0; round < args.rounds + 1; round++) {

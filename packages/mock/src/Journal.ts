@@ -3,10 +3,12 @@
  * secret redacted, and WireMock's request patterns to count them. Served as `GET /__admin/requests`
  * and `POST /__admin/requests/count`; in an Effect test through `RefoldMock`.
  *
- * Secrets never enter the journal: `x-api-key`, `authorization`, `cookie`, and any header or query
+ * Secrets never leave the journal: `x-api-key`, `authorization`, `cookie`, and any header or query
  * parameter whose name looks like a credential (token, secret, key, password, session, signature)
- * show as `[REDACTED]`. So a pattern can check that a secret was sent (`{ "matches": ".+" }`,
- * `{ "absent": false }`), never its value.
+ * show as `[REDACTED]` in every entry it hands out. So a pattern can check that a secret was sent
+ * (`{ "matches": ".+" }`, `{ "absent": false }`), never its value. To cost a request next to
+ * nothing, the journal keeps the URL and headers as the request held them, secrets included, in the
+ * mock's memory, and redacts them on every read (`requests`, `count`).
  *
  * @since 0.1.0
  */
@@ -149,8 +151,12 @@ export interface Journal {
   readonly count: (pattern: RequestPattern) => number
   /** Forgets every entry. */
   readonly clear: () => void
-  /** Journals a request as it arrives; call `answered` once the response is known. */
-  readonly record: (request: Request) => Recording
+  /**
+   * Journals a request as it arrives; call `answered` once the response is known. `rawHeaders`:
+   * the request's headers as Node received them (`IncomingMessage.rawHeaders`), when it came over
+   * TCP, read in place of `request.headers` so that no `Headers` is built per request.
+   */
+  readonly record: (request: Request, rawHeaders?: ReadonlyArray<string>) => Recording
 }
 
 /** A journaled request awaiting its response. */
@@ -193,73 +199,133 @@ export const redactHeaders = (headers: Headers): Record<string, string> => {
 }
 
 /**
- * What is kept per request: already redacted, and flat, so that journaling costs a request little;
- * the {@link Entry} is built when read.
+ * Node's raw headers (names and values alternating, as received) as the `Headers` that
+ * `@hono/node-server` would have built of them: lower-case names, repeated headers joined, sorted.
+ * What a `Headers` refuses cannot have reached the app either, and is left out.
  */
-interface Raw {
-  readonly method: string
-  readonly url: string
-  /** Names and values, alternating, secrets redacted. */
-  readonly headers: ReadonlyArray<string>
-  readonly time: number
-  id: string
-  response: Entry["response"]
-}
-
-const entryOf = (raw: Raw): Entry => {
-  const q = raw.url.indexOf("?")
-  // No prototype: a parameter or header may be called `toString` or `__proto__`.
-  const query: Record<string, Array<string>> = Object.create(null)
-  if (q !== -1) for (const [name, value] of new URLSearchParams(raw.url.slice(q + 1))) (query[name] ??= []).push(value)
-  const headers: Record<string, string> = Object.create(null)
-  for (let i = 0; i < raw.headers.length; i += 2) headers[raw.headers[i]!] = raw.headers[i + 1]!
-  return {
-    id: raw.id,
-    loggedDate: raw.time,
-    loggedDateString: new Date(raw.time).toISOString(),
-    request: { method: raw.method, url: raw.url, path: q === -1 ? raw.url : raw.url.slice(0, q), query, headers },
-    ...(raw.response === undefined ? {} : { response: raw.response })
+const headersOf = (raw: ReadonlyArray<string>): Headers => {
+  const headers = new Headers()
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.startsWith(":")) continue // HTTP/2 pseudo-headers
+    try {
+      headers.append(name, raw[i + 1]!)
+    } catch {
+      // not a valid header name or value
+    }
   }
+  return headers
 }
 
-/** A journal keeping the last `capacity` requests (at least 1). */
+/** What a kept request's headers are, until read: Node's raw headers, joined; or the request's `Headers`. */
+type Held = string | Headers
+
+/**
+ * Between the names and values of Node's raw headers, joined: a NUL, which Node's parser refuses
+ * in both. Should one still get in, the split no longer gives the count recorded, and the entry
+ * shows no headers rather than values under the wrong names.
+ */
+const SEPARATOR = "\0"
+
+const redactedHeaders = (held: Held, count: number): Record<string, string> => {
+  if (typeof held !== "string") return redactHeaders(held)
+  const raw = held === "" ? [] : held.split(SEPARATOR)
+  return redactHeaders(raw.length === count ? headersOf(raw) : new Headers())
+}
+
+/** A response not known yet. */
+const PENDING = -1
+/** No response sent (a reset or a hang). */
+const NONE = -2
+
+/**
+ * A journal keeping the last `capacity` requests (at least 1).
+ *
+ * The ring is a set of columns, one slot per request, rather than an object per request: entries
+ * live through many young-generation GCs, so every object kept per request is copied, promoted,
+ * then marked. A request leaves its method, its URL (as the server built it), its headers (over
+ * TCP, Node's raw headers in one string) and its id, secrets included: reading an entry redacts
+ * what it hands out.
+ */
 export const make = (capacity: number = defaultCapacity): Journal => {
   const size = Math.max(1, Math.floor(capacity))
-  // A ring: `entries[next]` is the oldest once the ring is full.
-  let entries: Array<Raw> = []
-  let next = 0
+  // `recorded` counts every request ever recorded; the n-th is in slot n % size, and `sequences`
+  // tells a recording whether its slot was reused since.
+  const methods = new Array<string>(size)
+  const urls = new Array<string>(size)
+  const held = new Array<Held>(size)
+  const times = new Float64Array(size)
+  const sequences = new Float64Array(size)
+  const ids = new Array<string>(size)
+  const counts = new Int32Array(size)
+  const statuses = new Int32Array(size)
+  const faults = new Array<string | undefined>(size)
+  let recorded = 0
+  let cleared = 0
 
-  const ordered = (): Array<Raw> => (entries.length < size ? entries.slice() : [...entries.slice(next), ...entries.slice(0, next)])
-
-  const record = (request: Request): Recording => {
-    const headers: Array<string> = []
-    request.headers.forEach((value, name) => headers.push(name, isSecretHeader(name) ? REDACTED : value))
-    const raw: Raw = { method: request.method, url: redactUrl(request.url), headers, time: Date.now(), id: "", response: undefined }
-    if (entries.length < size) entries.push(raw)
-    else {
-      entries[next] = raw
-      next = (next + 1) % size
+  const entryAt = (slot: number): Entry => {
+    const url = redactUrl(urls[slot]!)
+    const q = url.indexOf("?")
+    // No prototype: a parameter or header may be called `toString` or `__proto__`.
+    const query: Record<string, Array<string>> = Object.create(null)
+    if (q !== -1) for (const [name, value] of new URLSearchParams(url.slice(q + 1))) (query[name] ??= []).push(value)
+    const status = statuses[slot]!
+    const fault = faults[slot]
+    const response = { status: status === NONE ? null : status }
+    return {
+      id: ids[slot]!,
+      loggedDate: times[slot]!,
+      loggedDateString: new Date(times[slot]!).toISOString(),
+      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: redactedHeaders(held[slot]!, counts[slot]!) },
+      ...(status === PENDING ? {} : { response: fault === undefined ? response : { ...response, fault } })
     }
+  }
+
+  /** The slots of the kept entries, newest first. */
+  const slots = (): Array<number> => {
+    const out: Array<number> = []
+    for (let n = recorded - 1; n >= Math.max(cleared, recorded - size); n--) out.push(n % size)
+    return out
+  }
+
+  const record = (request: Request, rawHeaders?: ReadonlyArray<string>): Recording => {
+    const sequence = recorded++
+    const slot = sequence % size
+    methods[slot] = request.method
+    urls[slot] = request.url
+    held[slot] = rawHeaders === undefined ? request.headers : rawHeaders.join(SEPARATOR)
+    counts[slot] = rawHeaders?.length ?? 0
+    times[slot] = Date.now()
+    sequences[slot] = sequence
+    ids[slot] = ""
+    statuses[slot] = PENDING
+    faults[slot] = undefined
     return {
       answered: (id, status, fault) => {
-        raw.id = id
-        raw.response = fault === undefined ? { status } : { status, fault }
+        if (sequences[slot] !== sequence || sequence < cleared) return
+        ids[slot] = id
+        statuses[slot] = status === null ? NONE : status
+        faults[slot] = fault
       }
     }
   }
 
   return {
     capacity: size,
-    requests: () => ordered().reverse().map(entryOf),
+    requests: () => slots().map(entryAt),
     count: (pattern) => {
       const test = matches(pattern)
       let n = 0
-      for (const raw of entries) if (test(entryOf(raw))) n++
+      for (const slot of slots()) if (test(entryAt(slot))) n++
       return n
     },
     clear: () => {
-      entries = []
-      next = 0
+      cleared = recorded
+      // Let go of what the forgotten requests held.
+      urls.fill("")
+      held.fill("")
+      ids.fill("")
+      faults.fill(undefined)
     },
     record
   }

@@ -8,6 +8,7 @@ import { RefoldApi } from "@refold-effect/contract"
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import { Hono } from "hono"
+import { getPath } from "hono/utils/url"
 import * as Admin from "./Admin.js"
 import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
@@ -15,6 +16,8 @@ import * as Faults from "./Faults.js"
 import * as Auth from "./internal/Auth.js"
 import * as Chaos from "./internal/Chaos.js"
 import * as Executions from "./internal/Executions.js"
+import * as Node from "./internal/Node.js"
+import * as Pipeline from "./internal/Pipeline.js"
 import * as Reply from "./internal/Reply.js"
 import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
@@ -95,6 +98,20 @@ const pathOf = (url: string) => {
   return start === -1 ? "/" : url.slice(start, query === -1 ? undefined : query)
 }
 
+/** How a server answers a request: Hono's `fetch` signature. */
+export type Handler = (request: Request, env?: unknown) => Response | Promise<Response>
+
+/** The synchronous-first handler behind each app's own `fetch`. */
+const handles = new WeakMap<MockApp["fetch"], Handler>()
+
+/**
+ * What `serve` answers each request with, to run a mock app on a server of your own: its `fetch`,
+ * but returning the `Response` itself when the app answered at once, so that the server can write it
+ * in the same tick (`@hono/node-server` awaits a promise and watches the socket). Never throws nor
+ * rejects. A `fetch` replaced by your own (`{ ...mock, fetch }`) is used as it is.
+ */
+export const handler = (mock: MockApp): Handler => handles.get(mock.fetch) ?? mock.fetch
+
 /** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
   const data = options.data ?? DataSet.bundled()
@@ -102,7 +119,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const sessions = SessionTokens.make(store)
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
-  const auth = Auth.middleware({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
+  const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
   const initialFaults = validFaults(options.faults ?? {})
   const chaos = Chaos.make(store, initialFaults)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
@@ -113,25 +130,12 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  if (journaling) {
-    app.use("*", (c, next) => {
-      if (c.req.path.startsWith(Admin.prefix)) return next()
-      const recording = journal.record(c.req.raw)
-      const answered = () => {
-        const fault = Scenarios.appliedTo(c.req.raw)
-        recording.answered(Reply.requestId(c), fault === "reset" || fault === "hang" ? null : c.res.status, fault)
-      }
-      return next().then(answered, (error: unknown) => {
-        answered()
-        throw error
-      })
-    })
-  }
   app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
   app.route("/", Docs.routes())
-  const scenarios = Scenarios.middleware(chaos)
-  app.get(RefoldApi.listPath, scenarios, auth, Scenarios.listExample, Executions.list(store))
-  app.get(RefoldApi.getPath, scenarios, auth, Scenarios.getExample, Executions.get(store))
+  // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`).
+  const scenarios = Scenarios.step(chaos)
+  app.get(RefoldApi.listPath, Pipeline.handler([scenarios, auth, Scenarios.listExample], Executions.list(store)))
+  app.get(RefoldApi.getPath, Pipeline.handler([scenarios, auth, Scenarios.getExample], Executions.get(store)))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
     if (apiTemplates.some((template) => Routes.matches(template, path))) {
@@ -149,17 +153,32 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
 
   /** Last line of defence: Hono rethrows what is not an `Error`. */
   const crashed = (request: Request) => (error: unknown) => {
-    const requestId = Reply.newRequestId()
+    const requestId = Reply.idOf(request)
     onError(error, { method: request.method, path: pathOf(request.url), requestId })
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
-  const fetch = (request: Request, env?: unknown): Promise<Response> => {
-    try {
-      return Promise.resolve(app.fetch(request, env)).catch(crashed(request))
-    } catch (error) {
-      return Promise.resolve(crashed(request)(error))
-    }
+  const answered = (recording: Journal.Recording, request: Request) => (response: Response): Response => {
+    const fault = Scenarios.appliedTo(request)
+    recording.answered(Reply.idOf(request), fault === "reset" || fault === "hang" ? null : response.status, fault)
+    return response
   }
+  const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
+    const recording = journaling && !getPath(request).startsWith(Admin.prefix) ? journal.record(request, Node.bindings(env)?.incoming.rawHeaders) : undefined
+    let response: Response | Promise<Response>
+    try {
+      response = app.fetch(request, env)
+    } catch (error) {
+      response = crashed(request)(error)
+    }
+    if (response instanceof Promise) {
+      const settled = response.catch(crashed(request))
+      return recording === undefined ? settled : settled.then(answered(recording, request))
+    }
+    return recording === undefined ? response : answered(recording, request)(response)
+  }
+
+  const fetch = (request: Request, env?: unknown) => Promise.resolve(handle(request, env))
+  handles.set(fetch, handle)
 
   return {
     app,

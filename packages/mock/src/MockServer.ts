@@ -9,7 +9,7 @@ import { createServer, STATUS_CODES } from "node:http"
 import type { Socket } from "node:net"
 import { ErrorBody } from "@refold-effect/contract"
 import * as Reply from "./internal/Reply.js"
-import type { MockApp } from "./MockApp.js"
+import { handler, type MockApp } from "./MockApp.js"
 
 /** Where to listen. */
 export interface ServeOptions {
@@ -63,8 +63,8 @@ const hostForUrl = (host: string) => (host.includes(":") ? `[${host}]` : host)
 export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockServer> => {
   const host = options.host ?? "127.0.0.1"
   const port = options.port ?? 4010
-  const listener = getRequestListener(mock.fetch, {
-    // Only requests that cannot become a `Request` get here: `mock.fetch` never rejects.
+  const listener = getRequestListener(handler(mock), {
+    // Only requests that cannot become a `Request` get here: the handler never throws nor rejects.
     errorHandler: (error) =>
       error instanceof RequestError
         ? Reply.errorResponse(400, Reply.codes.badRequest, `Invalid request: ${error.message}`)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createMockApp, serve, type MockServer, type RequestInfo } from "../src/index.js"
-import { accounts, record, small } from "./support/data.js"
+import { accounts, exploding, record, small } from "./support/data.js"
 import { asAccount, check, kinds, useTransport } from "./support/http.js"
 
 const acme = asAccount(accounts.acme.linked_account_id)
@@ -38,22 +38,6 @@ describe.each(kinds)("routing (%s)", (kind) => {
     expect(new Set(replies.map((r) => r.headers.get("x-request-id"))).size).toBe(4)
   })
 })
-
-/** A record whose serialisation throws, standing in for any bug inside a handler. */
-const exploding = (id: string, thrown: () => unknown) =>
-  record({
-    _id: id,
-    nodes: [
-      {
-        node_id: "1", node_name: "Start", node_type: "start", node_status: "Success", is_batch: false, attempts_made: 1, execution_time: 1,
-        latest_output: {
-          toJSON: () => {
-            throw thrown()
-          }
-        }
-      }
-    ]
-  })
 
 describe("a failure inside a handler", () => {
   const errors: Array<{ error: unknown; request: RequestInfo }> = []

@@ -10,8 +10,8 @@
  *   account without executions (an empty page; a 404 for any id), as a query scoped to that account
  *   would on the real API. It does not reveal which accounts exist.
  */
-import { createMiddleware } from "hono/factory"
 import type { SessionTokens } from "../SessionTokens.js"
+import type * as Pipeline from "./Pipeline.js"
 import * as Reply from "./Reply.js"
 
 /** What authentication needs to know. */
@@ -45,11 +45,10 @@ export const authenticate = (headers: Headers, options: Options): Outcome => {
   return { _tag: "Authenticated", linkedAccountId }
 }
 
-/** Hono middleware: answers the vendor's 401 or 400, or hands the account on as `linkedAccountId`. */
-export const middleware = (options: Options) =>
-  createMiddleware<Reply.MockEnv>(async (c, next) => {
-    const outcome = authenticate(c.req.raw.headers, options)
-    if (outcome._tag === "Rejected") return Reply.documented(c, outcome.error)
-    c.set("linkedAccountId", outcome.linkedAccountId)
-    await next()
-  })
+/** The step in front of the API's handlers: answers the vendor's 401 or 400, or hands the account on as `linkedAccountId`. */
+export const step = (options: Options): Pipeline.Step<Reply.MockEnv> => (c, next) => {
+  const outcome = authenticate(c.req.raw.headers, options)
+  if (outcome._tag === "Rejected") return Reply.documented(c, outcome.error)
+  c.set("linkedAccountId", outcome.linkedAccountId)
+  return next()
+}

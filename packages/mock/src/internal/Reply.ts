@@ -22,11 +22,25 @@ export const contentType = "application/json; charset=utf-8"
 /** A fresh request id. */
 export const newRequestId = (): string => crypto.randomUUID()
 
-/** The request's id, made on first use. */
+// Kept on the request itself, so that whoever holds it (the journal, the last line of defence of
+// `MockApp`) learns the id the app answered with, whichever response carried it. A property rather
+// than a `WeakMap`: an entry per request in a `WeakMap` costs every young-generation GC.
+const ID = Symbol("refold-mock.requestId")
+
+/** A request's id, made on first use. */
+export const idOf = (request: Request): string => {
+  const holder = request as Request & { [ID]?: string }
+  const id = holder[ID]
+  if (id !== undefined) return id
+  // A frozen request (never one a server builds) gets a fresh id on every call.
+  return Object.isExtensible(request) ? (holder[ID] = newRequestId()) : newRequestId()
+}
+
+/** The request's id, made on first use (also in the context's `requestId`). */
 export const requestId = (c: Context<MockEnv>): string => {
   let id = c.get("requestId")
   if (id === undefined) {
-    id = newRequestId()
+    id = idOf(c.req.raw)
     c.set("requestId", id)
   }
   return id

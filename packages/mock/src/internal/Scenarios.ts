@@ -1,13 +1,14 @@
 /**
- * The middleware in front of the two API endpoints that answers what a test asked for: a request's
+ * The steps in front of the two API endpoints that answer what a test asked for: a request's
  * own scenario (`Prefer`, `__` query parameters) first, else the global faults. Errors and faults
  * come before authentication, as a gateway's would; named examples come after it.
  */
 import { Either } from "effect"
-import type { Context, MiddlewareHandler, Next } from "hono"
+import type { Context } from "hono"
 import * as Scenario from "../Scenario.js"
 import type { Chaos } from "./Chaos.js"
 import * as Examples from "./Examples.js"
+import type * as Pipeline from "./Pipeline.js"
 import * as Query from "./Query.js"
 import * as Reply from "./Reply.js"
 import * as Wire from "./Wire.js"
@@ -21,25 +22,19 @@ const wanted = new WeakMap<Request, string>()
 /** The fault or forced outcome applied to a request, for the journal. */
 export const appliedTo = (request: Request): string | undefined => applied.get(request)
 
-/** Replaces the response without Hono merging the old one's headers (a stale `content-length`) into it. */
-const replace = (c: Context, response: Response) => {
-  c.res = undefined
-  c.res = response
-}
-
 /**
  * Per-request scenarios, then global faults, then arrivals, for the API's routes. Synchronous when
- * there is nothing to do, so that a plain request pays no extra promise.
+ * there is nothing to do, so that a plain request pays no promise.
  */
-export const middleware = (chaos: Chaos): MiddlewareHandler<Reply.MockEnv> => (c, next) => {
+export const step = (chaos: Chaos): Pipeline.Step<Reply.MockEnv> => (c, next) => {
   const parsed = Scenario.parse(c.req.raw.headers, c.req.url)
-  if (Either.isLeft(parsed)) return Promise.resolve(Reply.error(c, 400, INVALID_SCENARIO, parsed.left))
+  if (Either.isLeft(parsed)) return Reply.error(c, 400, INVALID_SCENARIO, parsed.left)
   chaos.tick()
   if (parsed.right === undefined && !chaos.active()) return next()
   return answer(chaos, c, next, parsed.right)
 }
 
-const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Next, scenario: Scenario.Scenario | undefined) => {
+const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: () => Pipeline.Answer, scenario: Scenario.Scenario | undefined) => {
   const request = c.req.raw
   if (scenario === undefined) {
     const decision = chaos.next()
@@ -71,16 +66,15 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Next, scena
     response = Wire.error(c, scenario.code)
   } else {
     if (scenario.example !== undefined) wanted.set(request, scenario.example)
-    await next()
-    response = c.res
+    response = await next()
   }
-  if (scenario.fault === "truncate") return replace(c, await Wire.truncate(c, response))
-  if (scenario.fault === "malformed") return replace(c, await Wire.malformed(response))
-  return response === c.res ? undefined : response
+  if (scenario.fault === "truncate") return Wire.truncate(c, response)
+  if (scenario.fault === "malformed") return Wire.malformed(response)
+  return response
 }
 
 /** After authentication: answers `example=<name>` with the named example of the list endpoint. */
-export const listExample: MiddlewareHandler<Reply.MockEnv> = async (c, next) => {
+export const listExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
   const name = wanted.get(c.req.raw)
   if (name === undefined) return next()
   const query = Query.parse(c.req.url)
@@ -90,7 +84,7 @@ export const listExample: MiddlewareHandler<Reply.MockEnv> = async (c, next) => 
 }
 
 /** After authentication: answers `example=<name>` with the named example of the get endpoint. */
-export const getExample: MiddlewareHandler<Reply.MockEnv> = async (c, next) => {
+export const getExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
   const name = wanted.get(c.req.raw)
   if (name === undefined) return next()
   const body = Examples.get(name)

@@ -6,19 +6,8 @@
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response"
 import { ErrorBody } from "@refold-effect/contract"
 import type { Context } from "hono"
-import type { IncomingMessage, ServerResponse } from "node:http"
+import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
-
-interface NodeBindings {
-  readonly incoming: IncomingMessage
-  readonly outgoing: ServerResponse
-}
-
-/** The Node request and response when the request came over TCP through `@hono/node-server`. */
-const nodeOf = (c: Context): NodeBindings | undefined => {
-  const env = c.env as Partial<NodeBindings> | undefined
-  return env?.incoming !== undefined && env.outgoing !== undefined ? (env as NodeBindings) : undefined
-}
 
 /** The error `fetch` (undici) rejects with when the connection drops. */
 export const networkError = (message: string): TypeError =>
@@ -48,7 +37,7 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
 
 /** Drops the connection without a response. In-process: a response `MockHttpClient` turns into a rejected `fetch`. */
 export const reset = (c: Context): Response => {
-  const node = nodeOf(c)
+  const node = Node.bindings(c.env)
   if (node !== undefined) {
     node.incoming.socket.destroy()
     return RESPONSE_ALREADY_SENT
@@ -80,7 +69,7 @@ export const truncate = async (c: Context, response: Response): Promise<Response
   const body = new Uint8Array(await response.arrayBuffer())
   const sent = body.subarray(0, Math.floor(body.length / 2))
   const headers = { ...headersOf(response), "content-length": String(Math.max(1, body.length)) }
-  const node = nodeOf(c)
+  const node = Node.bindings(c.env)
   if (node !== undefined) {
     node.outgoing.writeHead(response.status, headers)
     node.outgoing.write(sent, () => node.incoming.socket.destroy())
@@ -106,8 +95,7 @@ export const malformed = async (response: Response): Promise<Response> => {
 }
 
 /** An empty body with a JSON content type. */
-export const empty = (c: Context<Reply.MockEnv>, status: number): Response =>
-  new Response("", { status, headers: { "content-type": Reply.contentType, "x-request-id": Reply.requestId(c) } })
+export const empty = (c: Context<Reply.MockEnv>, status: number): Response => Reply.json(status, "", Reply.requestId(c))
 
 /** The vendor's code and message for a forced error status. */
 const forced: Record<number, readonly [string, string]> = {

@@ -66,6 +66,22 @@ export const seedListExecution = record({
   execution_source: "Event"
 })
 
+/** A record whose serialisation throws `thrown()`, standing in for any bug inside a handler. */
+export const exploding = (id: string, thrown: () => unknown): Fixture.Record =>
+  record({
+    _id: id,
+    nodes: [
+      {
+        node_id: "1", node_name: "Start", node_type: "start", node_status: "Success", is_batch: false, attempts_made: 1, execution_time: 1,
+        latest_output: {
+          toJSON: () => {
+            throw thrown()
+          }
+        }
+      }
+    ]
+  })
+
 const pick = <A>(random: () => number, values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
 
 /**
