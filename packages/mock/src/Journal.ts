@@ -161,7 +161,8 @@ export interface Journal {
 
 /** A journaled request awaiting its response. */
 export interface Recording {
-  readonly answered: (id: string, status: number | null, fault?: string) => void
+  /** Notes what the request was answered (call it on the recording: it is a method). */
+  answered(id: string, status: number | null, fault?: string): void
 }
 
 /** The default {@link Journal.capacity}. */
@@ -288,6 +289,22 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     return out
   }
 
+  /** A request's slot until it is answered (an object, not closures: one allocation per request). */
+  class Pending implements Recording {
+    constructor(
+      private readonly slot: number,
+      private readonly sequence: number
+    ) {}
+
+    answered(id: string, status: number | null, fault?: string) {
+      // Not when the slot went to a newer request, or the journal was cleared since.
+      if (sequences[this.slot] !== this.sequence || this.sequence < cleared) return
+      ids[this.slot] = id
+      statuses[this.slot] = status === null ? NONE : status
+      faults[this.slot] = fault
+    }
+  }
+
   const record = (request: Request, rawHeaders?: ReadonlyArray<string>): Recording => {
     const sequence = recorded++
     const slot = sequence % size
@@ -300,14 +317,7 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     ids[slot] = ""
     statuses[slot] = PENDING
     faults[slot] = undefined
-    return {
-      answered: (id, status, fault) => {
-        if (sequences[slot] !== sequence || sequence < cleared) return
-        ids[slot] = id
-        statuses[slot] = status === null ? NONE : status
-        faults[slot] = fault
-      }
-    }
+    return new Pending(slot, sequence)
   }
 
   return {

@@ -98,6 +98,16 @@ const pathOf = (url: string) => {
   return start === -1 ? "/" : url.slice(start, query === -1 ? undefined : query)
 }
 
+/**
+ * Whether Hono routes the request to the admin API. Its path as sent, unless it holds a
+ * percent-escape, which Hono decodes before routing.
+ */
+const isAdmin = (request: Request): boolean => {
+  const url = request.url
+  const start = url.indexOf("/", url.indexOf(":") + 4)
+  return url.startsWith(Admin.prefix, start) || (url.indexOf("%", start) !== -1 && getPath(request).startsWith(Admin.prefix))
+}
+
 /** How a server answers a request: Hono's `fetch` signature. */
 export type Handler = (request: Request, env?: unknown) => Response | Promise<Response>
 
@@ -157,13 +167,13 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     onError(error, { method: request.method, path: pathOf(request.url), requestId })
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
-  const answered = (recording: Journal.Recording, request: Request) => (response: Response): Response => {
+  const answered = (recording: Journal.Recording, request: Request, response: Response): Response => {
     const fault = Scenarios.appliedTo(request)
     recording.answered(Reply.idOf(request), fault === "reset" || fault === "hang" ? null : response.status, fault)
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
-    const recording = journaling && !getPath(request).startsWith(Admin.prefix) ? journal.record(request, Node.bindings(env)?.incoming.rawHeaders) : undefined
+    const recording = journaling && !isAdmin(request) ? journal.record(request, Node.bindings(env)?.incoming.rawHeaders) : undefined
     let response: Response | Promise<Response>
     try {
       response = app.fetch(request, env)
@@ -172,9 +182,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     }
     if (response instanceof Promise) {
       const settled = response.catch(crashed(request))
-      return recording === undefined ? settled : settled.then(answered(recording, request))
+      return recording === undefined ? settled : settled.then((r) => answered(recording, request, r))
     }
-    return recording === undefined ? response : answered(recording, request)(response)
+    return recording === undefined ? response : answered(recording, request, response)
   }
 
   const fetch = (request: Request, env?: unknown) => Promise.resolve(handle(request, env))

@@ -127,6 +127,9 @@ const fromQuery = (url: string, start: number): Either.Either<Scenario, string> 
   return consistent(out)
 }
 
+/** What most requests ask for. */
+const NONE: Either.Either<Scenario | undefined, string> = Either.right(undefined)
+
 const isEmpty = (s: Scenario) => s.code === undefined && s.example === undefined && s.delay === undefined && s.fault === undefined
 
 /**
@@ -134,13 +137,13 @@ const isEmpty = (s: Scenario) => s.code === undefined && s.example === undefined
  * query parameters. `undefined` when it asks for none; a `Left` with a message naming the bad
  * preference or parameter (for a 400) when it asks for one that does not exist.
  */
-export const parse = (headers: Headers, url: string): Either.Either<Scenario | undefined, string> => {
+export const parse = (headers: Pick<Headers, "get">, url: string): Either.Either<Scenario | undefined, string> => {
   const prefer = headers.get("prefer")
   let scenario: Either.Either<Scenario, string>
   if (prefer !== null) scenario = fromPrefer(prefer)
   else {
     const query = url.indexOf("?")
-    if (query === -1 || url.indexOf("__", query) === -1) return Either.right(undefined)
+    if (query === -1 || url.indexOf("__", query) === -1) return NONE
     scenario = fromQuery(url, query + 1)
   }
   return Either.map(scenario, (s) => (isEmpty(s) ? undefined : s))

@@ -51,6 +51,13 @@ describe.each(kinds)("journaling (%s)", (kind) => {
     expect(entry!.response).toEqual(fault === undefined ? { status } : { status, fault })
     expect(entry!.request.url).toBe(path)
   })
+
+  it("leaves out the admin API's requests, also with a percent-escaped path, and only those", async () => {
+    for (const path of ["/__admin/health", "/%5F_admin/health", "/__admin/requests?x=%20"]) expect((await send(path, {})).status).toBe(200)
+    expect(mock.journal.requests()).toEqual([])
+    expect((await send(`${list}?limit=1&status=%45RRORED`, acme)).status).toBe(200)
+    expect(mock.journal.requests().map((e) => e.request.url)).toEqual([`${list}?limit=1&status=%45RRORED`])
+  })
 })
 
 /** Sends a GET over TCP with these header lines, repeated names included, and resolves with the status. */

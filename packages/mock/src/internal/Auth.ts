@@ -11,6 +11,7 @@
  *   would on the real API. It does not reveal which accounts exist.
  */
 import type { SessionTokens } from "../SessionTokens.js"
+import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
 import * as Reply from "./Reply.js"
 
@@ -31,7 +32,7 @@ const BEARER = /^bearer[ \t]+([^ \t]+)[ \t]*$/i
 const rejected = (error: "unauthorized" | "missingLinkedAccount"): Outcome => ({ _tag: "Rejected", error })
 
 /** Reads the credentials of a request's headers. */
-export const authenticate = (headers: Headers, options: Options): Outcome => {
+export const authenticate = (headers: Node.HeaderReader, options: Options): Outcome => {
   const authorization = headers.get("authorization")
   const bearer = authorization === null ? null : BEARER.exec(authorization)
   if (bearer !== null) {
@@ -47,8 +48,8 @@ export const authenticate = (headers: Headers, options: Options): Outcome => {
 
 /** The step in front of the API's handlers: answers the vendor's 401 or 400, or hands the account on as `linkedAccountId`. */
 export const step = (options: Options): Pipeline.Step<Reply.MockEnv> => (c, next) => {
-  const outcome = authenticate(c.req.raw.headers, options)
+  const outcome = authenticate(Node.headers(c.req.raw, c.env), options)
   if (outcome._tag === "Rejected") return Reply.documented(c, outcome.error)
   c.set("linkedAccountId", outcome.linkedAccountId)
-  return next()
+  return next(c)
 }

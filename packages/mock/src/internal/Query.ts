@@ -34,13 +34,18 @@ export const params = (url: string): Either.Either<Record<string, string>, strin
   const start = url.indexOf("?")
   if (start === -1) return Either.right(out)
   const hash = url.indexOf("#", start)
-  const query = url.slice(start + 1, hash === -1 ? undefined : hash)
-  for (const part of query.split("&")) {
+  const end = hash === -1 ? url.length : hash
+  // Part by part with `indexOf` rather than `split`, which costs more than the rest of the parsing.
+  for (let from = start + 1; from < end; ) {
+    let amp = url.indexOf("&", from)
+    if (amp === -1 || amp > end) amp = end
+    const part = url.slice(from, amp)
+    from = amp + 1
     if (part === "") continue
     const eq = part.indexOf("=")
     const name = decodeComponent(eq === -1 ? part : part.slice(0, eq))
     if (name === undefined) continue
-    const base = BRACKETS.exec(name)?.[1] ?? name
+    const base = name.indexOf("[") === -1 ? name : (BRACKETS.exec(name)?.[1] ?? name)
     if (!known.has(base)) continue
     if (base !== name) return invalid(base, `expected a single value, got ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)}`)
     if (Object.hasOwn(out, name)) return invalid(name, "expected a single value, got it more than once")
@@ -110,13 +115,14 @@ export const fast = (raw: Readonly<Record<string, string>>): ExecutionStore.Quer
 }
 
 /** The list query of a URL with the API's defaults applied, or the message of a 400. */
-export const parse = (url: string): Either.Either<ExecutionStore.Query, string> =>
-  Either.flatMap(params(url), (raw) => {
-    const common = fast(raw)
-    if (common !== undefined) return Either.right(common)
-    return Either.match(ListQuery.decode(raw), {
-      onLeft: (e) => Either.left(e.message),
-      // `resolve` fills every defaulted field; its type merely keeps them optional.
-      onRight: (q) => Either.right(ListQuery.resolve(q))
-    })
+export const parse = (url: string): Either.Either<ExecutionStore.Query, string> => {
+  const raw = params(url)
+  if (Either.isLeft(raw)) return Either.left(raw.left)
+  const common = fast(raw.right)
+  if (common !== undefined) return Either.right(common)
+  return Either.match(ListQuery.decode(raw.right), {
+    onLeft: (e) => Either.left(e.message),
+    // `resolve` fills every defaulted field; its type merely keeps them optional.
+    onRight: (q) => Either.right(ListQuery.resolve(q))
   })
+}

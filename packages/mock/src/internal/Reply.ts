@@ -5,6 +5,7 @@
  */
 import { ErrorBody } from "@refold-effect/contract"
 import type { Context } from "hono"
+import * as Uuid from "./Uuid.js"
 
 /** The Hono environment of the mock's app: what middleware hands on to the handlers. */
 export interface MockEnv {
@@ -20,7 +21,7 @@ export interface MockEnv {
 export const contentType = "application/json; charset=utf-8"
 
 /** A fresh request id. */
-export const newRequestId = (): string => crypto.randomUUID()
+export const newRequestId = (): string => Uuid.v4()
 
 // Kept on the request itself, so that whoever holds it (the journal, the last line of defence of
 // `MockApp`) learns the id the app answered with, whichever response carried it. A property rather

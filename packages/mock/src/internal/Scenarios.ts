@@ -8,6 +8,7 @@ import type { Context } from "hono"
 import * as Scenario from "../Scenario.js"
 import type { Chaos } from "./Chaos.js"
 import * as Examples from "./Examples.js"
+import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
 import * as Query from "./Query.js"
 import * as Reply from "./Reply.js"
@@ -27,21 +28,21 @@ export const appliedTo = (request: Request): string | undefined => applied.get(r
  * there is nothing to do, so that a plain request pays no promise.
  */
 export const step = (chaos: Chaos): Pipeline.Step<Reply.MockEnv> => (c, next) => {
-  const parsed = Scenario.parse(c.req.raw.headers, c.req.url)
+  const parsed = Scenario.parse(Node.headers(c.req.raw, c.env), c.req.url)
   if (Either.isLeft(parsed)) return Reply.error(c, 400, INVALID_SCENARIO, parsed.left)
   chaos.tick()
-  if (parsed.right === undefined && !chaos.active()) return next()
+  if (parsed.right === undefined && !chaos.active()) return next(c)
   return answer(chaos, c, next, parsed.right)
 }
 
-const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: () => Pipeline.Answer, scenario: Scenario.Scenario | undefined) => {
+const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.Answerer<Reply.MockEnv>, scenario: Scenario.Scenario | undefined) => {
   const request = c.req.raw
   if (scenario === undefined) {
     const decision = chaos.next()
     await Wire.sleep(decision.delayMs, request.signal)
     switch (decision.outcome._tag) {
       case "Pass":
-        return next()
+        return next(c)
       case "Reset":
         applied.set(request, "reset")
         return Wire.reset(c)
@@ -66,7 +67,7 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: () => Pipel
     response = Wire.error(c, scenario.code)
   } else {
     if (scenario.example !== undefined) wanted.set(request, scenario.example)
-    response = await next()
+    response = await next(c)
   }
   if (scenario.fault === "truncate") return Wire.truncate(c, response)
   if (scenario.fault === "malformed") return Wire.malformed(response)
@@ -76,7 +77,7 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: () => Pipel
 /** After authentication: answers `example=<name>` with the named example of the list endpoint. */
 export const listExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
   const name = wanted.get(c.req.raw)
-  if (name === undefined) return next()
+  if (name === undefined) return next(c)
   const query = Query.parse(c.req.url)
   if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
   const body = Examples.list(name, query.right)
@@ -86,7 +87,7 @@ export const listExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
 /** After authentication: answers `example=<name>` with the named example of the get endpoint. */
 export const getExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
   const name = wanted.get(c.req.raw)
-  if (name === undefined) return next()
+  if (name === undefined) return next(c)
   const body = Examples.get(name)
   return body === undefined ? unknownExample(c, "get", name) : Reply.json(200, body, Reply.requestId(c))
 }
