@@ -14,6 +14,7 @@
  */
 import { Schema } from "effect"
 import * as Explain from "./internal/Explain.js"
+import * as TextSlots from "./internal/TextSlots.js"
 
 /** What a secret's value shows as. */
 export const REDACTED = "[REDACTED]"
@@ -218,54 +219,63 @@ const headersOf = (raw: ReadonlyArray<string>): Headers => {
   return headers
 }
 
-/** What a kept request's headers are, until read: Node's raw headers, joined; or the request's `Headers`. */
-type Held = string | Headers
-
 /**
- * Between the names and values of Node's raw headers, joined: a NUL, which Node's parser refuses
- * in both. Should one still get in, the split no longer gives the count recorded, and the entry
- * shows no headers rather than values under the wrong names.
+ * Between the URL and the raw headers' names and values of a request over TCP: a NUL, which Node's
+ * parser refuses in all of them. Should one still get in, the split no longer gives the count
+ * recorded, and the entry shows no headers rather than values under the wrong names.
  */
 const SEPARATOR = "\0"
 
-const redactedHeaders = (held: Held, count: number): Record<string, string> => {
-  if (typeof held !== "string") return redactHeaders(held)
-  const raw = held === "" ? [] : held.split(SEPARATOR)
-  return redactHeaders(raw.length === count ? headersOf(raw) : new Headers())
-}
+/** The bytes kept per request for its URL and headers, and for its id; longer ones are kept as strings. */
+const TEXT_BYTES = 1024
+const ID_BYTES = 40
 
 /** A response not known yet. */
 const PENDING = -1
 /** No response sent (a reset or a hang). */
 const NONE = -2
+/** The count of a request whose headers are its `Headers` object (one answered in-process). */
+const IN_HEADERS = -1
 
 /**
  * A journal keeping the last `capacity` requests (at least 1).
  *
- * The ring is a set of columns, one slot per request, rather than an object per request: entries
- * live through many young-generation GCs, so every object kept per request is copied, promoted,
- * then marked. A request leaves its method, its URL (as the server built it), its headers (over
- * TCP, Node's raw headers in one string) and its id, secrets included: reading an entry redacts
- * what it hands out.
+ * The ring is a set of columns, one slot per request, and what a request leaves in it is copied
+ * out of the JavaScript heap (`TextSlots`): entries live through many young-generation GCs, and
+ * every object kept per request would be copied by each, then promoted and marked. A request over
+ * TCP leaves its method, its URL and Node's raw headers (in one text) and its id; one answered
+ * in-process, its URL and its `Headers`. Secrets included: reading an entry redacts what it hands
+ * out.
  */
 export const make = (capacity: number = defaultCapacity): Journal => {
   const size = Math.max(1, Math.floor(capacity))
   // `recorded` counts every request ever recorded; the n-th is in slot n % size, and `sequences`
   // tells a recording whether its slot was reused since.
   const methods = new Array<string>(size)
-  const urls = new Array<string>(size)
-  const held = new Array<Held>(size)
+  const texts = TextSlots.make(size, TEXT_BYTES)
+  const headers = new Array<Headers | undefined>(size)
+  const counts = new Int32Array(size)
   const times = new Float64Array(size)
   const sequences = new Float64Array(size)
-  const ids = new Array<string>(size)
-  const counts = new Int32Array(size)
+  const ids = TextSlots.make(size, ID_BYTES)
   const statuses = new Int32Array(size)
   const faults = new Array<string | undefined>(size)
   let recorded = 0
   let cleared = 0
 
+  /** The URL and the redacted headers of the request in `slot`. */
+  const requestAt = (slot: number) => {
+    const text = texts.get(slot)
+    const count = counts[slot]!
+    if (count === IN_HEADERS) return { url: text, headers: redactHeaders(headers[slot]!) }
+    const parts = text.split(SEPARATOR)
+    const raw = parts.slice(1)
+    return { url: parts[0]!, headers: redactHeaders(headersOf(raw.length === count ? raw : [])) }
+  }
+
   const entryAt = (slot: number): Entry => {
-    const url = redactUrl(urls[slot]!)
+    const sent = requestAt(slot)
+    const url = redactUrl(sent.url)
     const q = url.indexOf("?")
     // No prototype: a parameter or header may be called `toString` or `__proto__`.
     const query: Record<string, Array<string>> = Object.create(null)
@@ -274,10 +284,10 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     const fault = faults[slot]
     const response = { status: status === NONE ? null : status }
     return {
-      id: ids[slot]!,
+      id: ids.get(slot),
       loggedDate: times[slot]!,
       loggedDateString: new Date(times[slot]!).toISOString(),
-      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: redactedHeaders(held[slot]!, counts[slot]!) },
+      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: sent.headers },
       ...(status === PENDING ? {} : { response: fault === undefined ? response : { ...response, fault } })
     }
   }
@@ -299,7 +309,7 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     answered(id: string, status: number | null, fault?: string) {
       // Not when the slot went to a newer request, or the journal was cleared since.
       if (sequences[this.slot] !== this.sequence || this.sequence < cleared) return
-      ids[this.slot] = id
+      ids.set(this.slot, id)
       statuses[this.slot] = status === null ? NONE : status
       faults[this.slot] = fault
     }
@@ -309,12 +319,18 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     const sequence = recorded++
     const slot = sequence % size
     methods[slot] = request.method
-    urls[slot] = request.url
-    held[slot] = rawHeaders === undefined ? request.headers : rawHeaders.join(SEPARATOR)
-    counts[slot] = rawHeaders?.length ?? 0
+    if (rawHeaders === undefined) {
+      texts.set(slot, request.url)
+      headers[slot] = request.headers
+      counts[slot] = IN_HEADERS
+    } else {
+      texts.set(slot, rawHeaders.length === 0 ? request.url : request.url + SEPARATOR + rawHeaders.join(SEPARATOR))
+      if (headers[slot] !== undefined) headers[slot] = undefined
+      counts[slot] = rawHeaders.length
+    }
     times[slot] = Date.now()
     sequences[slot] = sequence
-    ids[slot] = ""
+    ids.set(slot, "")
     statuses[slot] = PENDING
     faults[slot] = undefined
     return new Pending(slot, sequence)
@@ -332,9 +348,9 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     clear: () => {
       cleared = recorded
       // Let go of what the forgotten requests held.
-      urls.fill("")
-      held.fill("")
-      ids.fill("")
+      texts.clear()
+      ids.clear()
+      headers.fill(undefined)
       faults.fill(undefined)
     },
     record

@@ -61,7 +61,8 @@ export interface MockApp {
   readonly app: Hono<Reply.MockEnv>
   /**
    * Answers a request in-process (no socket). Never rejects: an internal failure is a vendor-style
-   * 500. `env` carries `@hono/node-server`'s Node request and response when serving over TCP.
+   * 500. `env` carries `@hono/node-server`'s Node request and response when serving over TCP (the
+   * app receives them in an `env` of its own, with the request's id).
    */
   readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
@@ -162,29 +163,31 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   })
 
   /** Last line of defence: Hono rethrows what is not an `Error`. */
-  const crashed = (request: Request) => (error: unknown) => {
-    const requestId = Reply.idOf(request)
+  const crashed = (request: Request, exchange: Reply.Exchange) => (error: unknown) => {
+    const requestId = (exchange.requestId ??= Reply.newRequestId())
     onError(error, { method: request.method, path: pathOf(request.url), requestId })
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
-  const answered = (recording: Journal.Recording, request: Request, response: Response): Response => {
+  const answered = (recording: Journal.Recording, request: Request, exchange: Reply.Exchange, response: Response): Response => {
     const fault = Scenarios.appliedTo(request)
-    recording.answered(Reply.idOf(request), fault === "reset" || fault === "hang" ? null : response.status, fault)
+    recording.answered(exchange.requestId ?? Reply.newRequestId(), fault === "reset" || fault === "hang" ? null : response.status, fault)
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
-    const recording = journaling && !isAdmin(request) ? journal.record(request, Node.bindings(env)?.incoming.rawHeaders) : undefined
+    const node = Node.bindings(env)
+    const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
+    const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
     let response: Response | Promise<Response>
     try {
-      response = app.fetch(request, env)
+      response = app.fetch(request, exchange)
     } catch (error) {
-      response = crashed(request)(error)
+      response = crashed(request, exchange)(error)
     }
     if (response instanceof Promise) {
-      const settled = response.catch(crashed(request))
-      return recording === undefined ? settled : settled.then((r) => answered(recording, request, r))
+      const settled = response.catch(crashed(request, exchange))
+      return recording === undefined ? settled : settled.then((r) => answered(recording, request, exchange, r))
     }
-    return recording === undefined ? response : answered(recording, request, response)
+    return recording === undefined ? response : answered(recording, request, exchange, response)
   }
 
   const fetch = (request: Request, env?: unknown) => Promise.resolve(handle(request, env))

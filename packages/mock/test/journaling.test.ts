@@ -79,6 +79,7 @@ describe("journaled headers", () => {
     server = await serve(mock, { port: 0 })
   })
   afterAll(() => server.close())
+  beforeEach(() => mock.reset())
 
   it("are the same over TCP as in-process: lower-case names, repeated headers joined, secrets redacted", async () => {
     const lines = [
@@ -114,6 +115,16 @@ describe("journaled headers", () => {
     expect(overTcp.request.query).toEqual({ limit: ["2"], access_token: ["[REDACTED]"] })
     const text = JSON.stringify(mock.journal.requests())
     for (const secret of ["tk-journal-secret", "c2VjcmV0", "b3RoZXI=", "cookie-secret", "query-secret"]) expect(text).not.toContain(secret)
+  })
+
+  it("keep a request whose URL and headers are long as it was sent, secrets redacted", async () => {
+    const long = "v".repeat(3000)
+    const path = `${list}?limit=1&${"x".repeat(500)}=1`
+    expect(await rawGet(server, path, [["X-Api-Key", "tk-journal-secret"], ["linked_account_id", accounts.acme.linked_account_id], ["X-Long", long]])).toBe(200)
+    const [entry] = mock.journal.requests()
+    expect(entry!.request.url).toBe(path)
+    expect(entry!.request.headers).toMatchObject({ "x-api-key": "[REDACTED]", "x-long": long })
+    expect(JSON.stringify(entry)).not.toContain("tk-journal-secret")
   })
 })
 

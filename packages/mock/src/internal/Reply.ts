@@ -5,6 +5,7 @@
  */
 import { ErrorBody } from "@refold-effect/contract"
 import type { Context } from "hono"
+import type { IncomingMessage, ServerResponse } from "node:http"
 import * as Uuid from "./Uuid.js"
 
 /** The Hono environment of the mock's app: what middleware hands on to the handlers. */
@@ -23,25 +24,26 @@ export const contentType = "application/json; charset=utf-8"
 /** A fresh request id. */
 export const newRequestId = (): string => Uuid.v4()
 
-// Kept on the request itself, so that whoever holds it (the journal, the last line of defence of
-// `MockApp`) learns the id the app answered with, whichever response carried it. A property rather
-// than a `WeakMap`: an entry per request in a `WeakMap` costs every young-generation GC.
-const ID = Symbol("refold-mock.requestId")
+/**
+ * What `MockApp` hands its app as `env` for each request: `@hono/node-server`'s bindings when the
+ * request came over TCP, and the request's id once made, which the journal and the last line of
+ * defence read back when the response is known, whichever response carried it.
+ */
+export class Exchange {
+  requestId: string | undefined = undefined
 
-/** A request's id, made on first use. */
-export const idOf = (request: Request): string => {
-  const holder = request as Request & { [ID]?: string }
-  const id = holder[ID]
-  if (id !== undefined) return id
-  // A frozen request (never one a server builds) gets a fresh id on every call.
-  return Object.isExtensible(request) ? (holder[ID] = newRequestId()) : newRequestId()
+  constructor(
+    readonly incoming: IncomingMessage | undefined,
+    readonly outgoing: ServerResponse | undefined
+  ) {}
 }
 
 /** The request's id, made on first use (also in the context's `requestId`). */
 export const requestId = (c: Context<MockEnv>): string => {
   let id = c.get("requestId")
   if (id === undefined) {
-    id = idOf(c.req.raw)
+    const env: unknown = c.env
+    id = env instanceof Exchange ? (env.requestId ??= newRequestId()) : newRequestId()
     c.set("requestId", id)
   }
   return id
