@@ -30,6 +30,11 @@ export const make = (count: number, bytes: number): TextSlots => {
 
   return {
     set: (slot, text) => {
+      if (text === "") {
+        lengths[slot] = 0
+        if (long[slot] !== undefined) long[slot] = undefined
+        return
+      }
       // Write first, measure only when it may not have fitted: a character that does not fit
       // whole is left out, which leaves at most 3 bytes of the slot unused.
       const written = text.length > bytes ? bytes + 1 : chunkOf(slot).write(text, (slot % perChunk) * bytes, bytes, "utf8")
