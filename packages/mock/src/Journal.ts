@@ -14,6 +14,7 @@
  */
 import { Schema } from "effect"
 import * as Explain from "./internal/Explain.js"
+import * as HeaderSets from "./internal/HeaderSets.js"
 import * as TextSlots from "./internal/TextSlots.js"
 
 /** What a secret's value shows as. */
@@ -219,42 +220,36 @@ const headersOf = (raw: ReadonlyArray<string>): Headers => {
   return headers
 }
 
-/**
- * Between the URL and the raw headers' names and values of a request over TCP: a NUL, which Node's
- * parser refuses in all of them. Should one still get in, the split no longer gives the count
- * recorded, and the entry shows no headers rather than values under the wrong names.
- */
-const SEPARATOR = "\0"
-
-/** The bytes kept per request for its URL and headers, and for its id; longer ones are kept as strings. */
-const TEXT_BYTES = 1024
+/** The bytes kept per request for its URL and for its id; longer ones are kept as strings. */
+const URL_BYTES = 512
 const ID_BYTES = 40
 
 /** A response not known yet. */
 const PENDING = -1
 /** No response sent (a reset or a hang). */
 const NONE = -2
-/** The count of a request whose headers are its `Headers` object (one answered in-process). */
+/** The header list of a request whose headers are its `Headers` object (one answered in-process). */
 const IN_HEADERS = -1
 
 /**
  * A journal keeping the last `capacity` requests (at least 1).
  *
  * The ring is a set of columns, one slot per request, and what a request leaves in it is copied
- * out of the JavaScript heap (`TextSlots`): entries live through many young-generation GCs, and
- * every object kept per request would be copied by each, then promoted and marked. A request over
- * TCP leaves its method, its URL and Node's raw headers (in one text) and its id; one answered
- * in-process, its URL and its `Headers`. Secrets included: reading an entry redacts what it hands
- * out.
+ * out of the JavaScript heap (`TextSlots`) or shared with the requests before it (`HeaderSets`):
+ * entries live through many young-generation GCs, and every object kept per request would be
+ * copied by each, then promoted and marked. A request over TCP leaves its method, its URL, its id
+ * and Node's raw headers; one answered in-process, its `Headers`. Secrets included: reading an
+ * entry redacts what it hands out.
  */
 export const make = (capacity: number = defaultCapacity): Journal => {
   const size = Math.max(1, Math.floor(capacity))
   // `recorded` counts every request ever recorded; the n-th is in slot n % size, and `sequences`
   // tells a recording whether its slot was reused since.
   const methods = new Array<string>(size)
-  const texts = TextSlots.make(size, TEXT_BYTES)
+  const urls = TextSlots.make(size, URL_BYTES)
+  const sets = HeaderSets.make()
+  const setOf = new Int32Array(size).fill(IN_HEADERS)
   const headers = new Array<Headers | undefined>(size)
-  const counts = new Int32Array(size)
   const times = new Float64Array(size)
   const sequences = new Float64Array(size)
   const ids = TextSlots.make(size, ID_BYTES)
@@ -263,19 +258,14 @@ export const make = (capacity: number = defaultCapacity): Journal => {
   let recorded = 0
   let cleared = 0
 
-  /** The URL and the redacted headers of the request in `slot`. */
-  const requestAt = (slot: number) => {
-    const text = texts.get(slot)
-    const count = counts[slot]!
-    if (count === IN_HEADERS) return { url: text, headers: redactHeaders(headers[slot]!) }
-    const parts = text.split(SEPARATOR)
-    const raw = parts.slice(1)
-    return { url: parts[0]!, headers: redactHeaders(headersOf(raw.length === count ? raw : [])) }
+  /** The redacted headers of the request in `slot`. */
+  const headersAt = (slot: number): Record<string, string> => {
+    const set = setOf[slot]!
+    return redactHeaders(set === IN_HEADERS ? headers[slot]! : headersOf(sets.get(set)))
   }
 
   const entryAt = (slot: number): Entry => {
-    const sent = requestAt(slot)
-    const url = redactUrl(sent.url)
+    const url = redactUrl(urls.get(slot))
     const q = url.indexOf("?")
     // No prototype: a parameter or header may be called `toString` or `__proto__`.
     const query: Record<string, Array<string>> = Object.create(null)
@@ -287,7 +277,7 @@ export const make = (capacity: number = defaultCapacity): Journal => {
       id: ids.get(slot),
       loggedDate: times[slot]!,
       loggedDateString: new Date(times[slot]!).toISOString(),
-      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: sent.headers },
+      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: headersAt(slot) },
       ...(status === PENDING ? {} : { response: fault === undefined ? response : { ...response, fault } })
     }
   }
@@ -319,14 +309,14 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     const sequence = recorded++
     const slot = sequence % size
     methods[slot] = request.method
+    urls.set(slot, request.url)
+    if (setOf[slot] !== IN_HEADERS) sets.release(setOf[slot]!)
     if (rawHeaders === undefined) {
-      texts.set(slot, request.url)
       headers[slot] = request.headers
-      counts[slot] = IN_HEADERS
+      setOf[slot] = IN_HEADERS
     } else {
-      texts.set(slot, rawHeaders.length === 0 ? request.url : request.url + SEPARATOR + rawHeaders.join(SEPARATOR))
       if (headers[slot] !== undefined) headers[slot] = undefined
-      counts[slot] = rawHeaders.length
+      setOf[slot] = sets.take(rawHeaders)
     }
     times[slot] = Date.now()
     sequences[slot] = sequence
@@ -348,8 +338,10 @@ export const make = (capacity: number = defaultCapacity): Journal => {
     clear: () => {
       cleared = recorded
       // Let go of what the forgotten requests held.
-      texts.clear()
+      urls.clear()
       ids.clear()
+      sets.clear()
+      setOf.fill(IN_HEADERS)
       headers.fill(undefined)
       faults.fill(undefined)
     },

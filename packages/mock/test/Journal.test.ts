@@ -50,6 +50,17 @@ describe("Journal", () => {
     expect(journal.count({ queryParameters: { hasOwnProperty: { absent: true } } })).toBe(1)
   })
 
+  it("keeps each request's raw headers as sent, while the ring wraps over requests sent with the same and with other headers", () => {
+    const journal = Journal.make(3)
+    const sent = [["A", "1"], ["A", "1"], ["B", "2"], ["A", "1"], ["C", "3", "c", "4"], ["C", "3", "c", "4"], ["A", "1"]]
+    sent.forEach((raw, n) => journal.record(request(`http://x/p?n=${n}`), raw).answered(`id-${n}`, 200))
+    expect(journal.requests().map((e) => [e.request.url, e.request.headers])).toEqual([
+      ["/p?n=6", { a: "1" }],
+      ["/p?n=5", { c: "3, 4" }],
+      ["/p?n=4", { c: "3, 4" }]
+    ])
+  })
+
   it.each(["x-api-key", "authorization", "cookie", "set-cookie", "x-auth-token", "session_id", "client_secret", "password", "apikey"])("treats %s as a secret", (name) => {
     expect(Journal.isSecret(name)).toBe(true)
   })
