@@ -1,7 +1,7 @@
 /**
  * How an execution record goes on the wire: the list endpoint's summary projection and the get
- * endpoint's detail, each serialised once per record and then reused, so that a page body is a
- * concatenation of ready strings.
+ * endpoint's detail, each serialised once per record, as the UTF-8 bytes the server writes, and
+ * then reused: a detail is sent as it is, a page body is a copy of ready bytes.
  */
 import type { Execution } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
@@ -42,20 +42,20 @@ export const detail = (record: Fixture.Record): Execution.Detail => {
   return rest
 }
 
-const summaries = new WeakMap<Fixture.Record, string>()
-const details = new WeakMap<Fixture.Record, string>()
+const summaries = new WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>()
+const details = new WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>()
 
-const memo = <A>(cache: WeakMap<Fixture.Record, string>, project: (record: Fixture.Record) => A) => (record: Fixture.Record): string => {
+const memo = <A>(cache: WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>, project: (record: Fixture.Record) => A) => (record: Fixture.Record): Uint8Array<ArrayBuffer> => {
   let json = cache.get(record)
   if (json === undefined) {
-    json = JSON.stringify(project(record))
+    json = Buffer.from(JSON.stringify(project(record)))
     cache.set(record, json)
   }
   return json
 }
 
-/** {@link summary} as JSON, built on first use and cached for the record's lifetime. */
+/** {@link summary} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
 export const summaryJson = memo(summaries, summary)
 
-/** {@link detail} as JSON, built on first use and cached for the record's lifetime. */
+/** {@link detail} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
 export const detailJson = memo(details, detail)

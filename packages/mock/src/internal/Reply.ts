@@ -49,8 +49,8 @@ export const requestId = (c: Context<MockEnv>): string => {
   return id
 }
 
-/** A JSON response whose body is already serialised. */
-export const json = (status: number, body: string, requestId: string, headers?: Record<string, string>): Response =>
+/** A JSON response whose body is already serialised (as text, or as UTF-8 bytes). */
+export const json = (status: number, body: string | Uint8Array<ArrayBuffer>, requestId: string, headers?: Record<string, string>): Response =>
   new Response(body, { status, headers: { "content-type": contentType, "x-request-id": requestId, ...headers } })
 
 /** An error as the vendor sends it, outside any request context (a transport-level failure). */
