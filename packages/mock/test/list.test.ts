@@ -192,3 +192,23 @@ describe.each(kinds)("ordering (%s)", (kind) => {
     expect((reply.body as { docs: Array<{ _id: string }> }).docs.map((d) => d._id.slice(-2))).toEqual(["01", "0a", "02", "09"])
   })
 })
+
+describe("page bodies", () => {
+  it("stay as they were answered while later pages are built, small and larger than any buffer the mock reuses", async () => {
+    const mock = createMockApp({ data })
+    const queries = [
+      ...Array.from({ length: 120 }, (_, i) => ({ page: (i % 20) + 1, limit: (i % 3) * 40 + 1 })),
+      { page: 1, limit: 1000 },
+      { page: 2, limit: 3 },
+      { page: 1, limit: 1000 }
+    ]
+    const responses: Array<Response> = []
+    for (const { page, limit } of queries) responses.push(await mock.fetch(new Request(`http://x${list}?page=${page}&limit=${limit}`, { headers: acme })))
+    for (const [i, response] of responses.entries()) {
+      const expected = Oracle.page(data.executions, accounts.acme.linked_account_id, queries[i]!)
+      const body = (await response.json()) as { docs: Array<{ _id: string }> }
+      expect(body.docs.map((d) => d._id)).toEqual(expected.ids)
+      expect(body).toMatchObject(expected.meta)
+    }
+  })
+})

@@ -34,16 +34,28 @@ const OPEN = Buffer.from('{"docs":[')
 const CLOSE = Buffer.from("],")
 const COMMA = 0x2c
 
+// Page bodies are carved from slabs in turn, as Node's own pool does for small buffers: a buffer of
+// its own per body would be an `ArrayBuffer` to allocate and sweep per request. A slab is never
+// written twice; a new one replaces it when full, and the old one goes when its bodies are sent.
+const SLAB = 256 * 1024
+let slab = Buffer.allocUnsafeSlow(SLAB)
+let slabAt = 0
+
 /**
  * The page body, as the UTF-8 bytes the server writes: the docs' cached JSON and the metadata,
- * copied once into a buffer of their exact size. A string built instead would be a copy in the
- * young generation, which the server then copies again to encode it.
+ * copied once into a slab. A string built instead would be a copy in the young generation, which
+ * the server then copies again to encode it.
  */
 const pageJson = (docs: ReadonlyArray<Fixture.Record>, meta: Uint8Array): Uint8Array<ArrayBuffer> => {
   const pieces = docs.map(ExecutionJson.summaryJson)
   let size = OPEN.length + Math.max(0, pieces.length - 1) + CLOSE.length + meta.length
   for (const piece of pieces) size += piece.length
-  const body = Buffer.allocUnsafe(size)
+  if (slabAt + size > slab.length) {
+    slab = Buffer.allocUnsafeSlow(Math.max(SLAB, size))
+    slabAt = 0
+  }
+  const body = slab.subarray(slabAt, slabAt + size)
+  slabAt += (size + 7) & ~7
   body.set(OPEN, 0)
   let at = OPEN.length
   for (let i = 0; i < pieces.length; i++) {
