@@ -20,16 +20,18 @@ export interface Target {
 }
 
 /**
- * The SDK's `Executions` for a target, as a user gets it by default (straight through `fetch`),
- * or through the platform's `FetchHttpClient` provided as the application's `HttpClient`.
+ * The SDK's `Executions` for a target, as a user gets it by default (Node's own `http` client, or
+ * `fetch` when the target sends a `Prefer` header, which needs a `fetch` to add it), through a
+ * `fetch` given as `FetchHttpClient.Fetch`, or through the platform's `FetchHttpClient` provided as
+ * the application's `HttpClient`.
  */
-const runtimeFor = (target: Target, client: "fetch" | "FetchHttpClient" = "fetch") => {
+const runtimeFor = (target: Target, client: "default" | "fetch" | "FetchHttpClient" = "default") => {
   const prefer = target.prefer
-  // The mock's scenario header on every request, added by the `fetch` both paths call.
+  // The mock's scenario header on every request, added by the `fetch` the other paths call.
   const fetchLayer = prefer === undefined
-    ? Layer.empty
+    ? client === "default" ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, (input, init) => fetch(input, init))
     : Layer.succeed(FetchHttpClient.Fetch, (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), prefer } }))
-  const http = client === "fetch" ? fetchLayer : Layer.provide(FetchHttpClient.layer, fetchLayer)
+  const http = client === "FetchHttpClient" ? Layer.provide(FetchHttpClient.layer, fetchLayer) : fetchLayer
   return ManagedRuntime.make(
     Executions.layer.pipe(
       Layer.provide([
@@ -207,9 +209,11 @@ export interface BreakdownArgs extends Target {
 
 const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> => {
   const runtime = runtimeFor(args)
+  const viaFetch = runtimeFor(args, "fetch")
   const viaPlatform = runtimeFor(args, "FetchHttpClient")
   try {
     const executions = await runtime.runPromise(Executions)
+    const executionsViaFetch = await viaFetch.runPromise(Executions)
     const executionsViaPlatform = await viaPlatform.runPromise(Executions)
     const client = await runtime.runPromise(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer))
     const untraced = client.pipe(HttpClient.withTracerDisabledWhen(() => true))
@@ -225,7 +229,8 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
       "the same, platform span off (`withTracerDisabledWhen`)": () => Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text)),
       "the same, span off, plus `Effect.timeout` per call": () =>
         Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text).pipe(Effect.timeout("20 seconds"))),
-      "SDK `Executions.get` (default: `fetch`)": () => runtime.runPromise(executions.get(args.id)),
+      "SDK `Executions.get` (default: Node's `http`)": () => runtime.runPromise(executions.get(args.id)),
+      "SDK `Executions.get` through a given `fetch` (`FetchHttpClient.Fetch`)": () => viaFetch.runPromise(executionsViaFetch.get(args.id)),
       "SDK `Executions.get` through `FetchHttpClient`": () => viaPlatform.runPromise(executionsViaPlatform.get(args.id)),
       "`JSON.parse` + `Schema` decode of the detail alone (no request)": async () => decode(JSON.parse(body)),
       "`JSON.parse` + the contract's compiled `Guard` alone (what the SDK runs)": async () => guard(JSON.parse(body))
@@ -243,6 +248,7 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
     return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]))
   } finally {
     await runtime.dispose()
+    await viaFetch.dispose()
     await viaPlatform.dispose()
   }
 }

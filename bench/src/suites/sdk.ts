@@ -99,11 +99,11 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       method:
         `**get**: a client process calls \`get\` of one execution in a closed loop with ${CONCURRENCY} concurrent callers for ` +
         `${settings.seconds} s, against one mock (bundled data set), in ${settings.rounds} rounds alternating three clients: the SDK ` +
-        `(\`Executions.get\`, ${CONCURRENCY} fibers on a \`ManagedRuntime\`, as configured by default: no \`HttpClient\`, so straight through \`fetch\`), its Promise facade ` +
+        `(\`Executions.get\`, ${CONCURRENCY} fibers on a \`ManagedRuntime\`, as configured by default: no \`HttpClient\` and no \`fetch\` given, so through Node's own \`http\` client), its Promise facade ` +
         "(`createRefoldClient().executions.get`), and raw `fetch` + `JSON.parse` with the same headers. " +
         `**stream heap**: \`stream({ limit: ${STREAM_LIMIT} })\` over one account of ${Stats.format(settings.streamSize)} generated ` +
         "executions; heap used after a full GC (`--expose-gc`) every 10,000 executions and at the end, minus the heap before the walk. " +
-        `**read-ahead**: \`stream({ limit: ${WALK_LIMIT}, maxPages: ${pages} })\` with every request sent with \`Prefer: delay=${settings.delayMs}\` ` +
+        `**read-ahead**: \`stream({ limit: ${WALK_LIMIT}, maxPages: ${pages} })\` with every request sent with \`Prefer: delay=${settings.delayMs}\` (added by a \`fetch\` given to the SDK) ` +
         `(the mock waits ${settings.delayMs} ms before answering), with the SDK's default read-ahead against \`${JSON.stringify(pageByPage)}\`, ` +
         `${settings.rounds} rounds alternating with two references that fetch the same pages with raw \`fetch\` (${defaultReadAhead} at a time, the SDK's default read-ahead, and one at a time); ` +
         `each SDK walk must yield all ${Stats.format(expected)} executions once.`,

@@ -32,7 +32,7 @@ const program = Effect.gen(function*() {
   yield* Console.log(`missing: ${missing}`)
 })
 
-// Credentials and settings from the environment, the platform's fetch as the HTTP client.
+// Credentials and settings from the environment; the default HTTP client (see HTTP client below).
 Effect.runPromise(program.pipe(Effect.provide(Executions.layerConfig))).catch((error) => {
   console.error(String(error))
   process.exitCode = 1

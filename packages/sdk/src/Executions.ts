@@ -135,8 +135,9 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig> = Ef
  */
 export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
   /**
-   * The service, from `RefoldAuth` and `RefoldConfig`. Requests go straight through `fetch` (the
-   * global one, or `FetchHttpClient.Fetch` when provided); provide an `HttpClient` (such as
+   * The service, from `RefoldAuth` and `RefoldConfig`. Requests go through Node's own `http`
+   * client where the runtime has one, else the global `fetch`, or the `FetchHttpClient.Fetch` you
+   * provide; provide an `HttpClient` (such as
    * `FetchHttpClient.layer`, `NodeHttpClient.layerUndici` or the mock's `MockHttpClient.layer`)
    * to send them through it instead, with its middleware and the platform's `http.client` spans.
    */
@@ -147,8 +148,8 @@ export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Exe
 
   /**
    * The service with credentials and settings from the environment (`REFOLD_API_KEY` +
-   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …), over `fetch`
-   * unless an `HttpClient` is provided. Fails with a `ConfigError` naming what is missing.
+   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …), over the
+   * default client (see {@link Executions.layer}) unless a `fetch` or an `HttpClient` is provided. Fails with a `ConfigError` naming what is missing.
    */
   static readonly layerConfig: Layer.Layer<Executions, ConfigError.ConfigError> = Executions.layer.pipe(
     Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig])

@@ -55,7 +55,8 @@ export interface SessionTokenCredentials {
 
 /**
  * Client settings: those of `RefoldConfig` (durations in milliseconds or as text such as
- * `"10 seconds"`), and optionally the `fetch` to use (default: the global one).
+ * `"10 seconds"`), and optionally the `fetch` to use (default: Node's own
+ * `http` client where the runtime has one, else the global `fetch`).
  */
 export interface ClientOptions extends RefoldConfig.Options {
   readonly fetch?: typeof globalThis.fetch | undefined

@@ -37,11 +37,11 @@ describe("tracing", () => {
         expect(get.attributes.get("refold.execution_id")).toBe("0123456789abcdef01234567")
         expect(get.attributes.get("refold.attempts")).toBe(1)
         // Through an HttpClient, the platform's HTTP spans are children of the operation's span;
-        // the SDK's own `fetch` path adds none.
+        // the SDK's own paths (native client or `fetch`) add none.
         const http = recorder.spans.filter((s) => s.name === "http.client GET")
         const byId = new Map(recorder.spans.map((s) => [s.id, s.name]))
         expect(http.map((s) => byId.get(s.parent!))).toEqual(
-          client === "fetch" ? [] : ["Executions.list", "Executions.list", "Executions.list", "Executions.get"]
+          client !== "HttpClient" ? [] : ["Executions.list", "Executions.list", "Executions.list", "Executions.get"]
         )
       }))
   }

@@ -1,14 +1,16 @@
 /**
- * One HTTP exchange: a GET and its whole body, within a time limit. Two ways to make it:
+ * One HTTP exchange: a GET and its whole body, within a time limit. Three ways to make it:
  *
- * - {@link viaFetch}, the default: `fetch` itself, with one `AbortController` that serves both
- *   interruption and the per-attempt timer. Lean on purpose: measured in BENCHMARKS.md, an
- *   `@effect/platform` `HttpClient` call costs about twice a bare `fetch` in CPU, and
- *   `Effect.timeoutFail`'s racing fibers almost as much again, while a `get` has little else to do.
+ * - {@link viaNative}, the default where the runtime has `node:http` (Node.js, Bun, Deno): Node's
+ *   own client, about a third of the CPU of a `fetch` call (BENCHMARKS.md, figure 5).
+ * - {@link viaFetch}, the default elsewhere, and wherever the application gives a `fetch`
+ *   (`FetchHttpClient.Fetch`): `fetch` itself, with one `AbortController` per request.
  * - {@link viaClient}: any `HttpClient` the application provides (its middleware, proxy, the
  *   platform's `http.client` span and trace propagation, or the mock's in-process client).
  *
- * Both fail with the same {@link TransportError} messages and {@link Timeout}s, so the rest of the
+ * The first two are lean on purpose: measured in BENCHMARKS.md, an `@effect/platform`
+ * `HttpClient` call costs about twice a bare `fetch` in CPU, and `Effect.timeoutFail`'s racing
+ * fibers almost as much again, while a `get` has little else to do. All three fail with the same {@link TransportError} messages and {@link Timeout}s, so the rest of the
  * SDK cannot tell them apart.
  *
  * @internal
@@ -16,6 +18,7 @@
 import { type HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
 import { Clock, Effect } from "effect"
 import { type Timeout, TransportError } from "../RefoldError.js"
+import type * as Native from "./native/node.js"
 
 /** What the SDK reads of an answer. */
 export interface Answer {
@@ -72,15 +75,20 @@ const failed = (stage: Stage, cause: unknown, target: Target): TransportError =>
 const LiveClock = Clock.make().constructor
 
 /**
- * The exchange through `fetch` with fixed request headers. Under the live clock the time limit is
- * a `setTimeout` that aborts the request (what `Clock.sleep` itself would schedule); under any
+ * Starts a request whose outcome arrives through a callback, and returns the function that
+ * abandons it; `end` takes the first outcome only.
+ */
+type Start = (target: Target, end: (outcome: Effect.Effect<Answer, TransportError>) => void) => () => void
+
+/**
+ * An exchange from a callback-style request. Under the live clock the time limit is a
+ * `setTimeout` that abandons the request (what `Clock.sleep` itself would schedule); under any
  * other clock, such as `TestClock`, it is `Effect.timeoutFail`, so that tests control it.
  */
-export const viaFetch = (fetch: typeof globalThis.fetch, headers: Readonly<Record<string, string>>): Exchange => (target, limit) =>
+const fromCallback = (start: Start): Exchange => (target, limit) =>
   Effect.clockWith((clock) => {
     const timed = clock instanceof LiveClock
     const exchange = Effect.async<Answer, TransportError | Timeout>((resume) => {
-      const controller = new AbortController()
       let over = false
       const end = (outcome: Effect.Effect<Answer, TransportError | Timeout>) => {
         if (over) return
@@ -91,27 +99,43 @@ export const viaFetch = (fetch: typeof globalThis.fetch, headers: Readonly<Recor
       const timer = timed
         ? setTimeout(() => {
           end(Effect.fail(limit.onTimeout()))
-          controller.abort()
+          abandon()
         }, limit.millis)
         : undefined
-      const read = (response: Response) =>
-        response.text().then(
-          (body) => end(Effect.succeed({ status: response.status, header: (name) => response.headers.get(name) ?? undefined, body })),
-          (cause) => end(Effect.fail(failed("body", cause, target)))
-        )
-      try {
-        fetch(target.url, { headers, signal: controller.signal }).then(read, (cause) => end(Effect.fail(failed("send", cause, target))))
-      } catch (cause) {
-        end(Effect.fail(failed("send", cause, target)))
-      }
+      const abandon = start(target, end)
       return Effect.sync(() => {
         over = true
         clearTimeout(timer)
-        controller.abort()
+        abandon()
       })
     })
     return timed ? exchange : Effect.timeoutFail(exchange, { duration: limit.millis, onTimeout: limit.onTimeout })
   })
+
+/** The exchange through `fetch` with fixed request headers, one `AbortController` per request. */
+export const viaFetch = (fetch: typeof globalThis.fetch, headers: Readonly<Record<string, string>>): Exchange =>
+  fromCallback((target, end) => {
+    const controller = new AbortController()
+    const read = (response: Response) =>
+      response.text().then(
+        (body) => end(Effect.succeed({ status: response.status, header: (name) => response.headers.get(name) ?? undefined, body })),
+        (cause) => end(Effect.fail(failed("body", cause, target)))
+      )
+    try {
+      fetch(target.url, { headers, signal: controller.signal }).then(read, (cause) => end(Effect.fail(failed("send", cause, target))))
+    } catch (cause) {
+      end(Effect.fail(failed("send", cause, target)))
+    }
+    return () => controller.abort()
+  })
+
+/** The exchange through the runtime's native HTTP client (`native/node.ts`), with fixed request headers. */
+export const viaNative = (send: Native.Send, headers: Readonly<Record<string, string>>): Exchange =>
+  fromCallback((target, end) =>
+    send(target.url, headers, (outcome) =>
+      end(outcome._tag === "Received" ? Effect.succeed(outcome.received) : Effect.fail(failed(outcome.stage, outcome.cause, target)))
+    )
+  )
 
 const stageOf = (error: HttpClientError.HttpClientError): Stage =>
   error._tag === "ResponseError" ? "body" : error.reason === "Transport" ? "send" : { unbuilt: error.reason }

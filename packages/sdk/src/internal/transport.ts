@@ -1,9 +1,9 @@
 /**
  * The one place that talks HTTP: builds an authenticated GET, runs it under the retry policy,
  * and turns the answer into a decoded value or a {@link RefoldError}. Requests go through the
- * application's `HttpClient` when it provides one, else straight through `fetch` (see
- * `exchange.ts`). Everything `@effect/platform` specific lives in these two files, so that moving
- * to Effect 4 replaces them only.
+ * application's `HttpClient` or `fetch` when it provides one, else straight through the runtime's
+ * native client or `fetch` (see {@link exchangeFor} and `exchange.ts`). Everything
+ * `@effect/platform` specific lives in these two files, so that moving to Effect 4 replaces them only.
  *
  * @internal
  */
@@ -14,6 +14,7 @@ import { RefoldAuth } from "../RefoldAuth.js"
 import { RefoldConfig } from "../RefoldConfig.js"
 import { BadRequest, DecodeError, Forbidden, NotFound, RateLimited, type RefoldError, ServerError, Unauthorized } from "../RefoldError.js"
 import * as Auth from "./auth.js"
+import * as Native from "#native"
 import * as Exchange from "./exchange.js"
 import * as Retry from "./retry.js"
 
@@ -48,9 +49,20 @@ export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
 /** Span attribute holding the request id of the last attempt. */
 export const REQUEST_ID = "refold.request_id"
 
-/** `fetch` as the platform's `FetchHttpClient.Fetch` sets it, else the global one when called (so that it can be patched later). */
-const fetchOf = (custom: Option.Option<typeof globalThis.fetch>): typeof globalThis.fetch =>
-  Option.getOrElse(custom, () => (input: string | URL | Request, init?: RequestInit) => globalThis.fetch(input, init))
+/**
+ * How requests are sent: through the application's `HttpClient` if it provides one, else its
+ * `FetchHttpClient.Fetch`, else the runtime's native client where there is one (`#native`), else
+ * the global `fetch` (looked up at each call, so that it can be replaced later).
+ */
+const exchangeFor = (headers: Readonly<Record<string, string>>, baseUrl: string) =>
+  Effect.gen(function*() {
+    const client = yield* Effect.serviceOption(HttpClient.HttpClient)
+    if (Option.isSome(client)) return Exchange.viaClient(client.value, HttpClientRequest.setHeaders(HttpClientRequest.get(baseUrl), headers))
+    const fetch = yield* Effect.serviceOption(FetchHttpClient.Fetch)
+    if (Option.isSome(fetch)) return Exchange.viaFetch(fetch.value, headers)
+    if (Native.send !== undefined) return Exchange.viaNative(Native.send, headers)
+    return Exchange.viaFetch((input, init) => globalThis.fetch(input, init), headers)
+  })
 
 /**
  * Builds the {@link Transport} from the credentials and settings, and the application's
@@ -61,10 +73,7 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig> = 
   const credentials = yield* RefoldAuth
   // Every request differs only in its URL: the headers (and the secrets revealed into them) are set once.
   const headers = { accept: "application/json", ...Auth.headers(credentials) }
-  const client = yield* Effect.serviceOption(HttpClient.HttpClient)
-  const send = Option.isSome(client)
-    ? Exchange.viaClient(client.value, HttpClientRequest.setHeaders(HttpClientRequest.get(settings.baseUrl), headers))
-    : Exchange.viaFetch(fetchOf(yield* Effect.serviceOption(FetchHttpClient.Fetch)), headers)
+  const send = yield* exchangeFor(headers, settings.baseUrl)
 
   const get = <A>(path: string, query: Readonly<Record<string, string | undefined>>, decoder: Decoder<A>) => {
     const search = UrlParams.toString(UrlParams.fromInput(query))

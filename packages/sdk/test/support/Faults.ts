@@ -5,6 +5,7 @@
  */
 import * as Http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import * as Zlib from "node:zlib"
 import { Effect, type Scope } from "effect"
 
 /** What the server does with one request. */
@@ -13,6 +14,10 @@ export type Behaviour =
   | { readonly _tag: "Hang" }
   | { readonly _tag: "Reset" }
   | { readonly _tag: "Truncate"; readonly body: string }
+  | { readonly _tag: "Encoded"; readonly encoding: Encoding; readonly body: string }
+
+/** A `content-encoding` the server can compress with. */
+export type Encoding = "gzip" | "deflate" | "br"
 
 /** A JSON answer. */
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour => ({
@@ -38,6 +43,12 @@ export const reset: Behaviour = { _tag: "Reset" }
 
 /** Answers 200 announcing a longer body than it sends, sends part of `body`, then closes. */
 export const truncate = (body: string): Behaviour => ({ _tag: "Truncate", body })
+
+/** A 200 JSON answer compressed with `encoding` (whatever the request's `accept-encoding`). */
+export const encoded = (encoding: Encoding, body: unknown): Behaviour => ({ _tag: "Encoded", encoding, body: JSON.stringify(body) })
+
+const compress = (encoding: Encoding, body: string): Buffer =>
+  encoding === "gzip" ? Zlib.gzipSync(body) : encoding === "deflate" ? Zlib.deflateSync(body) : Zlib.brotliCompressSync(body)
 
 /** One recorded request. */
 export interface Recorded {
@@ -82,6 +93,12 @@ const act = (behaviour: Behaviour, res: Http.ServerResponse, socket: Socket) => 
       const bytes = Buffer.from(behaviour.body)
       res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length * 2) })
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => socket.end())
+      return
+    }
+    case "Encoded": {
+      const bytes = compress(behaviour.encoding, behaviour.body)
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": behaviour.encoding, "content-length": String(bytes.length) })
+      res.end(bytes)
       return
     }
   }

@@ -23,19 +23,25 @@ export const API_KEY = "tk_secret_api_key_0123456789"
 export const apiKeyAuth = RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: "user_12345" })
 
 /**
- * How the SDK sends requests: straight through `fetch` (the default, no `HttpClient` provided), or
- * through the `HttpClient` an application provides (here the platform's `FetchHttpClient`).
+ * How the SDK sends requests: as configured by default (no `HttpClient` and no `fetch` provided:
+ * Node's own client under Node.js), through a `fetch` the application gives as
+ * `FetchHttpClient.Fetch` (here the global one), or through the `HttpClient` an application
+ * provides (here the platform's `FetchHttpClient`).
  */
-export type Client = "fetch" | "HttpClient"
+export type Client = "default" | "fetch" | "HttpClient"
 
-/** Both ways, for tests that must hold for either. */
-export const clients: ReadonlyArray<Client> = ["fetch", "HttpClient"]
+/** Every way, for tests that must hold for each. */
+export const clients: ReadonlyArray<Client> = ["default", "fetch", "HttpClient"]
 
-/** The layer that selects `client` (nothing for the built-in `fetch`). */
-export const clientLayer = (client: Client): Layer.Layer<never> | typeof FetchHttpClient.layer =>
-  client === "fetch" ? Layer.empty : FetchHttpClient.layer
+/** The layer that selects `client` (nothing for the default). */
+export const clientLayer = (client: Client): Layer.Layer<never> | Layer.Layer<FetchHttpClient.Fetch> | typeof FetchHttpClient.layer =>
+  client === "default"
+    ? Layer.empty
+    : client === "fetch"
+    ? Layer.succeed(FetchHttpClient.Fetch, (input, init) => globalThis.fetch(input, init))
+    : FetchHttpClient.layer
 
-/** Settings of a test, and which client sends its requests (default `fetch`). */
+/** Settings of a test, and which client sends its requests (default: the default). */
 export interface TestOptions extends RefoldConfigOptions {
   readonly client?: Client | undefined
 }
@@ -43,7 +49,7 @@ export interface TestOptions extends RefoldConfigOptions {
 /** `Executions` against `baseUrl`, authenticated with {@link apiKeyAuth} unless told otherwise. */
 export const executionsAt = (
   baseUrl: string,
-  { client = "fetch", ...options }: TestOptions = {},
+  { client = "default", ...options }: TestOptions = {},
   auth: Layer.Layer<RefoldAuth, unknown> = apiKeyAuth
 ) =>
   Executions.layer.pipe(

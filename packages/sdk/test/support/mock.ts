@@ -97,11 +97,12 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
         (server) => Effect.promise(() => server.close())
       )).url
       : "http://mock.invalid"
-    // Over TCP the global `fetch`; in-process, the platform's `Fetch` service, which both the SDK's
-    // own `fetch` path and `FetchHttpClient` use.
+    // Over TCP the client as chosen; in-process, the platform's `Fetch` service, which both the
+    // SDK's own `fetch` path and `FetchHttpClient` use (the default then is that `fetch`).
     const http = (client: Client) => {
-      const fetch = transport === "tcp" ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, fetchInProcess)
-      return client === "fetch" ? fetch : Layer.provide(clientLayer(client), fetch)
+      if (transport === "tcp") return clientLayer(client)
+      const fetch = Layer.succeed(FetchHttpClient.Fetch, fetchInProcess)
+      return client === "HttpClient" ? Layer.provide(FetchHttpClient.layer, fetch) : fetch
     }
     return {
       mock,
@@ -110,7 +111,7 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
       aborted: () => aborted,
       inFlight: () => inFlight,
       maxInFlight: () => maxInFlight,
-      executions: (auth = apiKeyAuth, { client = "fetch", ...config } = {}) =>
+      executions: (auth = apiKeyAuth, { client = "default", ...config } = {}) =>
         Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]), Layer.orDie)
     }
   })
