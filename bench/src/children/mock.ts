@@ -6,6 +6,7 @@
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { createMockApp, handler, serve } from "@refold-effect/mock"
 import { Hono } from "hono"
+import * as DiagnosticsChannel from "node:diagnostics_channel"
 import * as Child from "../Child.js"
 
 /** Where the data comes from. */
@@ -49,6 +50,30 @@ export interface BreakdownArgs {
   readonly rounds: number
 }
 
+/**
+ * What the server saw since the last `trafficReset`, from Node's own diagnostics channels: when it
+ * accepted each connection (ms after the reset), and how many requests it received and answered.
+ */
+export interface Traffic {
+  readonly accepted: ReadonlyArray<number>
+  readonly received: number
+  readonly answered: number
+}
+
+let since = performance.now()
+let accepted: Array<number> = []
+let received = 0
+let answered = 0
+DiagnosticsChannel.subscribe("net.server.socket", () => {
+  if (accepted.length < 1_000_000) accepted.push(performance.now() - since)
+})
+DiagnosticsChannel.subscribe("http.server.request.start", () => {
+  received++
+})
+DiagnosticsChannel.subscribe("http.server.response.finish", () => {
+  answered++
+})
+
 /** Per variant and request, the median CPU microseconds of one in-process request. */
 export type BreakdownResult = Record<string, Record<string, number>>
 
@@ -64,6 +89,13 @@ Child.serve(
   ready,
   {
     memory: (args: { readonly collect: boolean }) => Child.memory(args.collect),
+    trafficReset: () => {
+      since = performance.now()
+      accepted = []
+      received = 0
+      answered = 0
+    },
+    traffic: (): Traffic => ({ accepted, received, answered }),
     breakdown: async (args: BreakdownArgs): Promise<BreakdownResult> => {
       const bare = new Hono({ strict: false })
       const route = (path: string) => path.replace(/\?.*$/, "").replace(/\/[^/]+$/, (last) => (last === "/execution" ? last : "/:id"))

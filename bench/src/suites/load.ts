@@ -4,6 +4,7 @@
  */
 import { DataSet } from "@refold-effect/fixtures"
 import type { LoadResult } from "../children/loadgen.js"
+import type { Traffic } from "../children/mock.js"
 import type * as Report from "../Report.js"
 import * as Servers from "../Servers.js"
 import * as Stats from "../Stats.js"
@@ -27,6 +28,15 @@ const paths = (): ReadonlyArray<string> => {
   return [...lists, ...ids.map(Servers.getPath)]
 }
 
+/** When the mock had accepted a share of its connections, in seconds after the run began. */
+const acceptedBy = (times: ReadonlyArray<number>): Array<[string, string]> => {
+  const sorted = [...times].sort((a, b) => a - b)
+  return [0.5, 0.9, 1].filter(() => sorted.length > 0).map((share) => {
+    const at = sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)]!
+    return [`${share * 100} % of them accepted after`, `${Stats.format(at / 1000, 1)} s`]
+  })
+}
+
 export const run = async (context: Context): Promise<ReadonlyArray<Report.Section>> => {
   const { settings, loadgen, log } = context
   return using(async (track) => {
@@ -42,12 +52,14 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       mock.call<NodeJS.MemoryUsage>("memory", { collect: false }, 10_000).then((m) => samples.push(m), () => undefined)
     }, 5_000)
     let result: LoadResult
+    await mock.call("trafficReset", {})
     try {
       result = await load(loadgen, { ...base, connections: settings.loadConnections, seconds: settings.loadSeconds })
     } finally {
       clearInterval(sampler)
     }
     await new Promise((r) => setTimeout(r, 1_000))
+    const traffic = await mock.call<Traffic>("traffic", {})
     const after = await mock.call<NodeJS.MemoryUsage>("memory", { collect: true })
     const growth = after.heapUsed - before.heapUsed
     const clean = result.errors === 0 && result.timeouts === 0 && result.non2xx === 0
@@ -58,12 +70,23 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         `The mock (bundled data set, its own process) under ${Stats.format(settings.loadConnections)} concurrent keep-alive connections ` +
         `for ${settings.loadSeconds} s, each cycling through ${mix.length} requests (6 list queries with filters, pages and dates; ` +
         "20 gets), with auth headers, after a warm-up of the same mix at 100 connections. The mock reports `process.memoryUsage()` " +
-        "every 5 s (no GC) and, after a full GC, before the run (after the warm-up) and 1 s after it.",
+        "every 5 s (no GC) and, after a full GC, before the run (after the warm-up) and 1 s after it. The mock's side of the run " +
+        "(connections accepted, requests received and answered) is counted in its process from Node's diagnostics channels " +
+        "(`net.server.socket`, `http.server.request.start`, `http.server.response.finish`).",
       tool: `autocannon 8, ${Stats.format(settings.loadConnections)} connections, \`pipelining: 1\`, 30 s request timeout.`,
       tables: [
         {
           headers: ["requests", "req/s", "p50 latency", "p99 latency", "errors", "timeouts", "non-2xx"],
           rows: [[Stats.format(result.total), Stats.format(result.rps), `${result.latencyP50} ms`, `${result.latencyP99} ms`, String(result.errors), String(result.timeouts), String(result.non2xx)]]
+        },
+        {
+          headers: ["the mock's side", "value"],
+          rows: [
+            ["requests received", Stats.format(traffic.received)],
+            ["requests answered (response written in full)", Stats.format(traffic.answered)],
+            ["connections accepted", Stats.format(traffic.accepted.length)],
+            ...acceptedBy(traffic.accepted)
+          ]
         },
         {
           headers: ["heap", "heap used", "RSS"],
