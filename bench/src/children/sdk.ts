@@ -28,9 +28,10 @@ export interface Target {
 const runtimeFor = (target: Target, client: "default" | "fetch" | "FetchHttpClient" = "default") => {
   const prefer = target.prefer
   // The mock's scenario header on every request, added by the `fetch` the other paths call.
-  const fetchLayer = prefer === undefined
-    ? client === "default" ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, (input, init) => fetch(input, init))
-    : Layer.succeed(FetchHttpClient.Fetch, (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), prefer } }))
+  const given: typeof fetch = prefer === undefined
+    ? (input, init) => fetch(input, init)
+    : (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), prefer } })
+  const fetchLayer = client === "default" && prefer === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, given)
   const http = client === "FetchHttpClient" ? Layer.provide(FetchHttpClient.layer, fetchLayer) : fetchLayer
   return ManagedRuntime.make(
     Executions.layer.pipe(

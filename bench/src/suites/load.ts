@@ -30,8 +30,9 @@ const paths = (): ReadonlyArray<string> => {
 
 /** When the mock had accepted a share of its connections, in seconds after the run began. */
 const acceptedBy = (times: ReadonlyArray<number>): Array<[string, string]> => {
+  if (times.length === 0) return []
   const sorted = [...times].sort((a, b) => a - b)
-  return [0.5, 0.9, 1].filter(() => sorted.length > 0).map((share) => {
+  return [0.5, 0.9, 1].map((share) => {
     const at = sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)]!
     return [`${share * 100} % of them accepted after`, `${Stats.format(at / 1000, 1)} s`]
   })

@@ -137,8 +137,8 @@ export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Exe
   /**
    * The service, from `RefoldAuth` and `RefoldConfig`. Requests go through Node's own `http`
    * client where the runtime has one, else the global `fetch`, or the `FetchHttpClient.Fetch` you
-   * provide; provide an `HttpClient` (such as
-   * `FetchHttpClient.layer`, `NodeHttpClient.layerUndici` or the mock's `MockHttpClient.layer`)
+   * provide; provide an `HttpClient` (such as `FetchHttpClient.layer`,
+   * `NodeHttpClient.layerUndici` or the mock's `MockHttpClient.layer`)
    * to send them through it instead, with its middleware and the platform's `http.client` spans.
    */
   static readonly layer: Layer.Layer<Executions, never, RefoldAuth | RefoldConfig> = Layer.effect(
@@ -149,7 +149,8 @@ export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Exe
   /**
    * The service with credentials and settings from the environment (`REFOLD_API_KEY` +
    * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …), over the
-   * default client (see {@link Executions.layer}) unless a `fetch` or an `HttpClient` is provided. Fails with a `ConfigError` naming what is missing.
+   * default client (see {@link Executions.layer}) unless a `fetch` or an `HttpClient` is provided.
+   * Fails with a `ConfigError` naming what is missing.
    */
   static readonly layerConfig: Layer.Layer<Executions, ConfigError.ConfigError> = Executions.layer.pipe(
     Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig])

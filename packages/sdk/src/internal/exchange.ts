@@ -10,8 +10,9 @@
  *
  * The first two are lean on purpose: measured in BENCHMARKS.md, an `@effect/platform`
  * `HttpClient` call costs about twice a bare `fetch` in CPU, and `Effect.timeoutFail`'s racing
- * fibers almost as much again, while a `get` has little else to do. All three fail with the same {@link TransportError} messages and {@link Timeout}s, so the rest of the
- * SDK cannot tell them apart.
+ * fibers almost as much again, while a `get` has little else to do. All three fail with the same
+ * {@link TransportError} messages and {@link Timeout}s, so the rest of the SDK cannot tell them
+ * apart.
  *
  * @internal
  */

@@ -14,22 +14,18 @@ import * as Http from "node:http"
 import * as Https from "node:https"
 import type { Readable, Transform } from "node:stream"
 import * as Zlib from "node:zlib"
-
-/** A complete answer: status, headers by lower-case name, and the body as text. */
-export interface Received {
-  readonly status: number
-  readonly header: (name: string) => string | undefined
-  readonly body: string
-}
+import type { Answer } from "../exchange.js"
 
 /** How a GET ended: answered, or failed while sending (no answer) or while reading the body. */
 export type Outcome =
-  | { readonly _tag: "Received"; readonly received: Received }
+  | { readonly _tag: "Received"; readonly received: Answer }
   | { readonly _tag: "Failed"; readonly stage: "send" | "body"; readonly cause: unknown }
 
 /**
- * Sends a GET to `url` with `headers` and calls `done` once with its {@link Outcome}. Returns a
- * function that abandons the request (closing its connection); `done` is not called after it.
+ * Sends a GET to `url` with `headers` and calls `done` with its {@link Outcome}. Returns a
+ * function that abandons the request (closing its connection). A stream may report a late error
+ * after the outcome or after abandoning: only the first call counts, and the caller
+ * (`exchange.ts`) keeps it.
  */
 export type Send = (url: string, headers: Readonly<Record<string, string>>, done: (outcome: Outcome) => void) => () => void
 
@@ -55,13 +51,7 @@ const headerOf = (headers: Http.IncomingHttpHeaders) => (name: string): string |
 }
 
 /** {@link Send} through `node:http` or `node:https`, by the URL's scheme. */
-export const send: Send | undefined = (url, headers, done) => {
-  let over = false
-  const end = (outcome: Outcome) => {
-    if (over) return
-    over = true
-    done(outcome)
-  }
+export const send: Send | undefined = (url, headers, end) => {
   let request: Http.ClientRequest
   try {
     const client = url.startsWith("https:") ? Https : Http
@@ -85,8 +75,5 @@ export const send: Send | undefined = (url, headers, done) => {
     return () => {}
   }
   request.on("error", (cause) => end({ _tag: "Failed", stage: "send", cause }))
-  return () => {
-    over = true
-    request.destroy()
-  }
+  return () => request.destroy()
 }

@@ -6,7 +6,7 @@
  */
 import type { Send } from "./node.js"
 
-export type { Outcome, Received, Send } from "./node.js"
+export type { Outcome, Send } from "./node.js"
 
 /** None here. */
 export const send: Send | undefined = undefined
