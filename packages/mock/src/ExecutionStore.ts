@@ -273,7 +273,8 @@ export const make = (data: Fixture.DataSet): ExecutionStore => {
   }
 
   const get = (linkedAccountId: string, executionId: string): Fixture.Record | undefined => {
-    const rank = state.byId.get(executionId.toLowerCase())
+    // Ids are kept lower-case, as they are almost always sent: no new string for those.
+    const rank = state.byId.get(executionId) ?? state.byId.get(executionId.toLowerCase())
     const record = rank === undefined ? undefined : recordAt(rank)
     return record?.linked_account_id === linkedAccountId ? record : undefined
   }

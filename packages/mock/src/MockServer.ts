@@ -1,6 +1,8 @@
 /**
  * The mock over real TCP, on `@hono/node-server`. Requests that never reach the app (a malformed
- * request line, oversized headers, an invalid `Host`) still get the vendor's error body.
+ * request line, oversized headers, an invalid `Host`) still get the vendor's error body. While many
+ * connections open at once, the event loop's turns are shared out (`internal/FairTurns.ts`) so that
+ * every connection is accepted within seconds, not after a load tester's timeout.
  *
  * @since 0.1.0
  */
@@ -8,6 +10,7 @@ import { getRequestListener, RequestError } from "@hono/node-server"
 import { createServer, STATUS_CODES } from "node:http"
 import type { Socket } from "node:net"
 import { ErrorBody } from "@refold-effect/contract"
+import { fairTurns } from "./internal/FairTurns.js"
 import * as Reply from "./internal/Reply.js"
 import { handler, type MockApp } from "./MockApp.js"
 
@@ -70,7 +73,8 @@ export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockSe
         ? Reply.errorResponse(400, Reply.codes.badRequest, `Invalid request: ${error.message}`)
         : Reply.errorResponse(500, Reply.codes.internal, "Internal server error")
   })
-  const server = createServer(listener)
+  const server = createServer()
+  server.on("request", fairTurns(server, listener))
   server.on("clientError", onClientError)
 
   return new Promise((resolve, reject) => {
