@@ -6,15 +6,15 @@
  */
 import { getRequestListener } from "@hono/node-server"
 import { EventEmitter } from "node:events"
-import { Agent, createServer, get, type IncomingMessage, type ServerResponse } from "node:http"
+import { Agent, createServer, get, type IncomingMessage, type RequestListener } from "node:http"
 import { type AddressInfo, connect, type Socket } from "node:net"
 import { describe, expect, it } from "vitest"
-import { fairTurns, type Listener } from "../src/internal/FairTurns.js"
+import { fairTurns } from "../src/internal/FairTurns.js"
 import { createMockApp, handler } from "../src/index.js"
 import { small } from "./support/data.js"
 
 /** Stand-ins for a request and its response, told apart by their number. */
-const pair = (n: number) => [{ n } as unknown as IncomingMessage, {} as ServerResponse] as const
+const pair = (n: number) => [{ n } as unknown as IncomingMessage, {} as Parameters<RequestListener>[1]] as const
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 const recorder = () => {
@@ -58,7 +58,7 @@ describe("fairTurns", () => {
    * A server on a free port answering through `fairTurns` (1 request a turn), counting the
    * connections it accepted and the requests it queued.
    */
-  const listening = async (answer: Listener) => {
+  const listening = async (answer: RequestListener) => {
     const server = createServer()
     let current: IncomingMessage | undefined
     const counts = { queued: 0, connections: 0 }

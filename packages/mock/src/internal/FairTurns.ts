@@ -13,10 +13,10 @@
  * steady set of keep-alive connections pays one flag check per request.
  */
 import type { EventEmitter } from "node:events"
-import type { IncomingMessage, ServerResponse } from "node:http"
+import type { IncomingMessage, RequestListener } from "node:http"
 
-/** A `request` listener. */
-export type Listener = (request: IncomingMessage, response: ServerResponse) => void
+/** The response a `request` listener is handed (a `ServerResponse` bound to its request). */
+type NodeResponse = Parameters<RequestListener>[1]
 
 /** How the turns are shared out. */
 export interface Options {
@@ -37,7 +37,7 @@ export const defaults: Options = { perTurn: 64, settleMs: 1000 }
  * Wraps `next` so that the turns of `server` (an `http.Server`, or anything that emits its
  * `connection` events) are shared out while connections arrive (see above).
  */
-export const fairTurns = (server: Pick<EventEmitter, "on">, next: Listener, options: Options = defaults): Listener => {
+export const fairTurns = (server: Pick<EventEmitter, "on">, next: RequestListener, options: Options = defaults): RequestListener => {
   const { perTurn, settleMs } = options
   // Metering is switched on by a connection and off by a timer once connections stop arriving,
   // so that a request reads a flag, not the clock.
@@ -57,7 +57,7 @@ export const fairTurns = (server: Pick<EventEmitter, "on">, next: Listener, opti
     settling ??= setTimeout(settle, settleMs).unref()
   })
   // Requests and responses, in pairs from `head`.
-  const waiting: Array<IncomingMessage | ServerResponse> = []
+  const waiting: Array<IncomingMessage | NodeResponse> = []
   let head = 0
   let answered = 0
   let scheduled = false
@@ -73,7 +73,7 @@ export const fairTurns = (server: Pick<EventEmitter, "on">, next: Listener, opti
     answered = 0
     while (answered < perTurn && head < waiting.length) {
       const request = waiting[head] as IncomingMessage
-      const response = waiting[head + 1] as ServerResponse
+      const response = waiting[head + 1] as NodeResponse
       waiting[head] = waiting[head + 1] = undefined as never
       head += 2
       answered++
