@@ -6,8 +6,9 @@
  *   REFOLD_BASE_URL=http://127.0.0.1:4010 REFOLD_API_KEY=tk_test_local REFOLD_LINKED_ACCOUNT_ID=user_12345 \
  *     pnpm --filter @refold-effect/sdk example examples/effect.ts
  */
+import { FetchHttpClient } from "@effect/platform"
 import { Executions } from "@refold-effect/sdk"
-import { Console, Effect, Stream } from "effect"
+import { Console, Effect, Layer, Stream } from "effect"
 
 const program = Effect.gen(function*() {
   const executions = yield* Executions
@@ -32,8 +33,10 @@ const program = Effect.gen(function*() {
   yield* Console.log(`missing: ${missing}`)
 })
 
-// Credentials and settings from the environment; the default HTTP client (see HTTP client below).
-Effect.runPromise(program.pipe(Effect.provide(Executions.layerConfig))).catch((error) => {
+// Credentials and settings from the environment (REFOLD_*); requests through the platform's fetch client.
+const RefoldLive = Executions.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+
+Effect.runPromise(program.pipe(Effect.provide(RefoldLive))).catch((error) => {
   console.error(String(error))
   process.exitCode = 1
 })

@@ -8,10 +8,8 @@
  */
 import { createRefoldClient, NotFound } from "@refold-effect/sdk/promise"
 
-const refold = createRefoldClient(
-  { apiKey: process.env.REFOLD_API_KEY ?? "", linkedAccountId: process.env.REFOLD_LINKED_ACCOUNT_ID ?? "" },
-  { baseUrl: process.env.REFOLD_BASE_URL }
-)
+// Credentials and settings from REFOLD_API_KEY, REFOLD_LINKED_ACCOUNT_ID and REFOLD_BASE_URL.
+const refold = createRefoldClient()
 
 try {
   const page = await refold.executions.list({ limit: 5 })

@@ -1,19 +1,20 @@
 /**
  * The executions of a linked account: one page, one execution, every page or every execution as a
  * `Stream`. The service is the SDK's entry point; {@link Executions.layer} builds it from
- * `RefoldAuth` and `RefoldConfig` (and the application's `HttpClient`, if it provides one), and
- * {@link Executions.layerConfig} wires both from the environment.
+ * `RefoldAuth`, `RefoldConfig` and the application's `HttpClient`, and
+ * {@link Executions.layerConfig} reads the first two from `Config`.
  *
  * @since 0.1.0
  */
+import type { HttpClient } from "@effect/platform"
 import { Execution, Page, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Effect, Either, Layer, Stream } from "effect"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
-import { RefoldAuth } from "./RefoldAuth.js"
-import { RefoldConfig } from "./RefoldConfig.js"
-import { BadRequest, type RefoldError } from "./RefoldError.js"
+import * as RefoldAuth from "./RefoldAuth.js"
+import * as RefoldConfig from "./RefoldConfig.js"
+import { InvalidArgument, type RefoldError } from "./RefoldError.js"
 
 /** Parameters of {@link Executions.Service.pages} and {@link Executions.Service.stream}. */
 export interface WalkParams extends ListParams.ListParams {
@@ -37,9 +38,9 @@ export const defaultReadAhead = 8
 
 /**
  * The operations of the service. Each fails with any {@link RefoldError}: a request can be refused
- * for any HTTP reason (even a list meets a 404 behind a misconfigured base URL), time out, fail in
- * transit or return a body that breaks the contract, and `BadRequest` also covers parameters
- * rejected before anything is sent.
+ * before sending (`InvalidArgument`) or by the API for any HTTP reason (even a list meets a 404
+ * behind a misconfigured base URL), time out, fail in transit or return a body that breaks the
+ * contract or the size cap.
  */
 export interface Service {
   /** One page of executions, newest first (the envelope as the API returns it). */
@@ -56,41 +57,56 @@ export interface Service {
   /**
    * Every execution summary across {@link Service.pages}, newest first, once each: executions
    * pushed onto a later page by new ones arriving during the walk are not repeated, and none that
-   * was there when the walk began is skipped, with or without read-ahead.
+   * was there when the walk began is skipped, with or without read-ahead. Pages that bring nothing
+   * new ten times in a row end the walk with `NoProgress`.
    */
   readonly stream: (params?: WalkParams) => Stream.Stream<Execution.Summary, RefoldError>
+  /**
+   * The same operations on behalf of another linked account, with the same org API key (one
+   * `Executions` for every customer of a SaaS backend). A malformed id fails each call with
+   * `InvalidArgument`. With a session token, whose account is fixed, it changes nothing.
+   */
+  readonly forAccount: (linkedAccountId: string) => Service
 }
 
-const checkMaxPages = (maxPages: number | undefined): Either.Either<number, BadRequest> =>
+const invalid = (parameter: string, message: string) => new InvalidArgument({ parameter, message })
+
+const checkMaxPages = (maxPages: number | undefined): Either.Either<number, InvalidArgument> =>
   maxPages === undefined
     ? Either.right(Number.POSITIVE_INFINITY)
     : Number.isSafeInteger(maxPages) && maxPages >= 1
     ? Either.right(maxPages)
-    : Either.left(new BadRequest({ message: `Invalid option "maxPages": expected a positive integer, got ${String(maxPages)}` }))
+    : Either.left(invalid("maxPages", `Invalid option "maxPages": expected a positive integer, got ${String(maxPages)}`))
 
-const checkReadAhead = (readAhead: number | boolean | undefined): Either.Either<number, BadRequest> =>
+const checkReadAhead = (readAhead: number | boolean | undefined): Either.Either<number, InvalidArgument> =>
   readAhead === undefined || readAhead === true
     ? Either.right(defaultReadAhead)
     : readAhead === false
     ? Either.right(1)
     : Number.isSafeInteger(readAhead) && readAhead >= 0
     ? Either.right(Math.max(1, readAhead))
-    : Either.left(
-      new BadRequest({ message: `Invalid option "readAhead": expected a boolean or a non-negative integer, got ${String(readAhead)}` })
-    )
+    : Either.left(invalid("readAhead", `Invalid option "readAhead": expected a boolean or a non-negative integer, got ${String(readAhead)}`))
+
+/**
+ * Checks an id sent as a path segment: a non-empty string, and not `.` or `..`, which a URL
+ * resolves as dot segments (however encoded) and so could never reach the API as an id.
+ */
+export const checkId = (parameter: string, id: unknown): Either.Either<string, InvalidArgument> =>
+  typeof id === "string" && id.trim() !== "" && id !== "." && id !== ".."
+    ? Either.right(id)
+    : Either.left(invalid(parameter, `Invalid ${parameter}: expected a non-empty string other than "." and "..", got ${JSON.stringify(id)}`))
 
 /** Span options of the SDK's operations: no stack trace captured per call. */
-const untraced = { captureStackTrace: false } as const
+export const untraced = { captureStackTrace: false } as const
 
-const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", encodeURIComponent(executionId))
+const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", Transport.segment(executionId))
 
-/** Builds the service; see {@link Executions.layer}. */
-export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig> = Effect.gen(function*() {
-  const transport = yield* Transport.make
-
+/** The service over a transport, acting on `account` (the credentials' own when absent). */
+const service = (transport: Transport.Transport, account: string | undefined): Service => {
   const decodePage = Transport.decoder(Page.ExecutionPage)
   const decodeDetail = Transport.decoder(Execution.Detail)
-  const fetchPage = (query: ListParams.Encoded) => transport.get(RefoldApi.listPath, query, decodePage)
+  const fetchPage = (query: ListParams.Encoded) =>
+    transport.request({ method: "GET", path: RefoldApi.listPath, query, decoder: decodePage, account })
 
   // Traced operations, as `Effect.fn(name)` makes them but without the call-site stack trace it
   // captures on every call: an `Error` per call, measured at about 6 % of a whole `get` (see
@@ -99,9 +115,10 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig> = Ef
     Effect.flatMap(ListParams.encode(params), fetchPage).pipe(Effect.withSpan("Executions.list", untraced))
 
   const get = (executionId: string) => {
-    const answer = typeof executionId !== "string" || executionId.trim() === ""
-      ? Effect.fail(new BadRequest({ message: `Invalid execution id: expected a non-empty string, got ${JSON.stringify(executionId)}` }))
-      : transport.get(executionPath(executionId), {}, decodeDetail)
+    const id = checkId("executionId", executionId)
+    const answer = Either.isLeft(id)
+      ? Effect.fail(id.left)
+      : transport.request({ method: "GET", path: executionPath(id.right), decoder: decodeDetail, account })
     return Effect.withSpan(answer, "Executions.get", { ...untraced, attributes: { "refold.execution_id": executionId } })
   }
 
@@ -125,34 +142,57 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig> = Ef
   const stream = (params: WalkParams = {}): Stream.Stream<Execution.Summary, RefoldError> =>
     Paginate.executions(pages(params)).pipe(Stream.withSpan("Executions.stream"))
 
-  return { list, get, pages, stream }
-})
+  return { list, get, pages, stream, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
+}
 
 /**
- * The executions of the linked account that `RefoldAuth` selects. `yield* Executions` in an
- * Effect to use it; provide {@link Executions.layer} (bring your own `RefoldAuth` and
- * `RefoldConfig`) or {@link Executions.layerConfig} (everything from the environment).
+ * Builds the service from the credentials, the settings and the application's `HttpClient`: for
+ * users who build their own layers (see {@link Executions.layer}).
+ */
+export const make: Effect.Effect<Service, never, RefoldAuth.RefoldAuth | RefoldConfig.RefoldConfig | HttpClient.HttpClient> = Effect.map(
+  Transport.make,
+  (transport) => service(transport, undefined)
+)
+
+/** Options of {@link Executions.layerConfig}: credentials and settings as `Config`s. */
+export interface ConfigOptions extends RefoldAuth.ConfigOptions, RefoldConfig.ConfigOptions {}
+
+/**
+ * The executions of the linked account that `RefoldAuth` selects (or of any account, with
+ * {@link Service.forAccount}). `yield* Executions` in an Effect to use it; provide
+ * {@link Executions.layer} (bring your own `RefoldAuth`, `RefoldConfig` and `HttpClient`) or
+ * {@link Executions.layerConfig} (credentials and settings from `Config`, your `HttpClient`).
  */
 export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
   /**
-   * The service, from `RefoldAuth` and `RefoldConfig`. Requests go through Node's own `http`
-   * client where the runtime has one, else the global `fetch`, or the `FetchHttpClient.Fetch` you
-   * provide; provide an `HttpClient` (such as `FetchHttpClient.layer`,
-   * `NodeHttpClient.layerUndici` or the mock's `MockHttpClient.layer`)
-   * to send them through it instead, with its middleware and the platform's `http.client` spans.
+   * The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`: every request goes
+   * through that client, with its middleware, proxy, `http.client` spans and trace headers.
+   * Provide `FetchHttpClient.layer`, `NodeHttpClient.layerUndici` or, in tests, the mock's
+   * `MockHttpClient.layer`.
    */
-  static readonly layer: Layer.Layer<Executions, never, RefoldAuth | RefoldConfig> = Layer.effect(
-    Executions,
-    make
-  )
+  static readonly layer: Layer.Layer<Executions, never, RefoldAuth.RefoldAuth | RefoldConfig.RefoldConfig | HttpClient.HttpClient> = Layer
+    .effect(Executions, make)
 
   /**
-   * The service with credentials and settings from the environment (`REFOLD_API_KEY` +
-   * `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …), over the
-   * default client (see {@link Executions.layer}) unless a `fetch` or an `HttpClient` is provided.
-   * Fails with a `ConfigError` naming what is missing.
+   * The service with credentials and settings from `Config`: the ones given as `Config`s, the
+   * rest from the `REFOLD_*` variables (`REFOLD_API_KEY` + `REFOLD_LINKED_ACCOUNT_ID` or
+   * `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, …). Fails with a `ConfigError` naming what is
+   * missing. Still needs an `HttpClient`.
+   *
+   * ```ts
+   * Executions.layerConfig({ apiKey: Config.redacted("MY_KEY"), baseUrl: Config.string("MY_URL") })
+   * ```
    */
-  static readonly layerConfig: Layer.Layer<Executions, ConfigError.ConfigError> = Executions.layer.pipe(
-    Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig])
-  )
+  static readonly layerConfig = (
+    options: ConfigOptions = {}
+  ): Layer.Layer<Executions, ConfigError.ConfigError, HttpClient.HttpClient> => {
+    const { apiKey, linkedAccountId, sessionToken, ...settings } = options
+    return Executions.layer.pipe(
+      Layer.provide([RefoldAuth.RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.RefoldConfig.layerConfig(settings)])
+    )
+  }
+
+  /** The service acting on another linked account: `yield* Executions.forAccount("acme")`. */
+  static readonly forAccount = (linkedAccountId: string): Effect.Effect<Service, never, Executions> =>
+    Effect.map(Executions, (service) => service.forAccount(linkedAccountId))
 }

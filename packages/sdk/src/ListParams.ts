@@ -7,13 +7,13 @@
  * sent as the day, `YYYY-MM-DD`, which the API reads as the whole day; any other instant as an ISO
  * 8601 date-time), and `execution_source` also accepts the OpenAPI spelling (`SCHEDULE`,
  * `API_CALL`). Parameters are checked with the contract's own decoder before anything is sent: an
- * invalid one fails with `BadRequest` (no `status`, as no request was made) whose message names it.
+ * invalid one fails with `InvalidArgument` (nothing is sent) whose `parameter` and message name it.
  *
  * @since 0.1.0
  */
 import { ListQuery } from "@refold-effect/contract"
 import { Either } from "effect"
-import { BadRequest } from "./RefoldError.js"
+import { InvalidArgument } from "./RefoldError.js"
 
 type Query = ListQuery.ListQuery
 
@@ -55,27 +55,28 @@ export const formatDate = (date: Date): string | undefined => {
 
 const keys = ["page", "limit", "status", "execution_source", "execution_type", "start_date", "end_date"] as const
 
-const badRequest = (message: string) => new BadRequest({ message })
+/** The error of a parameter refused before sending, named in the contract's message when it says which. */
+const invalid = (message: string) => new InvalidArgument({ parameter: /"([^"]+)"/.exec(message)?.[1] ?? "params", message })
 
 /**
  * Checks parameters with the contract and turns them into the query string to send, with
  * `execution_source` in its canonical spelling. Unknown keys are ignored.
  */
-export const encode = (params: ListParams = {}): Either.Either<Encoded, BadRequest> => {
+export const encode = (params: ListParams = {}): Either.Either<Encoded, InvalidArgument> => {
   const raw: Record<string, string> = {}
   for (const key of keys) {
     const value: unknown = params[key]
     if (value === undefined) continue
     if (value instanceof Date) {
       const text = formatDate(value)
-      if (text === undefined) return Either.left(badRequest(`Invalid query parameter "${key}": expected a valid Date, got Invalid Date`))
+      if (text === undefined) return Either.left(invalid(`Invalid query parameter "${key}": expected a valid Date, got Invalid Date`))
       raw[key] = text
     } else {
       raw[key] = String(value)
     }
   }
   return ListQuery.decode(raw).pipe(
-    Either.mapLeft((error) => badRequest(error.message)),
+    Either.mapLeft((error) => invalid(error.message)),
     Either.map(ListQuery.encode)
   )
 }

@@ -24,49 +24,67 @@ export const variables = {
   sessionToken: "REFOLD_SESSION_TOKEN"
 } as const
 
+/** The credentials as `Config`s (a `Config.Wrap` of the options of {@link RefoldAuth.apiKey} / {@link RefoldAuth.sessionToken}). */
+export interface ConfigOptions {
+  readonly apiKey?: Config.Config<Redacted.Redacted<string> | string> | undefined
+  readonly linkedAccountId?: Config.Config<string> | undefined
+  readonly sessionToken?: Config.Config<Redacted.Redacted<string> | string> | undefined
+}
+
+/** An optional value whose absence is no error: a `Config` the user gave must be there, a default need not. */
+const optional = <A>(given: Config.Config<A> | undefined, fallback: Config.Config<A>): Config.Config<Option.Option<A>> =>
+  given === undefined ? Config.option(fallback) : Config.map(given, Option.some)
+
 /**
- * Credentials from `Config` (by default the environment): `REFOLD_API_KEY` with
- * `REFOLD_LINKED_ACCOUNT_ID`, or else `REFOLD_SESSION_TOKEN`. Fails with a `ConfigError` naming the
- * variables when neither is set, or when the API key is set without the linked account.
+ * Credentials from `Config` (by default the environment). Each value given as a `Config` is read
+ * from it (and a missing one is reported by its name); the others default to `REFOLD_API_KEY`,
+ * `REFOLD_LINKED_ACCOUNT_ID` and `REFOLD_SESSION_TOKEN`. An API key wins over a session token; an
+ * API key without a linked account acts on the account each call names (`forAccount`). Fails with
+ * a `ConfigError` naming the variables when there are no credentials at all.
  */
-export const config: Config.Config<Credentials> = Config.all({
-  apiKey: Config.option(Config.redacted(variables.apiKey)),
-  linkedAccountId: Config.option(Config.string(variables.linkedAccountId)),
-  sessionToken: Config.option(Config.redacted(variables.sessionToken))
-}).pipe(
-  Config.mapOrFail(({ apiKey, linkedAccountId, sessionToken }): Either.Either<Credentials, ConfigError.ConfigError> => {
-    if (Option.isSome(apiKey)) {
-      return Option.isSome(linkedAccountId)
-        ? Auth.apiKey({ apiKey: apiKey.value, linkedAccountId: linkedAccountId.value }).pipe(
-          Either.mapLeft(() =>
+export const config = (options: ConfigOptions = {}): Config.Config<Credentials> => {
+  const apiKey = optional(options.apiKey, Config.redacted(variables.apiKey))
+  const sessionToken = optional(options.sessionToken, Config.redacted(variables.sessionToken))
+  const linkedAccountId = optional(options.linkedAccountId, Config.string(variables.linkedAccountId))
+  return Config.all({ apiKey, linkedAccountId, sessionToken }).pipe(
+    Config.mapOrFail(({ apiKey, linkedAccountId, sessionToken }): Either.Either<Credentials, ConfigError.ConfigError> => {
+      if (Option.isSome(apiKey)) {
+        return Auth.apiKey({ apiKey: apiKey.value, linkedAccountId: Option.getOrUndefined(linkedAccountId) }).pipe(
+          Either.mapLeft((error) =>
             ConfigError.InvalidData(
-              [],
+              error._op === "InvalidData" && error.path[0] === "linkedAccountId" ? [variables.linkedAccountId] : [variables.apiKey],
               `${variables.apiKey} and ${variables.linkedAccountId} must be non-empty printable ASCII without line breaks`
             )
           )
         )
-        : Either.left(
-          ConfigError.MissingData(
-            [variables.linkedAccountId],
-            `${variables.apiKey} is set, so ${variables.linkedAccountId} must name the linked account to act on`
+      }
+      if (Option.isSome(sessionToken)) {
+        return Auth.sessionToken(sessionToken.value).pipe(
+          Either.mapLeft(() =>
+            ConfigError.InvalidData([variables.sessionToken], `${variables.sessionToken} must be non-empty printable ASCII without line breaks`)
           )
         )
-    }
-    if (Option.isSome(sessionToken)) {
-      return Auth.sessionToken(sessionToken.value).pipe(
-        Either.mapLeft(() =>
-          ConfigError.InvalidData([variables.sessionToken], `${variables.sessionToken} must be non-empty printable ASCII without line breaks`)
+      }
+      return Either.left(
+        ConfigError.MissingData(
+          [variables.apiKey],
+          `No Refold credentials: set ${variables.apiKey} (an org API key, with ${variables.linkedAccountId} for its default linked account), or ${variables.sessionToken} (a linked account's session token)`
         )
       )
-    }
-    return Either.left(
-      ConfigError.MissingData(
-        [],
-        `No Refold credentials: set ${variables.apiKey} and ${variables.linkedAccountId} (an org API key), or ${variables.sessionToken} (a linked account's session token)`
-      )
-    )
-  })
-)
+    })
+  )
+}
+
+/**
+ * Checks credentials given in code: an org API key (with its default linked account, if any) or a
+ * session token. Fails with a `ConfigError` naming the malformed value, never showing a secret.
+ */
+export const make = (
+  options: { readonly apiKey: string | Redacted.Redacted<string>; readonly linkedAccountId?: string | undefined } | {
+    readonly sessionToken: string | Redacted.Redacted<string>
+  }
+): Either.Either<Credentials, ConfigError.ConfigError> =>
+  "sessionToken" in options ? Auth.sessionToken(options.sessionToken) : Auth.apiKey(options)
 
 /**
  * The credentials every request carries. Provide one of {@link RefoldAuth.apiKey},
@@ -74,16 +92,27 @@ export const config: Config.Config<Credentials> = Config.all({
  * failing with a `ConfigError` that names a missing or malformed value (never showing a secret).
  */
 export class RefoldAuth extends Context.Tag("@refold-effect/sdk/RefoldAuth")<RefoldAuth, Credentials>() {
-  /** Authenticates with an org API key, acting on one linked account. Plain strings are wrapped in `Redacted`. */
+  /**
+   * Authenticates with an org API key, acting on `linkedAccountId` (or, without one, on the
+   * account each call names with `forAccount`). Plain strings are wrapped in `Redacted`.
+   */
   static readonly apiKey = (options: {
     readonly apiKey: string | Redacted.Redacted<string>
-    readonly linkedAccountId: string
+    readonly linkedAccountId?: string | undefined
   }): Layer.Layer<RefoldAuth, ConfigError.ConfigError> => Layer.effect(RefoldAuth, Effect.suspend(() => Auth.apiKey(options)))
 
   /** Authenticates with a linked account's session token. A plain string is wrapped in `Redacted`. */
   static readonly sessionToken = (token: string | Redacted.Redacted<string>): Layer.Layer<RefoldAuth, ConfigError.ConfigError> =>
     Layer.effect(RefoldAuth, Effect.suspend(() => Auth.sessionToken(token)))
 
-  /** Credentials from the environment (or any `ConfigProvider`); see {@link config}. */
-  static readonly layerConfig: Layer.Layer<RefoldAuth, ConfigError.ConfigError> = Layer.effect(RefoldAuth, config)
+  /**
+   * Credentials from `Config`: the values given as `Config`s, the rest from the `REFOLD_*`
+   * variables; see {@link config}.
+   *
+   * ```ts
+   * RefoldAuth.layerConfig({ apiKey: Config.redacted("MY_KEY"), linkedAccountId: Config.string("MY_ACCOUNT") })
+   * ```
+   */
+  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<RefoldAuth, ConfigError.ConfigError> =>
+    Layer.effect(RefoldAuth, Effect.suspend(() => config(options)))
 }

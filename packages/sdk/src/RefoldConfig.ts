@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Config, ConfigError, Context, Duration, Either, Layer, Option } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule } from "effect"
+import type { RefoldError } from "./RefoldError.js"
 
 /** The resolved settings that {@link RefoldConfig} provides. */
 export interface Settings {
@@ -22,6 +23,17 @@ export interface Settings {
   readonly retryDelay: Duration.Duration
   /** Largest backoff delay. */
   readonly maxRetryDelay: Duration.Duration
+  /**
+   * Largest response body read, in bytes (after decompression): a larger one fails with
+   * `ResponseTooLarge`, checked against `content-length` before reading and while reading.
+   */
+  readonly maxBodySize: number
+  /**
+   * A `Schedule` that replaces the backoff (`retryDelay`, `maxRetryDelay`, `maxRetries` and
+   * `Retry-After` no longer apply); which failures are retried, the per-attempt timeout and the
+   * deadline stay the SDK's. Absent: the built-in policy.
+   */
+  readonly retrySchedule: Schedule.Schedule<unknown, RefoldError> | undefined
 }
 
 /** Settings as a user gives them: every field optional, durations as any `DurationInput`. */
@@ -33,6 +45,8 @@ export interface Options {
   readonly maxRetryAfter?: Duration.DurationInput | undefined
   readonly retryDelay?: Duration.DurationInput | undefined
   readonly maxRetryDelay?: Duration.DurationInput | undefined
+  readonly maxBodySize?: number | undefined
+  readonly retrySchedule?: Schedule.Schedule<unknown, RefoldError> | undefined
 }
 
 /** The defaults used for every setting not given. */
@@ -43,7 +57,10 @@ export const defaults: Settings = {
   maxRetries: 2,
   maxRetryAfter: Duration.seconds(30),
   retryDelay: Duration.millis(500),
-  maxRetryDelay: Duration.seconds(8)
+  maxRetryDelay: Duration.seconds(8),
+  // A page of 1,000 executions is about 1 MB: 32 times that is room for any real answer.
+  maxBodySize: 32 * 1024 * 1024,
+  retrySchedule: undefined
 }
 
 /** A setting's check: its value from the input, or why the input is wrong. */
@@ -58,6 +75,12 @@ const positiveDuration: Check<Duration.DurationInput, Duration.Duration> = (inpu
 
 const retryCount: Check<number, number> = (n) =>
   Number.isSafeInteger(n) && n >= 0 ? Either.right(n) : Either.left(`Expected a non-negative integer, got ${String(n)}`)
+
+const byteCount: Check<number, number> = (n) =>
+  Number.isSafeInteger(n) && n >= 1 ? Either.right(n) : Either.left(`Expected a positive whole number of bytes, got ${String(n)}`)
+
+const schedule: Check<Schedule.Schedule<unknown, RefoldError>, Schedule.Schedule<unknown, RefoldError> | undefined> = (input) =>
+  Schedule.isSchedule(input) ? Either.right(input) : Either.left("Expected a Schedule")
 
 const baseUrl: Check<string | URL, string> = (input) => {
   let url: URL
@@ -80,7 +103,9 @@ const checks: { readonly [K in keyof Settings]-?: Check<NonNullable<Options[K]>,
   maxRetries: retryCount,
   maxRetryAfter: positiveDuration,
   retryDelay: positiveDuration,
-  maxRetryDelay: positiveDuration
+  maxRetryDelay: positiveDuration,
+  maxBodySize: byteCount,
+  retrySchedule: schedule
 }
 
 const setting = <K extends keyof Settings>(options: Options, key: K): Either.Either<Settings[K], ConfigError.ConfigError> => {
@@ -98,18 +123,24 @@ export const make = (options: Options = {}): Either.Either<Settings, ConfigError
     maxRetries: setting(options, "maxRetries"),
     maxRetryAfter: setting(options, "maxRetryAfter"),
     retryDelay: setting(options, "retryDelay"),
-    maxRetryDelay: setting(options, "maxRetryDelay")
+    maxRetryDelay: setting(options, "maxRetryDelay"),
+    maxBodySize: setting(options, "maxBodySize"),
+    retrySchedule: setting(options, "retrySchedule")
   })
 
+/** The settings that can come from text (all but the `Schedule`). */
+type Textual = Exclude<keyof Settings, "retrySchedule">
+
 /** The environment variable of each setting. */
-export const variables: { readonly [K in keyof Settings]: string } = {
+export const variables: { readonly [K in Textual]: string } = {
   baseUrl: "REFOLD_BASE_URL",
   timeout: "REFOLD_TIMEOUT",
   deadline: "REFOLD_DEADLINE",
   maxRetries: "REFOLD_MAX_RETRIES",
   maxRetryAfter: "REFOLD_MAX_RETRY_AFTER",
   retryDelay: "REFOLD_RETRY_DELAY",
-  maxRetryDelay: "REFOLD_MAX_RETRY_DELAY"
+  maxRetryDelay: "REFOLD_MAX_RETRY_DELAY",
+  maxBodySize: "REFOLD_MAX_BODY_SIZE"
 }
 
 /** Reads an environment variable's text as the input of a setting. */
@@ -126,7 +157,7 @@ const milliseconds: Parse<Duration.DurationInput> = (value) => {
 const integer: Parse<number> = (value) =>
   /^\s*-?\d+\s*$/.test(value) ? Either.right(Number(value)) : Either.left(`Expected an integer, got ${JSON.stringify(value)}`)
 
-const fromEnv = <K extends keyof Settings>(key: K, parse: Parse<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
+const fromEnv = <K extends Textual>(key: K, parse: Parse<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
   Config.string(variables[key]).pipe(
     Config.mapOrFail((value) =>
       parse(value).pipe(
@@ -137,19 +168,34 @@ const fromEnv = <K extends keyof Settings>(key: K, parse: Parse<NonNullable<Opti
     Config.withDefault(defaults[key])
   )
 
+/** Each setting as a `Config` of its option (a `Config.Wrap` of {@link Options}), every one optional. */
+export type ConfigOptions = { readonly [K in keyof Options]?: Config.Config<NonNullable<Options[K]>> | undefined }
+
+const given = <K extends keyof Settings>(key: K, input: Config.Config<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
+  Config.mapOrFail(input, (value) => Either.mapLeft((checks[key] as Check<unknown, Settings[K]>)(value), (message) => ConfigError.InvalidData([], message)))
+
 /**
- * The settings from `Config` (by default the environment), each optional: see {@link variables}.
- * Durations are milliseconds or text such as `10 seconds`.
+ * The settings from `Config` (by default the environment): each option given as a `Config` is read
+ * from it, every other one from its `REFOLD_*` variable (see {@link variables}), or its default.
+ * Durations in text are milliseconds or such as `10 seconds`.
  */
-export const config: Config.Config<Settings> = Config.all({
-  baseUrl: fromEnv("baseUrl", text),
-  timeout: fromEnv("timeout", milliseconds),
-  deadline: fromEnv("deadline", milliseconds),
-  maxRetries: fromEnv("maxRetries", integer),
-  maxRetryAfter: fromEnv("maxRetryAfter", milliseconds),
-  retryDelay: fromEnv("retryDelay", milliseconds),
-  maxRetryDelay: fromEnv("maxRetryDelay", milliseconds)
-})
+export const config = (options: ConfigOptions = {}): Config.Config<Settings> => {
+  const pick = <K extends Textual>(key: K, parse: Parse<NonNullable<Options[K]>>): Config.Config<Settings[K]> => {
+    const input = options[key] as Config.Config<NonNullable<Options[K]>> | undefined
+    return input === undefined ? fromEnv(key, parse) : given(key, input)
+  }
+  return Config.all({
+    baseUrl: pick("baseUrl", text),
+    timeout: pick("timeout", milliseconds),
+    deadline: pick("deadline", milliseconds),
+    maxRetries: pick("maxRetries", integer),
+    maxRetryAfter: pick("maxRetryAfter", milliseconds),
+    retryDelay: pick("retryDelay", milliseconds),
+    maxRetryDelay: pick("maxRetryDelay", milliseconds),
+    maxBodySize: pick("maxBodySize", integer),
+    retrySchedule: options.retrySchedule === undefined ? Config.succeed(undefined) : given("retrySchedule", options.retrySchedule)
+  })
+}
 
 /**
  * The SDK's settings as a service. Provide it with {@link RefoldConfig.layer} (options in code) or
@@ -163,6 +209,14 @@ export class RefoldConfig extends Context.Tag("@refold-effect/sdk/RefoldConfig")
   static readonly layer = (options: Options = {}): Layer.Layer<RefoldConfig, ConfigError.ConfigError> =>
     Layer.effect(RefoldConfig, make(options))
 
-  /** The settings from the environment (or any `ConfigProvider`); see {@link config}. */
-  static readonly layerConfig: Layer.Layer<RefoldConfig, ConfigError.ConfigError> = Layer.effect(RefoldConfig, config)
+  /**
+   * The settings from `Config`: the options given as `Config`s, the rest from the `REFOLD_*`
+   * variables of the environment (or any `ConfigProvider`); see {@link config}.
+   *
+   * ```ts
+   * RefoldConfig.layerConfig({ baseUrl: Config.string("MY_API_URL") })
+   * ```
+   */
+  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<RefoldConfig, ConfigError.ConfigError> =>
+    Layer.effect(RefoldConfig, Effect.suspend(() => config(options)))
 }

@@ -1,7 +1,8 @@
 /**
  * The errors of the Refold SDK, one `Schema.TaggedError` per outcome a caller may want to handle
  * differently. HTTP answers map by status (400 and other 4xx to {@link BadRequest}, 401, 403, 404,
- * 429, any 5xx to {@link ServerError}), whatever the body: a gateway's HTML page or a plain-text
+ * 429, any 5xx to {@link ServerError}), whatever the body (and whatever middleware of the
+ * application's `HttpClient` turned the answer into, such as `HttpClient.filterStatusOk`): a gateway's HTML page or a plain-text
  * 401 maps like the vendor's JSON error body, only with less detail.
  *
  * No error ever holds a credential: the fields are the vendor's status, code, message and request
@@ -31,14 +32,42 @@ const answerFields = {
   ...requestFields
 }
 
-/**
- * 400, or another 4xx the API has no dedicated status for (its `status` tells which). Also raised
- * before any request is sent when a parameter is invalid: then `status` and `url` are absent and
- * the message names the parameter.
- */
+/** 400, or another 4xx the API has no dedicated status for (its `status` tells which). */
 export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
-  status: Schema.optional(Schema.Number),
+  status: Schema.Number,
   ...answerFields
+}) {}
+
+/**
+ * A parameter, id, option or credential refused before anything was sent: the message names it.
+ * Distinct from {@link BadRequest}, which is the API's own 400. Never retried.
+ */
+export class InvalidArgument extends Schema.TaggedError<InvalidArgument>()("InvalidArgument", {
+  /** The parameter at fault, such as `limit`, `executionId` or `linkedAccountId`. */
+  parameter: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * An answer whose body is larger than the cap (`maxBodySize`): announced by its `content-length`,
+ * or found while reading or inflating it. Nothing more is read. Not retried.
+ */
+export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>()("ResponseTooLarge", {
+  /** The cap, in bytes. */
+  limit: Schema.Number,
+  status: Schema.Number,
+  message: Schema.String,
+  ...requestFields
+}) {}
+
+/**
+ * A walk (`stream`, `iterate`) that went on fetching pages without finding a new execution: the
+ * pages repeat what was emitted while `nextPage` keeps advancing. Ends the walk instead of looping.
+ */
+export class NoProgress extends Schema.TaggedError<NoProgress>()("NoProgress", {
+  /** Pages fetched in a row that brought no new execution. */
+  pages: Schema.Number,
+  message: Schema.String
 }) {}
 
 /** 401: the API key, linked account or session token was not accepted. */
@@ -96,6 +125,11 @@ export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   message: Schema.String,
+  /**
+   * `true` when the failure proves the request never reached the server (the connection was
+   * refused): the only transport failure after which a `POST` is sent again.
+   */
+  unsent: Schema.optional(Schema.Boolean),
   ...requestFields
 }) {}
 
@@ -115,6 +149,7 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
 
 /** Every error the SDK fails with. */
 export type RefoldError =
+  | InvalidArgument
   | BadRequest
   | Unauthorized
   | Forbidden
@@ -124,9 +159,12 @@ export type RefoldError =
   | Timeout
   | TransportError
   | DecodeError
+  | ResponseTooLarge
+  | NoProgress
 
 /** The schema of {@link RefoldError}, for code that serialises errors (journals, RPC). */
 export const RefoldError = Schema.Union(
+  InvalidArgument,
   BadRequest,
   Unauthorized,
   Forbidden,
@@ -135,7 +173,9 @@ export const RefoldError = Schema.Union(
   ServerError,
   Timeout,
   TransportError,
-  DecodeError
+  DecodeError,
+  ResponseTooLarge,
+  NoProgress
 )
 
 const tags: ReadonlySet<string> = new Set(RefoldError.members.map((member) => member._tag))
@@ -143,3 +183,31 @@ const tags: ReadonlySet<string> = new Set(RefoldError.members.map((member) => me
 /** `true` for any of the SDK's errors. */
 export const isRefoldError = (u: unknown): u is RefoldError =>
   typeof u === "object" && u !== null && "_tag" in u && tags.has((u as { _tag: string })._tag) && u instanceof Error
+
+/**
+ * Whether a failure may go away on its own: a 429, a 5xx other than 501, a transport failure or a
+ * timeout. Says nothing about whether sending again is safe: see {@link isRetryable}.
+ */
+export const isTransient = (error: RefoldError): boolean => {
+  switch (error._tag) {
+    case "RateLimited":
+    case "TransportError":
+    case "Timeout":
+      return true
+    case "ServerError":
+      return error.status !== 501
+    default:
+      return false
+  }
+}
+
+/**
+ * Whether the SDK sends a request again after `error`. A read (`GET`, `idempotent`, the default)
+ * is retried after any {@link isTransient} failure but a deadline `Timeout`. A write (`POST`) that
+ * may have reached the server is never repeated: only a 429 or a refused connection (a
+ * `TransportError` with `unsent`), which prove it was not processed, are retried.
+ */
+export const isRetryable = (error: RefoldError, options?: { readonly idempotent?: boolean | undefined }): boolean => {
+  if (options?.idempotent === false) return error._tag === "RateLimited" || (error._tag === "TransportError" && error.unsent === true)
+  return isTransient(error) && !(error._tag === "Timeout" && error.kind === "deadline")
+}

@@ -2,37 +2,55 @@
  * `@refold-effect/sdk`: the Refold (formerly Cobalt) public execution API for Effect.
  *
  * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
  * import { Executions } from "@refold-effect/sdk"
- * import { Effect, Stream } from "effect"
+ * import { Effect, Layer, Stream } from "effect"
  *
  * const program = Effect.gen(function*() {
  *   const executions = yield* Executions
  *   return yield* Stream.runCollect(executions.stream({ status: "ERRORED" }).pipe(Stream.take(5)))
  * })
- * Effect.runPromise(program.pipe(Effect.provide(Executions.layerConfig)))
+ * Effect.runPromise(program.pipe(Effect.provide(Executions.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)))))
  * ```
  *
  * @since 0.1.0
  */
 
 /** The executions service, its layers and operations. */
-export { defaultReadAhead, Executions, type Service as ExecutionsService, type WalkParams } from "./Executions.js"
+export {
+  type ConfigOptions as ExecutionsConfigOptions,
+  defaultReadAhead,
+  Executions,
+  make,
+  type Service as ExecutionsService,
+  type WalkParams
+} from "./Executions.js"
 
 /** Credentials as a service: API key + linked account, or session token. */
-export { RefoldAuth, type Credentials } from "./RefoldAuth.js"
+export { type ConfigOptions as RefoldAuthConfigOptions, type Credentials, RefoldAuth } from "./RefoldAuth.js"
 
 /** Base URL, timeouts and retry settings as a service. */
-export { RefoldConfig, type Options as RefoldConfigOptions, type Settings as RefoldSettings } from "./RefoldConfig.js"
+export {
+  type ConfigOptions as RefoldConfigConfigOptions,
+  RefoldConfig,
+  type Options as RefoldConfigOptions,
+  type Settings as RefoldSettings
+} from "./RefoldConfig.js"
 
 /** The errors, one class per tag, and their union. */
 export {
   BadRequest,
   DecodeError,
   Forbidden,
+  InvalidArgument,
   isRefoldError,
+  isRetryable,
+  isTransient,
+  NoProgress,
   NotFound,
   RateLimited,
   RefoldError,
+  ResponseTooLarge,
   ServerError,
   Timeout,
   TransportError,

@@ -1,36 +1,42 @@
 /**
- * `@refold-effect/sdk/promise`: the SDK for code outside Effect. The same operations, settings,
- * retries and error classes, as Promises and an `AsyncIterable`.
+ * `@refold-effect/sdk/promise`: the SDK for code outside Effect, shaped as openai-node users expect
+ * it. The same operations, settings, retries and error classes, as Promises and `AsyncIterable`s.
  *
  * ```ts
- * import { createRefoldClient, NotFound } from "@refold-effect/sdk/promise"
+ * import { createRefoldClient } from "@refold-effect/sdk/promise"
  *
- * const refold = createRefoldClient({ apiKey: process.env.REFOLD_API_KEY!, linkedAccountId: "user_12345" })
+ * // Credentials and settings from REFOLD_* variables when not given.
+ * await using refold = createRefoldClient({ linkedAccountId: "user_12345" })
  * for await (const execution of refold.executions.iterate({ status: "ERRORED" })) console.log(execution._id)
- * await refold.close()
  * ```
  *
  * @since 0.1.0
  */
 import { FetchHttpClient } from "@effect/platform"
 import type { Execution, Page } from "@refold-effect/contract"
-import { Cause, Chunk, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
+import type { ConfigError} from "effect";
+import { Cause, Chunk, type Duration, Config, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
 import { Executions, type Service, type WalkParams } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
+import * as Overrides from "./internal/overrides.js"
 import type { ListParams } from "./ListParams.js"
-import { RefoldAuth } from "./RefoldAuth.js"
+import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
-import type { RefoldError } from "./RefoldError.js"
+import { InvalidArgument, isRefoldError, type RefoldError as AnyRefoldError } from "./RefoldError.js"
 
 /** The error classes the Promises reject with: the same classes as the Effect API, so `instanceof` works across both. */
 export {
   BadRequest,
   DecodeError,
   Forbidden,
+  InvalidArgument,
   isRefoldError,
+  isRetryable,
+  isTransient,
+  NoProgress,
   NotFound,
   RateLimited,
-  type RefoldError,
+  ResponseTooLarge,
   ServerError,
   Timeout,
   TransportError,
@@ -42,23 +48,33 @@ export type { WalkParams } from "./Executions.js"
 /** The wire types of pages and executions. */
 export type { Execution, Page } from "@refold-effect/contract"
 
-/** An org API key with the linked account it acts on. */
-export interface ApiKeyCredentials {
-  readonly apiKey: string
-  readonly linkedAccountId: string
-}
-
-/** A linked account's session token. */
-export interface SessionTokenCredentials {
-  readonly sessionToken: string
-}
+/** Any of the SDK's errors: `error instanceof RefoldError` is true for every class above. */
+export type RefoldError = AnyRefoldError
 
 /**
- * Client settings: those of `RefoldConfig` (durations in milliseconds or as text such as
- * `"10 seconds"`), and optionally the `fetch` to use (default: Node's own
- * `http` client where the runtime has one, else the global `fetch`).
+ * The base of every error the client throws or rejects with, for `instanceof` (as openai-node's
+ * `OpenAIError`): each error class above is a `RefoldError`. Not meant to be constructed.
+ */
+export const RefoldError: { readonly [Symbol.hasInstance]: (u: unknown) => u is AnyRefoldError; readonly prototype: Error } =
+  class RefoldError extends Error {
+    static override [Symbol.hasInstance](u: unknown): u is AnyRefoldError {
+      return isRefoldError(u)
+    }
+  }
+
+/**
+ * Client options: credentials, the settings of `RefoldConfig` (durations in milliseconds or as
+ * text such as `"10 seconds"`), and the `fetch` to send requests with (default: the global one).
+ * Credentials not given are read from `REFOLD_API_KEY` (+ `REFOLD_LINKED_ACCOUNT_ID`) or
+ * `REFOLD_SESSION_TOKEN`, settings not given from their `REFOLD_*` variables.
  */
 export interface ClientOptions extends RefoldConfig.Options {
+  /** An org API key (`x-api-key`). */
+  readonly apiKey?: string | undefined
+  /** The linked account the key acts on by default (per call: `linkedAccountId`). */
+  readonly linkedAccountId?: string | undefined
+  /** A linked account's session token, instead of an API key. */
+  readonly sessionToken?: string | undefined
   readonly fetch?: typeof globalThis.fetch | undefined
 }
 
@@ -66,6 +82,12 @@ export interface ClientOptions extends RefoldConfig.Options {
 export interface CallOptions {
   /** Aborting it cancels the call (its request, or its backoff) and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
+  /** The per-attempt timeout of this call, in milliseconds or as text. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** The retries of this call (0: none). */
+  readonly maxRetries?: number | undefined
+  /** Acts on this linked account instead of the client's (same org API key). */
+  readonly linkedAccountId?: string | undefined
 }
 
 /** The executions of the linked account. Every rejection is one of the SDK's error classes. */
@@ -80,26 +102,55 @@ export interface ExecutionsClient {
    * cancels every request in flight and fetches nothing more.
    */
   iterate(params?: WalkParams, options?: CallOptions): AsyncIterable<Execution.Summary>
+  /** Every page, in order, read ahead like {@link iterate}. */
+  pages(params?: WalkParams, options?: CallOptions): AsyncIterable<Page.ExecutionPage>
 }
 
 /** A client of the Refold API. */
-export interface RefoldClient {
+export interface RefoldClient extends AsyncDisposable {
   readonly executions: ExecutionsClient
   /** Interrupts calls in flight and releases the client; later calls reject. */
   close(): Promise<void>
 }
 
-const invalid = (what: string, error: unknown) => new TypeError(`createRefoldClient: invalid ${what}: ${String(error)}`)
+/** A `ConfigError` as the client throws it: typed, naming the value, never showing a secret. */
+const invalid = (parameter: string, error: ConfigError.ConfigError | string) =>
+  new InvalidArgument({ parameter, message: `createRefoldClient: ${typeof error === "string" ? error : String(error)}` })
 
-const credentialsOf = (credentials: ApiKeyCredentials | SessionTokenCredentials): Auth.Credentials => {
-  if (typeof credentials !== "object" || credentials === null) {
-    throw new TypeError("createRefoldClient: expected { apiKey, linkedAccountId } or { sessionToken }")
-  }
-  const result: Either.Either<Auth.Credentials, unknown> = "sessionToken" in credentials
-    ? Auth.sessionToken(credentials.sessionToken)
-    : Auth.apiKey(credentials as ApiKeyCredentials)
-  if (Either.isLeft(result)) throw invalid("credentials", result.left)
+const given = <A>(value: A | undefined) => (value === undefined ? undefined : Config.succeed(value))
+
+/** The credentials: as given, else from the environment. */
+const credentialsOf = (options: ClientOptions): Auth.Credentials => {
+  const result: Either.Either<Auth.Credentials, ConfigError.ConfigError> =
+    options.apiKey !== undefined || options.sessionToken !== undefined
+      ? options.apiKey !== undefined
+        ? Auth.apiKey({ apiKey: options.apiKey, linkedAccountId: options.linkedAccountId })
+        : Auth.sessionToken(options.sessionToken!)
+      : Effect.runSync(Effect.either(RefoldAuth.config({ linkedAccountId: given(options.linkedAccountId) })))
+  if (Either.isLeft(result)) throw invalid(options.apiKey !== undefined ? "apiKey" : options.sessionToken !== undefined ? "sessionToken" : "credentials", result.left)
   return result.right
+}
+
+/** The settings: those given, the others from the environment or their defaults. */
+const settingsOf = (options: RefoldConfig.Options): RefoldConfig.Settings => {
+  // Those given are checked first, so that the error names the option rather than a variable.
+  const checked = RefoldConfig.make(options)
+  if (Either.isLeft(checked)) throw invalid("options", checked.left)
+  const configs = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Config.succeed(v)]))
+  const result = Effect.runSync(Effect.either(RefoldConfig.config(configs as RefoldConfig.ConfigOptions)))
+  if (Either.isLeft(result)) throw invalid("options", result.left)
+  return result.right
+}
+
+/** A call's settings instead of the client's, checked like them. */
+const overridesOf = (options: CallOptions | undefined): Partial<RefoldConfig.Settings> | undefined => {
+  if (options?.timeout === undefined && options?.maxRetries === undefined) return undefined
+  const checked = RefoldConfig.make({ timeout: options.timeout, maxRetries: options.maxRetries })
+  if (Either.isLeft(checked)) throw invalid(options.timeout !== undefined ? "timeout" : "maxRetries", checked.left)
+  return {
+    ...(options.timeout === undefined ? {} : { timeout: checked.right.timeout }),
+    ...(options.maxRetries === undefined ? {} : { maxRetries: checked.right.maxRetries })
+  }
 }
 
 const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined, closed: boolean): unknown =>
@@ -110,22 +161,18 @@ const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined,
     : Cause.squash(cause)
 
 /**
- * Creates a client. Credentials and options are checked at once: a malformed one throws a
- * `TypeError` naming it (never showing a secret). Call {@link RefoldClient.close} when done.
+ * Creates a client. Credentials and options are checked at once: a malformed one throws
+ * `InvalidArgument` naming it (never showing a secret). Call {@link RefoldClient.close} when done,
+ * or declare it with `await using`.
  */
-export const createRefoldClient = (
-  credentials: ApiKeyCredentials | SessionTokenCredentials,
-  options: ClientOptions = {}
-): RefoldClient => {
-  const auth = credentialsOf(credentials)
-  const { fetch, ...configOptions } = options
-  const settings = RefoldConfig.make(configOptions)
-  if (Either.isLeft(settings)) throw invalid("options", settings.left)
-
-  const http = fetch === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, fetch)
+export const createRefoldClient = (options: ClientOptions = {}): RefoldClient => {
+  const { apiKey, fetch, linkedAccountId, sessionToken, ...configOptions } = options
+  const auth = credentialsOf({ apiKey, linkedAccountId, sessionToken })
+  const settings = settingsOf(configOptions)
+  const http = fetch === undefined ? FetchHttpClient.layer : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetch))
   const runtime = ManagedRuntime.make(
     Executions.layer.pipe(
-      Layer.provide([Layer.succeed(RefoldAuth, auth), Layer.succeed(RefoldConfig.RefoldConfig, settings.right), http])
+      Layer.provide([Layer.succeed(RefoldAuth.RefoldAuth, auth), Layer.succeed(RefoldConfig.RefoldConfig, settings), http])
     )
   )
   let closed = false
@@ -151,22 +198,40 @@ export const createRefoldClient = (
     }
   }
 
-  const call = async <A>(f: (service: Service) => Effect.Effect<A, RefoldError>, signal: AbortSignal | undefined): Promise<A> => {
+  /** The service a call uses, with its account and settings. */
+  const serviceFor = (options: CallOptions | undefined): Effect.Effect<Service, never, Executions> => {
+    const account = options?.linkedAccountId
+    if (account !== undefined) {
+      const problem = Auth.checkAccount(account)
+      if (problem !== undefined) throw new InvalidArgument({ parameter: "linkedAccountId", message: problem })
+    }
+    return account === undefined ? Executions : Effect.map(Executions, (service) => service.forAccount(account))
+  }
+  const withOverrides = <A, E, R>(effect: Effect.Effect<A, E, R>, options: CallOptions | undefined) => {
+    const overrides = overridesOf(options)
+    return overrides === undefined ? effect : Effect.locally(effect, Overrides.current, overrides)
+  }
+
+  const call = async <A>(f: (service: Service) => Effect.Effect<A, AnyRefoldError>, options: CallOptions | undefined): Promise<A> => {
     ensureOpen()
+    const signal = options?.signal
     signal?.throwIfAborted()
-    const exit = await run(Effect.flatMap(Executions, f), signal)
+    const exit = await run(withOverrides(Effect.flatMap(serviceFor(options), f), options), signal)
     if (Exit.isSuccess(exit)) return exit.value
     throw rejection(exit.cause, signal, closed)
   }
 
-  const iterate = (params: WalkParams = {}, callOptions: CallOptions = {}): AsyncIterable<Execution.Summary> => ({
+  const walk = <A>(
+    f: (service: Service) => Stream.Stream<A, AnyRefoldError>,
+    callOptions: CallOptions = {}
+  ): AsyncIterable<A> => ({
     [Symbol.asyncIterator]: () => {
       ensureOpen()
       const signal = callOptions.signal
       const scope = Effect.runSync(Scope.make())
-      const stream = Stream.unwrap(Effect.map(Executions, (service) => service.stream(params)))
-      let pull: Effect.Effect<Chunk.Chunk<Execution.Summary>, Option.Option<RefoldError>, Executions> | undefined
-      let buffer: ReadonlyArray<Execution.Summary> = []
+      const stream = Stream.unwrap(Effect.map(serviceFor(callOptions), f))
+      let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<AnyRefoldError>, Executions> | undefined
+      let buffer: ReadonlyArray<A> = []
       let index = 0
       let done = false
       let finished = false
@@ -187,19 +252,22 @@ export const createRefoldClient = (
       }
       signal?.addEventListener("abort", onAbort, { once: true })
 
-      const pullOnce = Effect.suspend(() =>
-        pull !== undefined
-          ? pull
-          : Stream.toPull(stream).pipe(
-            Scope.extend(scope),
-            Effect.tap((p) => {
-              pull = p
-            }),
-            Effect.flatten
-          )
+      const pullOnce = withOverrides(
+        Effect.suspend(() =>
+          pull !== undefined
+            ? pull
+            : Stream.toPull(stream).pipe(
+              Scope.extend(scope),
+              Effect.tap((p) => {
+                pull = p
+              }),
+              Effect.flatten
+            )
+        ),
+        callOptions
       )
 
-      const next = async (): Promise<IteratorResult<Execution.Summary>> => {
+      const next = async (): Promise<IteratorResult<A>> => {
         while (!done) {
           if (signal?.aborted || closed) {
             await finish()
@@ -234,16 +302,19 @@ export const createRefoldClient = (
     }
   })
 
+  const close = async () => {
+    closed = true
+    await Effect.runPromise(Fiber.interruptAll(running))
+    await runtime.dispose()
+  }
   return {
     executions: {
-      list: (params, callOptions) => call((service) => service.list(params), callOptions?.signal),
-      get: (executionId, callOptions) => call((service) => service.get(executionId), callOptions?.signal),
-      iterate
+      list: (params, callOptions) => call((service) => service.list(params), callOptions),
+      get: (executionId, callOptions) => call((service) => service.get(executionId), callOptions),
+      iterate: (params, callOptions) => walk((service) => service.stream(params), callOptions),
+      pages: (params, callOptions) => walk((service) => service.pages(params), callOptions)
     },
-    close: async () => {
-      closed = true
-      await Effect.runPromise(Fiber.interruptAll(running))
-      await runtime.dispose()
-    }
+    close,
+    [Symbol.asyncDispose]: close
   }
 }

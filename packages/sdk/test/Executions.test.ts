@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import type { Page } from "@refold-effect/contract"
+import { FetchHttpClient } from "@effect/platform"
 import { createMockApp, MockHttpClient } from "@refold-effect/mock"
 import { Chunk, ConfigProvider, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import { Executions, RefoldAuth, RefoldConfig } from "../src/index.js"
@@ -44,11 +45,11 @@ for (const transport of transports) {
         expect(mock.requests[0]).toBe("/api/v2/public/execution?limit=100&status=ERRORED&execution_source=API+Call&start_date=2020-01-01")
       }))
 
-    it.scopedLive("an invalid parameter, id or option fails with BadRequest before any request", () =>
+    it.scopedLive("an invalid parameter, id or option fails with InvalidArgument (not the API's BadRequest) before any request", () =>
       Effect.gen(function*() {
         const mock = yield* start(transport)
         const error = yield* Effect.flip(Effect.flatMap(Executions, (e) => e.list({ limit: 0 })).pipe(Effect.provide(mock.executions())))
-        expect(error._tag).toBe("BadRequest")
+        expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "limit" })
         expect(error.message).toMatch(/"limit"/)
         const [emptyId, maxPages, streamed] = yield* Effect.flatMap(Executions, (e) =>
           Effect.all([
@@ -57,9 +58,13 @@ for (const transport of transports) {
             Effect.flip(Stream.runDrain(e.stream({ status: "DONE" as "All" })))
           ])
         ).pipe(Effect.provide(mock.executions()))
-        expect(emptyId).toMatchObject({ _tag: "BadRequest", message: 'Invalid execution id: expected a non-empty string, got " "' })
-        expect(maxPages).toMatchObject({ _tag: "BadRequest", message: 'Invalid option "maxPages": expected a positive integer, got 0' })
-        expect(streamed).toMatchObject({ _tag: "BadRequest" })
+        expect(emptyId).toMatchObject({
+          _tag: "InvalidArgument",
+          parameter: "executionId",
+          message: 'Invalid executionId: expected a non-empty string other than "." and "..", got " "'
+        })
+        expect(maxPages).toMatchObject({ _tag: "InvalidArgument", parameter: "maxPages", message: 'Invalid option "maxPages": expected a positive integer, got 0' })
+        expect(streamed).toMatchObject({ _tag: "InvalidArgument", parameter: "status" })
         expect(streamed.message).toMatch(/^Invalid query parameter "status"/)
         expect(mock.requests).toEqual([])
       }))
@@ -233,7 +238,7 @@ describe("Executions.layerConfig", () => {
       ]
       for (const env of envs) {
         const page = yield* Effect.flatMap(Executions, (e) => e.list({ limit: 1 })).pipe(
-          Effect.provide(Executions.layerConfig),
+          Effect.provide(Executions.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
         )
         expect(page.totalDocs).toBe(mock.mock.store.executions(ACCOUNT).length)

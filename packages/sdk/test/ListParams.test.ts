@@ -38,11 +38,10 @@ describe("ListParams.encode", () => {
     })
   })
 
-  it("rejects bad values before sending, with a BadRequest naming the parameter and no status", () => {
+  it("rejects bad values before sending, with an InvalidArgument naming the parameter", () => {
     const error = rejected({ limit: 0 })
-    expect(error._tag).toBe("BadRequest")
-    expect(error.status).toBeUndefined()
-    expect(error.url).toBeUndefined()
+    expect(error._tag).toBe("InvalidArgument")
+    expect(error.parameter).toBe("limit")
     expect(error.message).toBe('Invalid query parameter "limit": expected a positive integer no greater than 1000, got "0"')
     expect(rejected({ page: 1.5 }).message).toMatch(/^Invalid query parameter "page"/)
     expect(rejected({ limit: 5000 }).message).toMatch(/^Invalid query parameter "limit"/)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, type Context, Duration, Effect, Either, Inspectable, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, type Context, Duration, Effect, Either, Inspectable, Layer, Redacted } from "effect"
 import { inspect } from "node:util"
 import { RefoldAuth, RefoldConfig } from "../src/index.js"
 
@@ -24,7 +24,7 @@ describe("RefoldAuth", () => {
   it.effect("layerConfig reads an API key with its linked account", () =>
     Effect.gen(function*() {
       const auth = Either.getOrThrow(
-        yield* build(RefoldAuth.layerConfig, RefoldAuth, { REFOLD_API_KEY: SECRET, REFOLD_LINKED_ACCOUNT_ID: "user_12345" })
+        yield* build(RefoldAuth.layerConfig(), RefoldAuth, { REFOLD_API_KEY: SECRET, REFOLD_LINKED_ACCOUNT_ID: "user_12345" })
       )
       expect(auth).toMatchObject({ _tag: "ApiKey", linkedAccountId: "user_12345" })
       if (auth._tag === "ApiKey") expect(Redacted.value(auth.apiKey)).toBe(SECRET)
@@ -32,21 +32,32 @@ describe("RefoldAuth", () => {
 
   it.effect("layerConfig reads a session token when no API key is set", () =>
     Effect.gen(function*() {
-      const auth = Either.getOrThrow(yield* build(RefoldAuth.layerConfig, RefoldAuth, { REFOLD_SESSION_TOKEN: TOKEN }))
+      const auth = Either.getOrThrow(yield* build(RefoldAuth.layerConfig(), RefoldAuth, { REFOLD_SESSION_TOKEN: TOKEN }))
       expect(auth._tag).toBe("SessionToken")
     }))
 
   it.effect("layerConfig fails with a ConfigError naming the variables when neither is set", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(build(RefoldAuth.layerConfig, RefoldAuth, {}).pipe(Effect.flatten))
-      expect(String(error)).toContain("set REFOLD_API_KEY and REFOLD_LINKED_ACCOUNT_ID (an org API key), or REFOLD_SESSION_TOKEN")
+      const error = yield* Effect.flip(build(RefoldAuth.layerConfig(), RefoldAuth, {}).pipe(Effect.flatten))
+      // Reported by name, not as `Missing data at :`.
+      expect(String(error)).toContain("Missing data at REFOLD_API_KEY")
+      expect(String(error)).toContain("set REFOLD_API_KEY (an org API key, with REFOLD_LINKED_ACCOUNT_ID for its default linked account), or REFOLD_SESSION_TOKEN")
     }))
 
-  it.effect("layerConfig fails when the API key comes without the linked account", () =>
+  it.effect("layerConfig takes an API key without a linked account (each call names its account)", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(build(RefoldAuth.layerConfig, RefoldAuth, { REFOLD_API_KEY: SECRET }).pipe(Effect.flatten))
-      expect(String(error)).toContain("REFOLD_API_KEY is set, so REFOLD_LINKED_ACCOUNT_ID must name the linked account")
-      expect(String(error)).not.toContain(SECRET)
+      const auth = Either.getOrThrow(yield* build(RefoldAuth.layerConfig(), RefoldAuth, { REFOLD_API_KEY: SECRET }))
+      expect(auth).toMatchObject({ _tag: "ApiKey", linkedAccountId: undefined })
+    }))
+
+  it.effect("layerConfig takes Configs of its own; a missing one is reported by its name", () =>
+    Effect.gen(function*() {
+      const layer = RefoldAuth.layerConfig({ apiKey: Config.redacted("MY_KEY"), linkedAccountId: Config.string("MY_ACCOUNT") })
+      const auth = Either.getOrThrow(yield* build(layer, RefoldAuth, { MY_KEY: SECRET, MY_ACCOUNT: "acme" }))
+      expect(auth).toMatchObject({ _tag: "ApiKey", linkedAccountId: "acme" })
+      const missing = yield* Effect.flip(build(layer, RefoldAuth, { MY_KEY: SECRET, REFOLD_LINKED_ACCOUNT_ID: "x" }).pipe(Effect.flatten))
+      expect(String(missing)).toContain("MY_ACCOUNT")
+      expect(String(missing)).not.toContain(SECRET)
     }))
 
   it.effect("apiKey and sessionToken accept plain strings or Redacted, and reject malformed values without showing them", () =>
@@ -80,7 +91,7 @@ describe("RefoldAuth", () => {
 describe("RefoldConfig", () => {
   it.effect("defaults apply when nothing is set", () =>
     Effect.gen(function*() {
-      const settings = Either.getOrThrow(yield* build(RefoldConfig.layerConfig, RefoldConfig, {}))
+      const settings = Either.getOrThrow(yield* build(RefoldConfig.layerConfig(), RefoldConfig, {}))
       expect(settings).toEqual(RefoldConfig.defaults)
       expect(settings.baseUrl).toBe("https://app.refold.ai")
     }))
@@ -88,7 +99,7 @@ describe("RefoldConfig", () => {
   it.effect("layerConfig reads every variable; durations as milliseconds or text", () =>
     Effect.gen(function*() {
       const settings = Either.getOrThrow(
-        yield* build(RefoldConfig.layerConfig, RefoldConfig, {
+        yield* build(RefoldConfig.layerConfig(), RefoldConfig, {
           REFOLD_BASE_URL: "http://127.0.0.1:4010/",
           REFOLD_TIMEOUT: "1500",
           REFOLD_DEADLINE: "2 minutes",
@@ -105,18 +116,31 @@ describe("RefoldConfig", () => {
         maxRetries: 5,
         maxRetryAfter: Duration.seconds(45),
         retryDelay: Duration.millis(100),
-        maxRetryDelay: Duration.seconds(3)
+        maxRetryDelay: Duration.seconds(3),
+        maxBodySize: RefoldConfig.defaults.maxBodySize,
+        retrySchedule: undefined
       })
+    }))
+
+  it.effect("layerConfig takes Configs of its own for some settings, the REFOLD_* variables for the rest", () =>
+    Effect.gen(function*() {
+      const layer = RefoldConfig.layerConfig({ baseUrl: Config.string("MY_URL"), maxBodySize: Config.integer("MY_CAP") })
+      const settings = Either.getOrThrow(yield* build(layer, RefoldConfig, { MY_URL: "http://127.0.0.1:9/", MY_CAP: "1024", REFOLD_MAX_RETRIES: "4" }))
+      expect(settings).toMatchObject({ baseUrl: "http://127.0.0.1:9", maxBodySize: 1024, maxRetries: 4 })
+      const missing = yield* Effect.flip(build(layer, RefoldConfig, { MY_CAP: "1024" }).pipe(Effect.flatten))
+      expect(String(missing)).toContain("MY_URL")
+      const bad = yield* Effect.flip(build(layer, RefoldConfig, { MY_URL: "ftp://x", MY_CAP: "1024" }).pipe(Effect.flatten))
+      expect(String(bad)).toContain("Expected an http(s) URL")
     }))
 
   it.effect("a bad variable fails with a ConfigError naming it", () =>
     Effect.gen(function*() {
-      const url = yield* Effect.flip(build(RefoldConfig.layerConfig, RefoldConfig, { REFOLD_BASE_URL: "ftp://example.com" }).pipe(Effect.flatten))
+      const url = yield* Effect.flip(build(RefoldConfig.layerConfig(), RefoldConfig, { REFOLD_BASE_URL: "ftp://example.com" }).pipe(Effect.flatten))
       expect(String(url)).toContain("REFOLD_BASE_URL")
       expect(String(url)).toContain("Expected an http(s) URL")
-      const timeout = yield* Effect.flip(build(RefoldConfig.layerConfig, RefoldConfig, { REFOLD_TIMEOUT: "0" }).pipe(Effect.flatten))
+      const timeout = yield* Effect.flip(build(RefoldConfig.layerConfig(), RefoldConfig, { REFOLD_TIMEOUT: "0" }).pipe(Effect.flatten))
       expect(String(timeout)).toContain("REFOLD_TIMEOUT")
-      const retries = yield* Effect.flip(build(RefoldConfig.layerConfig, RefoldConfig, { REFOLD_MAX_RETRIES: "-1" }).pipe(Effect.flatten))
+      const retries = yield* Effect.flip(build(RefoldConfig.layerConfig(), RefoldConfig, { REFOLD_MAX_RETRIES: "-1" }).pipe(Effect.flatten))
       expect(String(retries)).toContain("REFOLD_MAX_RETRIES")
     }))
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { defaultReadAhead } from "../src/Executions.js"
-import { BadRequest, createRefoldClient, NotFound, type RefoldClient, Timeout, Unauthorized } from "../src/promise.js"
+import { type ClientOptions, createRefoldClient, InvalidArgument, RefoldError, NotFound, type RefoldClient, Timeout, Unauthorized } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
 import { API_KEY, fast } from "./support/layers.js"
 import { start } from "./support/mock.js"
@@ -14,9 +14,9 @@ const ACCOUNT = "user_12345"
 const KNOWN = "65410cf6cdf931a12d7ab009"
 
 /** A client for the scope, closed with it. */
-const client = (baseUrl: string, credentials: Parameters<typeof createRefoldClient>[0] = { apiKey: API_KEY, linkedAccountId: ACCOUNT }, options = {}) =>
+const client = (baseUrl: string, credentials: ClientOptions = { apiKey: API_KEY, linkedAccountId: ACCOUNT }, options = {}) =>
   Effect.acquireRelease(
-    Effect.sync(() => createRefoldClient(credentials, { ...fast, ...options, baseUrl })),
+    Effect.sync(() => createRefoldClient({ ...credentials, ...fast, ...options, baseUrl })),
     (c) => Effect.promise(() => c.close())
   )
 
@@ -62,7 +62,7 @@ describe("createRefoldClient", () => {
       expect(notFound).toBeInstanceOf(Error)
       expect(notFound).toMatchObject({ _tag: "NotFound", status: 404, errorCode: "RESOURCE_NOT_FOUND" })
       const bad = yield* Effect.promise(() => rejectionOf(refold.executions.list({ limit: 0 })))
-      expect(bad).toBeInstanceOf(BadRequest)
+      expect(bad).toBeInstanceOf(InvalidArgument)
       const wrongKey = yield* client(mock.url, { apiKey: "tk_wrong", linkedAccountId: ACCOUNT })
       const unauthorized = yield* Effect.promise(() => rejectionOf(wrongKey.executions.list()))
       expect(unauthorized).toBeInstanceOf(Unauthorized)
@@ -170,23 +170,33 @@ describe("executions.iterate", () => {
 })
 
 describe("construction and close", () => {
-  it("throws a TypeError naming a malformed credential or option, never showing a secret", () => {
-    expect(() => createRefoldClient({ apiKey: "", linkedAccountId: ACCOUNT })).toThrow(TypeError)
-    expect(() => createRefoldClient({ apiKey: "tk_secret\nx", linkedAccountId: ACCOUNT })).toThrow(/apiKey must be/)
-    try {
-      createRefoldClient({ apiKey: "tk_secret\nx", linkedAccountId: ACCOUNT })
-    } catch (error) {
-      expect(String(error)).not.toContain("tk_secret")
+  it("throws InvalidArgument (a RefoldError) naming a malformed credential or option, never showing a secret", () => {
+    expect(() => createRefoldClient({ apiKey: "", linkedAccountId: ACCOUNT })).toThrow(InvalidArgument)
+    // CR/LF in a credential: a typed error, not Node's TypeError from setting the header.
+    for (const bad of ["tk_secret\nx", "tk_secret\r\nx-injected: 1"]) {
+      const thrown = (() => {
+        try {
+          createRefoldClient({ apiKey: bad, linkedAccountId: ACCOUNT })
+        } catch (error) {
+          return error
+        }
+      })()
+      expect(thrown).toBeInstanceOf(InvalidArgument)
+      expect(thrown).toBeInstanceOf(RefoldError)
+      expect(thrown).toMatchObject({ _tag: "InvalidArgument", parameter: "apiKey" })
+      expect(String(thrown)).toMatch(/apiKey must be/)
+      expect(String(thrown)).not.toContain("tk_secret")
     }
+    expect(() => createRefoldClient({ apiKey: "tk_a", linkedAccountId: "user\r\n1" })).toThrow(/linkedAccountId must be/)
     expect(() => createRefoldClient({ sessionToken: " " })).toThrow(/sessionToken must be/)
-    expect(() => createRefoldClient({ apiKey: "tk_a", linkedAccountId: ACCOUNT }, { timeout: -1 })).toThrow(/timeout/)
-    expect(() => createRefoldClient({ apiKey: "tk_a", linkedAccountId: ACCOUNT }, { baseUrl: "not a url" })).toThrow(/baseUrl/)
+    expect(() => createRefoldClient({ apiKey: "tk_a", linkedAccountId: ACCOUNT, timeout: -1 })).toThrow(/timeout/)
+    expect(() => createRefoldClient({ apiKey: "tk_a", linkedAccountId: ACCOUNT, baseUrl: "not a url" })).toThrow(/baseUrl/)
   })
 
   it.scopedLive("close interrupts calls in flight; later calls reject", () =>
     Effect.gen(function*() {
       const server = yield* Faults.make(Faults.hang)
-      const refold: RefoldClient = createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT }, { ...fast, timeout: 30_000, baseUrl: server.url })
+      const refold: RefoldClient = createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT,  ...fast, timeout: 30_000, baseUrl: server.url })
       const pending = rejectionOf(refold.executions.get(KNOWN))
       yield* Effect.promise(() => server.waitFor(1))
       yield* Effect.promise(() => refold.close())

@@ -185,7 +185,7 @@ describe("read-ahead", () => {
     Effect.gen(function*() {
       const mock = yield* start("tcp", { hold: (url) => pageOf(url) >= 3 })
       const refold = yield* Effect.acquireRelease(
-        Effect.sync(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT }, { ...fast, timeout: 30_000, baseUrl: mock.url })),
+        Effect.sync(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT,  ...fast, timeout: 30_000, baseUrl: mock.url })),
         (client) => Effect.promise(() => client.close())
       )
       const seen = yield* Effect.promise(async () => {
@@ -208,13 +208,14 @@ describe("read-ahead", () => {
       expect(mock.requests).toHaveLength(1 + defaultReadAhead)
     }))
 
-  it.scopedLive("an invalid readAhead fails with BadRequest before any request", () =>
+  it.scopedLive("an invalid readAhead fails with InvalidArgument before any request", () =>
     Effect.gen(function*() {
       const { executions, mock } = yield* sdk()
       for (const readAhead of [-1, 1.5, Number.NaN]) {
         const error = yield* Effect.flip(Stream.runDrain(executions.stream({ readAhead })))
         expect(error).toMatchObject({
-          _tag: "BadRequest",
+          _tag: "InvalidArgument",
+          parameter: "readAhead",
           message: `Invalid option "readAhead": expected a boolean or a non-negative integer, got ${readAhead}`
         })
       }

@@ -36,13 +36,14 @@ describe("tracing", () => {
         expect(get.attributes.get("refold.request_id")).toBe((error as { requestId?: string }).requestId)
         expect(get.attributes.get("refold.execution_id")).toBe("0123456789abcdef01234567")
         expect(get.attributes.get("refold.attempts")).toBe(1)
-        // Through an HttpClient, the platform's HTTP spans are children of the operation's span;
-        // the SDK's own paths (native client or `fetch`) add none.
+        // HTTP semantic attributes on the operation's span: method, URL (no secret in it), status.
+        expect(get.attributes.get("http.request.method")).toBe("GET")
+        expect(get.attributes.get("url.full")).toBe(`${mock.url}/api/v2/public/execution/0123456789abcdef01234567`)
+        expect(get.attributes.get("http.response.status_code")).toBe(404)
+        // The platform's HTTP spans are children of the operation's span.
         const http = recorder.spans.filter((s) => s.name === "http.client GET")
         const byId = new Map(recorder.spans.map((s) => [s.id, s.name]))
-        expect(http.map((s) => byId.get(s.parent!))).toEqual(
-          client !== "HttpClient" ? [] : ["Executions.list", "Executions.list", "Executions.list", "Executions.get"]
-        )
+        expect(http.map((s) => byId.get(s.parent!))).toEqual(["Executions.list", "Executions.list", "Executions.list", "Executions.get"])
       }))
   }
 
@@ -98,7 +99,7 @@ describe("secrets", () => {
         const everything = [recorder.dump(), ...errors.flatMap(renderings)].join("\n")
         expect(recorder.logs.some((l) => l.includes("retrying"))).toBe(true)
         // The platform's spans record request headers by name, the secret ones redacted.
-        if (client === "HttpClient") expect(everything).toContain("x-api-key")
+        expect(everything).toContain("x-api-key")
         expect(everything).not.toContain(API_KEY)
         expect(everything).not.toContain(token)
         expect(everything).not.toContain(token.split(".")[1])

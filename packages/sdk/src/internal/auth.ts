@@ -5,11 +5,14 @@
  */
 import { ConfigError, Either, Redacted } from "effect"
 
-/** An org API key with the linked account it acts on. */
+/**
+ * An org API key with the linked account it acts on by default; without one, every call names its
+ * account (`forAccount`).
+ */
 export interface ApiKey {
   readonly _tag: "ApiKey"
   readonly apiKey: Redacted.Redacted<string>
-  readonly linkedAccountId: string
+  readonly linkedAccountId: string | undefined
 }
 
 /** A linked account's session token. */
@@ -35,29 +38,34 @@ const secret = (name: string, value: string | Redacted.Redacted<string>): Either
     : Either.left(ConfigError.InvalidData([name], `${name} must be a non-empty string of printable ASCII without line breaks or surrounding spaces`))
 }
 
-/** Checks and wraps an org API key and its linked account. */
+/** Why `id` cannot be a linked account id (sent as a header), or `undefined` when it can. */
+export const checkAccount = (id: unknown): string | undefined =>
+  typeof id === "string" && HEADER_SAFE.test(id)
+    ? undefined
+    : `linkedAccountId must be a non-empty string of printable ASCII without line breaks, got ${JSON.stringify(id)}`
+
+/** Checks and wraps an org API key and its (optional) linked account. */
 export const apiKey = (options: {
   readonly apiKey: string | Redacted.Redacted<string>
-  readonly linkedAccountId: string
-}): Either.Either<ApiKey, ConfigError.ConfigError> =>
-  Either.all([
+  readonly linkedAccountId?: string | undefined
+}): Either.Either<ApiKey, ConfigError.ConfigError> => {
+  const account = options.linkedAccountId === undefined ? undefined : checkAccount(options.linkedAccountId)
+  return Either.all([
     secret("apiKey", options.apiKey),
-    typeof options.linkedAccountId === "string" && HEADER_SAFE.test(options.linkedAccountId)
-      ? Either.right(options.linkedAccountId)
-      : Either.left(
-        ConfigError.InvalidData(
-          ["linkedAccountId"],
-          `linkedAccountId must be a non-empty string of printable ASCII, got ${JSON.stringify(options.linkedAccountId)}`
-        )
-      )
+    account === undefined ? Either.right(options.linkedAccountId) : Either.left(ConfigError.InvalidData(["linkedAccountId"], account))
   ]).pipe(Either.map(([apiKey, linkedAccountId]): ApiKey => ({ _tag: "ApiKey", apiKey, linkedAccountId })))
+}
 
 /** Checks and wraps a session token. */
 export const sessionToken = (token: string | Redacted.Redacted<string>): Either.Either<SessionToken, ConfigError.ConfigError> =>
   secret("sessionToken", token).pipe(Either.map((sessionToken): SessionToken => ({ _tag: "SessionToken", sessionToken })))
 
-/** The headers that authenticate a request. */
-export const headers = (credentials: Credentials): Record<string, string> =>
-  credentials._tag === "ApiKey"
-    ? { "x-api-key": Redacted.value(credentials.apiKey), linked_account_id: credentials.linkedAccountId }
-    : { authorization: `Bearer ${Redacted.value(credentials.sessionToken)}` }
+/**
+ * The headers that authenticate a request, on behalf of `account` (an API key's default account
+ * when absent). `undefined` when an API key has no account to act on.
+ */
+export const headers = (credentials: Credentials, account?: string): Record<string, string> | undefined => {
+  if (credentials._tag === "SessionToken") return { authorization: `Bearer ${Redacted.value(credentials.sessionToken)}` }
+  const linked = account ?? credentials.linkedAccountId
+  return linked === undefined ? undefined : { "x-api-key": Redacted.value(credentials.apiKey), linked_account_id: linked }
+}

@@ -1,25 +1,26 @@
 /**
- * One HTTP exchange: a GET and its whole body, within a time limit. Three ways to make it:
+ * One HTTP exchange through the application's `HttpClient`: a request and its whole body, within a
+ * time limit, the body read up to a cap, no redirect followed. Everything `@effect/platform`
+ * specific lives here, so that moving to Effect 4 replaces this file.
  *
- * - {@link viaNative}, the default where the runtime has `node:http` (Node.js, Bun, Deno): Node's
- *   own client, about a third of the CPU of a `fetch` call (BENCHMARKS.md, figure 5).
- * - {@link viaFetch}, the default elsewhere, and wherever the application gives a `fetch`
- *   (`FetchHttpClient.Fetch`): `fetch` itself, with one `AbortController` per request.
- * - {@link viaClient}: any `HttpClient` the application provides (its middleware, proxy, the
- *   platform's `http.client` span and trace propagation, or the mock's in-process client).
+ * Three guarantees hold whatever client and middleware the application gives:
  *
- * The first two are lean on purpose: measured in BENCHMARKS.md, an `@effect/platform`
- * `HttpClient` call costs about twice a bare `fetch` in CPU, and `Effect.timeoutFail`'s racing
- * fibers almost as much again, while a `get` has little else to do. All three fail with the same
- * {@link TransportError} messages and {@link Timeout}s, so the rest of the SDK cannot tell them
- * apart.
+ * - **An answer is an answer.** A non-2xx response that middleware turned into a failure
+ *   (`HttpClient.filterStatusOk`'s `ResponseError`) is read like any other response, so the
+ *   caller sees its status, never a transport error.
+ * - **Bounded reads.** A `content-length` beyond the cap fails before the body is read; otherwise
+ *   the body is read chunk by chunk (after the client's decompression, so a gzip bomb is stopped
+ *   while inflating) and the read stops, cancelling the body, once the cap is passed.
+ * - **No redirects.** The SDK never follows a redirect: `fetch` is told `redirect: "manual"`
+ *   (`FetchHttpClient.RequestInit`, merged with one in the calling fiber's context), Node's and
+ *   undici's clients follow none, and a 3xx comes back as an answer that the transport refuses.
+ *   So credentials never leave the configured origin.
  *
  * @internal
  */
-import { type HttpClient, type HttpClientError, HttpClientRequest } from "@effect/platform"
-import { Clock, Effect } from "effect"
-import { type Timeout, TransportError } from "../RefoldError.js"
-import type * as Native from "./native/node.js"
+import { FetchHttpClient, type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Context, Effect, Option, Stream } from "effect"
+import { ResponseTooLarge, type Timeout, TransportError } from "../RefoldError.js"
 
 /** What the SDK reads of an answer. */
 export interface Answer {
@@ -35,17 +36,27 @@ export interface Target {
   readonly url: string
 }
 
+/** A request to send: its target, and a JSON body for a `POST`. */
+export interface Outgoing extends Target {
+  readonly body?: string | undefined
+}
+
 /** How long one exchange may take, and how it fails when that time has passed. */
 export interface Limit {
   readonly millis: number
   readonly onTimeout: () => Timeout
 }
 
-/** Sends a GET to `target.url` and reads the whole body within `limit`. */
-export type Exchange = (target: Target, limit: Limit) => Effect.Effect<Answer, TransportError | Timeout>
+/** Sends a request with `headers` and reads the whole body within `limit`. */
+export type Exchange = (
+  request: Outgoing,
+  template: HttpClientRequest.HttpClientRequest,
+  limit: Limit
+) => Effect.Effect<Answer, TransportError | Timeout | ResponseTooLarge>
 
-/** Why an exchange failed before an answer was read. */
-type Stage = "send" | "body" | { readonly unbuilt: string }
+/** The request every exchange starts from: method, URL and body are set per call. */
+export const template = (headers: Readonly<Record<string, string>>): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.get("/", { headers: { accept: "application/json", ...headers } })
 
 const describeCause = (cause: unknown): string => {
   const parts: Array<string> = []
@@ -62,6 +73,18 @@ const describeCause = (cause: unknown): string => {
   return parts.filter((p) => p !== "").join(": ")
 }
 
+/** Whether `cause` says the connection was refused: the request cannot have reached the server. */
+export const refused = (cause: unknown, depth = 0): boolean => {
+  if (typeof cause !== "object" || cause === null || depth > 5) return false
+  if ((cause as { code?: unknown }).code === "ECONNREFUSED") return true
+  const errors = (cause as { errors?: unknown }).errors
+  if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => refused(e, depth + 1))) return true
+  return refused((cause as { cause?: unknown }).cause, depth + 1)
+}
+
+/** Why an exchange failed before an answer was read. */
+type Stage = "send" | "body" | { readonly unbuilt: string }
+
 const failed = (stage: Stage, cause: unknown, target: Target): TransportError => {
   const why = describeCause(cause)
   const what = stage === "body"
@@ -69,84 +92,110 @@ const failed = (stage: Stage, cause: unknown, target: Target): TransportError =>
     : stage === "send"
     ? `The request to ${new URL(target.url).origin} failed`
     : `The request could not be built (${stage.unbuilt})`
-  return new TransportError({ message: why === "" ? what : `${what}: ${why}`, ...target })
+  const unsent = stage !== "body" && (typeof stage === "object" || refused(cause))
+  return new TransportError({
+    message: why === "" ? what : `${what}: ${why}`,
+    method: target.method,
+    url: target.url,
+    ...(unsent ? { unsent } : {})
+  })
 }
 
-/** The class of Effect's live clock, whose `sleep` is a plain `setTimeout`. */
-const LiveClock = Clock.make().constructor
+const stageOf = (error: HttpClientError.RequestError): Stage => error.reason === "Transport" ? "send" : { unbuilt: error.reason }
 
-/**
- * Starts a request whose outcome arrives through a callback, and returns the function that
- * abandons it; `end` takes the first outcome only.
- */
-type Start = (target: Target, end: (outcome: Effect.Effect<Answer, TransportError>) => void) => () => void
-
-/**
- * An exchange from a callback-style request. Under the live clock the time limit is a
- * `setTimeout` that abandons the request (what `Clock.sleep` itself would schedule); under any
- * other clock, such as `TestClock`, it is `Effect.timeoutFail`, so that tests control it.
- */
-const fromCallback = (start: Start): Exchange => (target, limit) =>
-  Effect.clockWith((clock) => {
-    const timed = clock instanceof LiveClock
-    const exchange = Effect.async<Answer, TransportError | Timeout>((resume) => {
-      let over = false
-      const end = (outcome: Effect.Effect<Answer, TransportError | Timeout>) => {
-        if (over) return
-        over = true
-        clearTimeout(timer)
-        resume(outcome)
-      }
-      const timer = timed
-        ? setTimeout(() => {
-          end(Effect.fail(limit.onTimeout()))
-          abandon()
-        }, limit.millis)
-        : undefined
-      const abandon = start(target, end)
-      return Effect.sync(() => {
-        over = true
-        clearTimeout(timer)
-        abandon()
-      })
-    })
-    return timed ? exchange : Effect.timeoutFail(exchange, { duration: limit.millis, onTimeout: limit.onTimeout })
+const tooLarge = (status: number, cap: number, target: Target, why: string) =>
+  new ResponseTooLarge({
+    limit: cap,
+    status,
+    message: `The response body ${why}, beyond the cap of ${cap} bytes (maxBodySize)`,
+    method: target.method,
+    url: target.url
   })
 
-/** The exchange through `fetch` with fixed request headers, one `AbortController` per request. */
-export const viaFetch = (fetch: typeof globalThis.fetch, headers: Readonly<Record<string, string>>): Exchange =>
-  fromCallback((target, end) => {
-    const controller = new AbortController()
-    const read = (response: Response) =>
-      response.text().then(
-        (body) => end(Effect.succeed({ status: response.status, header: (name) => response.headers.get(name) ?? undefined, body })),
-        (cause) => end(Effect.fail(failed("body", cause, target)))
-      )
-    try {
-      fetch(target.url, { headers, signal: controller.signal }).then(read, (cause) => end(Effect.fail(failed("send", cause, target))))
-    } catch (cause) {
-      end(Effect.fail(failed("send", cause, target)))
-    }
-    return () => controller.abort()
-  })
+const decoder = new TextDecoder()
 
-/** The exchange through the runtime's native HTTP client (`native/node.ts`), with fixed request headers. */
-export const viaNative = (send: Native.Send, headers: Readonly<Record<string, string>>): Exchange =>
-  fromCallback((target, end) =>
-    send(target.url, headers, (outcome) =>
-      end(outcome._tag === "Received" ? Effect.succeed(outcome.received) : Effect.fail(failed(outcome.stage, outcome.cause, target)))
+/** The body, read up to `cap` bytes: at once when its length is known and plain, else chunk by chunk. */
+const read = (
+  response: HttpClientResponse.HttpClientResponse,
+  cap: number,
+  target: Target
+): Effect.Effect<Answer, TransportError | ResponseTooLarge> => {
+  const headers = response.headers
+  const header = (name: string) => headers[name]
+  const answer = (body: string): Answer => ({ status: response.status, header, body })
+  const length = headers["content-length"]
+  const encoding = headers["content-encoding"]
+  const announced = length === undefined ? Number.NaN : Number(length)
+  const mapError = (error: HttpClientError.ResponseError) => failed("body", error.cause ?? error, target)
+  if (announced > cap) {
+    // Read one chunk and let go: ending the stream cancels the body, closing the connection.
+    return Effect.zipRight(
+      Effect.ignore(Stream.runHead(response.stream)),
+      Effect.fail(tooLarge(response.status, cap, target, `announces a content-length of ${length} bytes`))
     )
-  )
+  }
+  // A length the HTTP framing enforces, of a body no one inflates: it is the size read.
+  if (announced >= 0 && (encoding === undefined || encoding === "identity")) return Effect.mapBoth(response.text, { onFailure: mapError, onSuccess: answer })
+  return Effect.suspend(() => {
+    const parts: Array<Uint8Array> = []
+    let size = 0
+    return Stream.runForEach(response.stream, (chunk) => {
+      size += chunk.length
+      if (size > cap) return Effect.fail(tooLarge(response.status, cap, target, "is larger"))
+      parts.push(chunk)
+      return Effect.void
+    }).pipe(
+      Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : mapError(error)),
+      Effect.map(() => {
+        if (parts.length === 1) return answer(decoder.decode(parts[0]))
+        const all = new Uint8Array(size)
+        let offset = 0
+        for (const part of parts) {
+          all.set(part, offset)
+          offset += part.length
+        }
+        return answer(decoder.decode(all))
+      })
+    )
+  })
+}
 
-const stageOf = (error: HttpClientError.HttpClientError): Stage =>
-  error._tag === "ResponseError" ? "body" : error.reason === "Transport" ? "send" : { unbuilt: error.reason }
+/** `fetch`'s options with redirects left to the SDK, memoised on the options it merges with. */
+const manualRedirects = () => {
+  let last: globalThis.RequestInit | undefined
+  let merged: globalThis.RequestInit = { redirect: "manual" }
+  return (context: Context.Context<never>): globalThis.RequestInit => {
+    const given = Option.getOrUndefined(Context.getOption(context, FetchHttpClient.RequestInit))
+    if (given !== last) {
+      last = given
+      merged = { ...given, redirect: "manual" }
+    }
+    return merged
+  }
+}
 
-/** The exchange through an `HttpClient`, sending `template`'s headers. */
-export const viaClient = (client: HttpClient.HttpClient, template: HttpClientRequest.HttpClientRequest): Exchange => (target, limit) =>
-  client.execute(HttpClientRequest.setUrl(template, target.url)).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(response.text, (body): Answer => ({ status: response.status, header: (name) => response.headers[name], body }))
-    ),
-    Effect.mapError((error) => failed(stageOf(error), error.cause, target)),
-    Effect.timeoutFail({ duration: limit.millis, onTimeout: limit.onTimeout })
-  )
+/** The exchange through `client`, reading at most `maxBodySize` bytes of a body. */
+export const make = (client: HttpClient.HttpClient, maxBodySize: number): Exchange => {
+  const init = manualRedirects()
+  return (outgoing, base, limit) => {
+    const target: Target = { method: outgoing.method, url: outgoing.url }
+    let request = HttpClientRequest.setUrl(base, outgoing.url)
+    if (outgoing.method !== "GET") request = HttpClientRequest.setMethod(request, outgoing.method as "POST")
+    if (outgoing.body !== undefined) request = HttpClientRequest.bodyText(request, outgoing.body, "application/json")
+    const exchange = client.execute(request).pipe(
+      // Middleware such as `filterStatusOk` turns an answer into a failure: it is still an answer.
+      Effect.catchAll((error): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError> =>
+        error._tag === "ResponseError"
+          ? error.reason === "StatusCode" ? Effect.succeed(error.response) : Effect.fail(failed("body", error.cause ?? error, target))
+          : Effect.fail(failed(stageOf(error), error.cause, target))
+      ),
+      Effect.flatMap((response) => read(response, maxBodySize, target))
+    )
+    return Effect.contextWithEffect((context: Context.Context<never>) =>
+      Effect.timeoutFail(Effect.provideService(exchange, FetchHttpClient.RequestInit, init(context)), {
+        duration: limit.millis,
+        onTimeout: limit.onTimeout
+      })
+    )
+  }
+}

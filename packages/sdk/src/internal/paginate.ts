@@ -8,6 +8,7 @@
  */
 import { type Execution, Page } from "@refold-effect/contract"
 import { Effect, type Exit, Fiber, Option, Stream } from "effect"
+import { NoProgress } from "../RefoldError.js"
 
 /**
  * Why a walk stops after `page` (requested as `requested`), or `undefined` to go on. Besides the
@@ -198,9 +199,37 @@ export const fresh = (seen: Seen, docs: ReadonlyArray<Execution.Summary>): reado
   return [{ ordered, watermark, ties, previous: new Set(docs.map((doc) => doc._id)) }, kept]
 }
 
-/** Every execution of a stream of pages, once each. */
-export const executions = <E>(self: Stream.Stream<Page.ExecutionPage, E>): Stream.Stream<Execution.Summary, E> =>
+/**
+ * Pages in a row that repeat the page before them, while the listing did not grow, before a walk
+ * gives up with {@link NoProgress}.
+ */
+export const maxStalledPages = 10
+
+/**
+ * Every execution of a stream of pages, once each. Fails with {@link NoProgress} after
+ * {@link maxStalledPages} pages in a row that repeat the executions of the page before them
+ * although `totalDocs` did not grow (pages that repeat while `nextPage` advances), instead of
+ * walking on without emitting anything. Arrivals, which push executions already emitted onto later
+ * pages, grow `totalDocs` and bring other ids, so a busy listing never counts as stalled.
+ */
+export const executions = <E>(self: Stream.Stream<Page.ExecutionPage, E>): Stream.Stream<Execution.Summary, E | NoProgress> =>
   self.pipe(
-    Stream.mapAccum(empty, (seen, page) => fresh(seen, page.docs)),
+    Stream.mapAccum({ seen: empty, stalled: 0, totalDocs: -1 }, ({ seen, stalled, totalDocs }, page) => {
+      const [next, kept] = fresh(seen, page.docs)
+      const repeated = kept.length === 0 && page.docs.length > 0 && page.totalDocs <= totalDocs &&
+        page.docs.every((doc) => seen.previous.has(doc._id))
+      const now = repeated ? stalled + 1 : 0
+      return [{ seen: next, stalled: now, totalDocs: page.totalDocs }, { kept, stalled: now, page: page.page }] as const
+    }),
+    Stream.mapEffect(({ kept, page, stalled }) =>
+      stalled >= maxStalledPages
+        ? Effect.fail(
+          new NoProgress({
+            pages: stalled,
+            message: `Pagination made no progress: ${stalled} pages in a row, up to page ${page}, held no new execution while nextPage kept advancing`
+          })
+        )
+        : Effect.succeed(kept)
+    ),
     Stream.flattenIterables
   )

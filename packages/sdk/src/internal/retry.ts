@@ -7,7 +7,7 @@
  */
 import { Duration, Effect, Random } from "effect"
 import type { Settings } from "../RefoldConfig.js"
-import { type RefoldError, Timeout } from "../RefoldError.js"
+import { isRetryable, type RefoldError, Timeout } from "../RefoldError.js"
 import type * as Exchange from "./exchange.js"
 
 /** What to do after a failed attempt. */
@@ -15,20 +15,7 @@ export type Decision = { readonly _tag: "Retry"; readonly delay: Duration.Durati
 
 const fail: Decision = { _tag: "Fail" }
 
-/** Whether a failure may succeed if tried again: 429, 5xx but 501, transport failures, attempt timeouts. */
-export const isRetryable = (error: RefoldError): boolean => {
-  switch (error._tag) {
-    case "RateLimited":
-    case "TransportError":
-      return true
-    case "ServerError":
-      return error.status !== 501
-    case "Timeout":
-      return error.kind === "attempt"
-    default:
-      return false
-  }
-}
+export { isRetryable } from "../RefoldError.js"
 
 /**
  * The backoff before retry number `retry` (0 for the first): `retryDelay * 2^retry`, capped at
@@ -49,9 +36,10 @@ export const decide = (
   error: RefoldError,
   retries: number,
   remaining: Duration.Duration,
-  random: number
+  random: number,
+  idempotent = true
 ): Decision => {
-  if (!isRetryable(error) || retries >= settings.maxRetries) return fail
+  if (!isRetryable(error, { idempotent }) || retries >= settings.maxRetries) return fail
   const retryAfter = error._tag === "RateLimited" || error._tag === "ServerError" ? error.retryAfter : undefined
   if (retryAfter !== undefined && Duration.greaterThan(retryAfter, settings.maxRetryAfter)) return fail
   const delay = retryAfter ?? backoff(settings, retries, random)
@@ -83,7 +71,8 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
 export const run = <A>(
   settings: Settings,
   target: Exchange.Target,
-  attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>
+  attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>,
+  idempotent = true
 ): Effect.Effect<A, RefoldError> =>
   Effect.clockWith((clock) => {
     const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
@@ -108,13 +97,27 @@ export const run = <A>(
     }
     const attempts = (n: number) => Effect.annotateCurrentSpan("refold.attempts", n)
 
+    if (settings.retrySchedule !== undefined) {
+      // The application's schedule decides when and how often; what may be retried stays ours.
+      let tries = 0
+      return Effect.suspend(() => attempt(limit())).pipe(
+        Effect.tap(() => Effect.sync(() => tries++)),
+        Effect.tapError(() => Effect.sync(() => tries++)),
+        Effect.retry({
+          schedule: settings.retrySchedule,
+          while: (error) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0
+        }),
+        Effect.ensuring(Effect.suspend(() => attempts(tries)))
+      )
+    }
+
     const from = (retries: number): Effect.Effect<A, RefoldError> =>
       Effect.matchEffect(attempt(limit()), {
         onSuccess: (a) => Effect.as(attempts(retries + 1), a),
         onFailure: (error) =>
           Effect.flatMap(Random.next, (random) => {
             const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
-            const decision = decide(settings, error, retries, left, random)
+            const decision = decide(settings, error, retries, left, random, idempotent)
             if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
             return Effect.logDebug("Refold request failed; retrying").pipe(
               Effect.annotateLogs({

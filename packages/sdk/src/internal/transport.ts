@@ -1,26 +1,48 @@
 /**
- * The one place that talks HTTP: builds an authenticated GET, runs it under the retry policy,
- * and turns the answer into a decoded value or a {@link RefoldError}. Requests go through the
- * application's `HttpClient` or `fetch` when it provides one, else straight through the runtime's
- * native client or `fetch` (see {@link exchangeFor} and `exchange.ts`). Everything
- * `@effect/platform` specific lives in these two files, so that moving to Effect 4 replaces them only.
+ * The request core: builds an authenticated request for any method (a JSON body for a `POST`),
+ * runs it under the retry policy through the application's `HttpClient` (see `exchange.ts`), and
+ * turns the answer into a decoded value or a {@link RefoldError}. An endpoint of the SDK is one
+ * call of {@link Transport.request}.
  *
  * @internal
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest, UrlParams } from "@effect/platform"
+import { HttpClient, type HttpClientRequest, UrlParams } from "@effect/platform"
 import { ErrorBody, Guard } from "@refold-effect/contract"
-import { Clock, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { Clock, Effect, Either, FiberRef, Option, ParseResult, Schema } from "effect"
 import { RefoldAuth } from "../RefoldAuth.js"
 import { RefoldConfig } from "../RefoldConfig.js"
-import { BadRequest, DecodeError, Forbidden, NotFound, RateLimited, type RefoldError, ServerError, Unauthorized } from "../RefoldError.js"
+import {
+  BadRequest,
+  DecodeError,
+  Forbidden,
+  InvalidArgument,
+  NotFound,
+  RateLimited,
+  type RefoldError,
+  ServerError,
+  Unauthorized
+} from "../RefoldError.js"
 import * as Auth from "./auth.js"
-import * as Native from "#native"
 import * as Exchange from "./exchange.js"
+import * as Overrides from "./overrides.js"
 import * as Retry from "./retry.js"
 
-/** Sends GET requests to the API and decodes their answers. */
+/** One request of an endpoint. */
+export interface Request<A> {
+  readonly method: "GET" | "POST"
+  /** The path below the base URL, its segments already encoded (see {@link segment}). */
+  readonly path: string
+  readonly query?: Readonly<Record<string, string | undefined>> | undefined
+  /** A JSON body (`POST`). */
+  readonly body?: unknown
+  readonly decoder: Decoder<A>
+  /** The linked account to act on, instead of the credentials' own. */
+  readonly account?: string | undefined
+}
+
+/** Sends requests to the API and decodes their answers. */
 export interface Transport {
-  readonly get: <A>(path: string, query: Readonly<Record<string, string | undefined>>, decoder: Decoder<A>) => Effect.Effect<A, RefoldError>
+  readonly request: <A>(request: Request<A>) => Effect.Effect<A, RefoldError>
 }
 
 /** Reads a response body as `A`, or says in one message why it is not one. */
@@ -46,41 +68,63 @@ export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
   }
 }
 
+/**
+ * A path segment, URL-encoded. `.` and `..` must be refused before (see `Executions.checkId`): a
+ * URL resolves them as dot segments however they are spelled, `%2E%2E` included.
+ */
+export const segment = (value: string): string => encodeURIComponent(value)
+
 /** Span attribute holding the request id of the last attempt. */
 export const REQUEST_ID = "refold.request_id"
 
 /**
- * How requests are sent: through the application's `HttpClient` if it provides one, else its
- * `FetchHttpClient.Fetch`, else the runtime's native client where there is one (`#native`), else
- * the global `fetch` (looked up at each call, so that it can be replaced later).
+ * Builds the {@link Transport} from the credentials, the settings and the application's
+ * `HttpClient`.
  */
-const exchangeFor = (headers: Readonly<Record<string, string>>, baseUrl: string) =>
-  Effect.gen(function*() {
-    const client = yield* Effect.serviceOption(HttpClient.HttpClient)
-    if (Option.isSome(client)) return Exchange.viaClient(client.value, HttpClientRequest.setHeaders(HttpClientRequest.get(baseUrl), headers))
-    const fetch = yield* Effect.serviceOption(FetchHttpClient.Fetch)
-    if (Option.isSome(fetch)) return Exchange.viaFetch(fetch.value, headers)
-    if (Native.send !== undefined) return Exchange.viaNative(Native.send, headers)
-    return Exchange.viaFetch((input, init) => globalThis.fetch(input, init), headers)
-  })
-
-/**
- * Builds the {@link Transport} from the credentials and settings, and the application's
- * `HttpClient` if it provides one.
- */
-export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig> = Effect.gen(function*() {
+export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Effect.gen(function*() {
   const settings = yield* RefoldConfig
   const credentials = yield* RefoldAuth
-  // Every request differs only in its URL: the headers (and the secrets revealed into them) are set once.
-  const headers = { accept: "application/json", ...Auth.headers(credentials) }
-  const send = yield* exchangeFor(headers, settings.baseUrl)
-
-  const get = <A>(path: string, query: Readonly<Record<string, string | undefined>>, decoder: Decoder<A>) => {
-    const search = UrlParams.toString(UrlParams.fromInput(query))
-    const target: Exchange.Target = { method: "GET", url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}` }
-    return Retry.run(settings, target, (limit) => Effect.flatMap(send(target, limit), (answer) => interpret(answer, decoder, target)))
+  const client = yield* HttpClient.HttpClient
+  const send = Exchange.make(client, settings.maxBodySize)
+  // The headers of the credentials' own account are set once; another account's, per call.
+  const own = Auth.headers(credentials)
+  const ownTemplate = own === undefined ? undefined : Exchange.template(own)
+  const templateFor = (account: string | undefined): Either.Either<HttpClientRequest.HttpClientRequest, InvalidArgument> => {
+    if (account === undefined || credentials._tag === "SessionToken") {
+      return ownTemplate !== undefined ? Either.right(ownTemplate) : Either.left(noAccount)
+    }
+    const problem = Auth.checkAccount(account)
+    if (problem !== undefined) return Either.left(new InvalidArgument({ parameter: "linkedAccountId", message: problem }))
+    return Either.right(Exchange.template(Auth.headers(credentials, account)!))
   }
-  return { get }
+
+  const request = <A>({ account, body, decoder, method, path, query }: Request<A>): Effect.Effect<A, RefoldError> => {
+    const template = templateFor(account)
+    if (Either.isLeft(template)) return Effect.fail(template.left)
+    const search = query === undefined ? "" : UrlParams.toString(UrlParams.fromInput(query))
+    const outgoing: Exchange.Outgoing = {
+      method,
+      url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}`,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }
+    const target: Exchange.Target = { method, url: outgoing.url }
+    return Effect.zipRight(
+      Effect.annotateCurrentSpan({ "http.request.method": method, "url.full": outgoing.url }),
+      FiberRef.getWith(Overrides.current, (overrides) =>
+        Retry.run(
+          overrides === undefined ? settings : { ...settings, ...overrides },
+          target,
+          (limit) => Effect.flatMap(send(outgoing, template.right, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
+          method === "GET"
+        ))
+    )
+  }
+  return { request }
+})
+
+const noAccount = new InvalidArgument({
+  parameter: "linkedAccountId",
+  message: "No linked account to act on: give RefoldAuth.apiKey a linkedAccountId, or name one per call with forAccount(id)"
 })
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ErrorBody.ErrorBody))
@@ -92,10 +136,11 @@ const summarise = (status: number, body: string): string => {
   return short === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${short}`
 }
 
-const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exchange.Target): Effect.Effect<A, RefoldError> => {
+const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exchange.Target, baseUrl: string): Effect.Effect<A, RefoldError> => {
   const { body, status } = answer
   const headerId = answer.header("x-request-id")
-  if (status < 200 || status >= 300) return refuse(answer, target)
+  const statusAttribute = Effect.annotateCurrentSpan("http.response.status_code", status)
+  if (status < 200 || status >= 300) return Effect.zipRight(statusAttribute, refuse(answer, target, baseUrl))
   // The common case, kept to a handful of operations: annotate, decode, answer.
   const decoded = decoder(body)
   const outcome: Effect.Effect<A, RefoldError> = Either.isRight(decoded)
@@ -109,14 +154,37 @@ const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exch
         ...target
       })
     )
-  return headerId === undefined ? outcome : Effect.zipRight(Effect.annotateCurrentSpan(REQUEST_ID, headerId), outcome)
+  return Effect.zipRight(
+    headerId === undefined ? statusAttribute : Effect.annotateCurrentSpan({ "http.response.status_code": status, [REQUEST_ID]: headerId }),
+    outcome
+  )
+}
+
+/** Where a redirect pointed, as far as an error may say: its origin only (a URL may carry secrets). */
+const redirectOf = (location: string | undefined, baseUrl: string): string => {
+  if (location === undefined) return "a redirect"
+  try {
+    return `a redirect to ${new URL(location, baseUrl).origin}`
+  } catch {
+    return "a redirect"
+  }
 }
 
 /** A non-2xx answer as the matching {@link RefoldError}, with the vendor's message and request id when the body has them. */
-const refuse = (answer: Exchange.Answer, target: Exchange.Target): Effect.Effect<never, RefoldError> =>
+const refuse = (answer: Exchange.Answer, target: Exchange.Target, baseUrl: string): Effect.Effect<never, RefoldError> =>
   Effect.gen(function*() {
     const { body, status } = answer
     const headerId = answer.header("x-request-id")
+    if (status < 200 || (status >= 300 && status < 400)) {
+      // 1xx, a redirect (which the SDK never follows, so credentials stay with the API's origin),
+      // or a browser's opaque redirect (status 0): not an answer the contract describes.
+      const what = status === 0 || (status >= 300 && status < 400)
+        ? `${redirectOf(answer.header("location"), baseUrl)}, not followed: the SDK follows no redirects, so that credentials never leave ${new URL(baseUrl).origin}`
+        : "not an answer the API gives"
+      return yield* Effect.fail(
+        new DecodeError({ status, body, message: `Unexpected HTTP status ${status}: ${what}`, ...(headerId === undefined ? {} : { requestId: headerId }), ...target })
+      )
+    }
     const vendor = Option.getOrUndefined(decodeErrorBody(body))
     const requestId = vendor?.request_id ?? headerId
     if (requestId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, requestId)
@@ -130,21 +198,10 @@ const refuse = (answer: Exchange.Answer, target: Exchange.Target): Effect.Effect
     }
     const retryAfter = Retry.parseRetryAfter(answer.header("retry-after"), yield* Clock.currentTimeMillis)
     const withRetryAfter = retryAfter === undefined ? fields : { ...fields, retryAfter }
-    return yield* Effect.fail(errorFor(status, fields, withRetryAfter, body))
+    if (status === 401) return yield* Effect.fail(new Unauthorized(fields))
+    if (status === 403) return yield* Effect.fail(new Forbidden(fields))
+    if (status === 404) return yield* Effect.fail(new NotFound(fields))
+    if (status === 429) return yield* Effect.fail(new RateLimited(withRetryAfter))
+    if (status >= 500) return yield* Effect.fail(new ServerError(withRetryAfter))
+    return yield* Effect.fail(new BadRequest(fields))
   })
-
-const errorFor = (
-  status: number,
-  fields: ConstructorParameters<typeof NotFound>[0],
-  withRetryAfter: ConstructorParameters<typeof RateLimited>[0],
-  body: string
-): RefoldError => {
-  if (status === 401) return new Unauthorized(fields)
-  if (status === 403) return new Forbidden(fields)
-  if (status === 404) return new NotFound(fields)
-  if (status === 429) return new RateLimited(withRetryAfter)
-  if (status >= 500) return new ServerError(withRetryAfter)
-  if (status >= 400) return new BadRequest(fields)
-  // 1xx or a redirect that was not followed: not an answer the contract describes.
-  return new DecodeError({ ...fields, body, message: `Unexpected HTTP status ${status}` })
-}

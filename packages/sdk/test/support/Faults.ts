@@ -15,6 +15,8 @@ export type Behaviour =
   | { readonly _tag: "Reset" }
   | { readonly _tag: "Truncate"; readonly body: string }
   | { readonly _tag: "Encoded"; readonly encoding: Encoding; readonly body: string }
+  | { readonly _tag: "Endless"; readonly announce: number | undefined }
+  | { readonly _tag: "Bomb"; readonly inflated: number }
 
 /** A `content-encoding` the server can compress with. */
 export type Encoding = "gzip" | "deflate" | "br"
@@ -46,6 +48,33 @@ export const truncate = (body: string): Behaviour => ({ _tag: "Truncate", body }
 
 /** A 200 JSON answer compressed with `encoding` (whatever the request's `accept-encoding`). */
 export const encoded = (encoding: Encoding, body: unknown): Behaviour => ({ _tag: "Encoded", encoding, body: JSON.stringify(body) })
+
+/**
+ * A 200 that never ends: JSON-looking bytes, 64 KiB at a time, as fast as the client reads them.
+ * With `announce`, the answer claims that `content-length` (and sends until the client leaves).
+ */
+export const endless = (announce?: number): Behaviour => ({ _tag: "Endless", announce })
+
+/** A 200 gzip body of zeros that inflates to `inflated` bytes (about a thousandth of it on the wire). */
+export const bomb = (inflated: number): Behaviour => ({ _tag: "Bomb", inflated })
+
+/** A redirect to `location`. */
+export const redirect = (status: number, location: string): Behaviour => ({
+  _tag: "Respond",
+  status,
+  body: "",
+  headers: { location }
+})
+
+const bombs = new Map<number, Buffer>()
+const bombOf = (inflated: number): Buffer => {
+  let bytes = bombs.get(inflated)
+  if (bytes === undefined) {
+    bytes = Zlib.gzipSync(Buffer.alloc(inflated, 0x20), { level: 9 })
+    bombs.set(inflated, bytes)
+  }
+  return bytes
+}
 
 const compress = (encoding: Encoding, body: string): Buffer =>
   encoding === "gzip" ? Zlib.gzipSync(body) : encoding === "deflate" ? Zlib.deflateSync(body) : Zlib.brotliCompressSync(body)
@@ -98,6 +127,27 @@ const act = (behaviour: Behaviour, res: Http.ServerResponse, socket: Socket) => 
     case "Encoded": {
       const bytes = compress(behaviour.encoding, behaviour.body)
       res.writeHead(200, { "content-type": "application/json", "content-encoding": behaviour.encoding, "content-length": String(bytes.length) })
+      res.end(bytes)
+      return
+    }
+    case "Endless": {
+      const chunk = Buffer.alloc(64 * 1024, 0x20)
+      res.writeHead(200, {
+        "content-type": "application/json",
+        ...(behaviour.announce === undefined ? {} : { "content-length": String(behaviour.announce) })
+      })
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) {
+          // Keep writing until the socket pushes back.
+        }
+      }
+      res.on("drain", pump)
+      pump()
+      return
+    }
+    case "Bomb": {
+      const bytes = bombOf(behaviour.inflated)
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip", "content-length": String(bytes.length) })
       res.end(bytes)
       return
     }

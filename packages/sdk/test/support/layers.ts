@@ -1,5 +1,6 @@
 /** Layers for tests: the SDK against a URL with short timeouts and backoffs. */
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { Layer } from "effect"
 import { Executions, RefoldAuth, RefoldConfig, type RefoldConfigOptions } from "../../src/index.js"
 
@@ -23,25 +24,19 @@ export const API_KEY = "tk_secret_api_key_0123456789"
 export const apiKeyAuth = RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: "user_12345" })
 
 /**
- * How the SDK sends requests: as configured by default (no `HttpClient` and no `fetch` provided:
- * Node's own client under Node.js), through a `fetch` the application gives as
- * `FetchHttpClient.Fetch` (here the global one), or through the `HttpClient` an application
- * provides (here the platform's `FetchHttpClient`).
+ * Which `HttpClient` the SDK sends its requests through: the platform's `fetch` client, undici's
+ * (`NodeHttpClient.layerUndici`) or Node's own `http` (`NodeHttpClient.layer`).
  */
-export type Client = "default" | "fetch" | "HttpClient"
+export type Client = "fetch" | "undici" | "node"
 
-/** Every way, for tests that must hold for each. */
-export const clients: ReadonlyArray<Client> = ["default", "fetch", "HttpClient"]
+/** Every client, for tests that must hold for each. */
+export const clients: ReadonlyArray<Client> = ["fetch", "undici", "node"]
 
-/** The layer that selects `client` (nothing for the default). */
-export const clientLayer = (client: Client): Layer.Layer<never> | Layer.Layer<FetchHttpClient.Fetch> | typeof FetchHttpClient.layer =>
-  client === "default"
-    ? Layer.empty
-    : client === "fetch"
-    ? Layer.succeed(FetchHttpClient.Fetch, (input, init) => globalThis.fetch(input, init))
-    : FetchHttpClient.layer
+/** The `HttpClient` layer of `client`. */
+export const clientLayer = (client: Client): Layer.Layer<HttpClient.HttpClient> =>
+  client === "fetch" ? FetchHttpClient.layer : client === "undici" ? NodeHttpClient.layerUndici : NodeHttpClient.layer
 
-/** Settings of a test, and which client sends its requests (default: the default). */
+/** Settings of a test, and which client sends its requests (default: `fetch`). */
 export interface TestOptions extends RefoldConfigOptions {
   readonly client?: Client | undefined
 }
@@ -49,7 +44,7 @@ export interface TestOptions extends RefoldConfigOptions {
 /** `Executions` against `baseUrl`, authenticated with {@link apiKeyAuth} unless told otherwise. */
 export const executionsAt = (
   baseUrl: string,
-  { client = "default", ...options }: TestOptions = {},
+  { client = "fetch", ...options }: TestOptions = {},
   auth: Layer.Layer<RefoldAuth, unknown> = apiKeyAuth
 ) =>
   Executions.layer.pipe(

@@ -97,13 +97,9 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
         (server) => Effect.promise(() => server.close())
       )).url
       : "http://mock.invalid"
-    // Over TCP the client as chosen; in-process, the platform's `Fetch` service, which both the
-    // SDK's own `fetch` path and `FetchHttpClient` use (the default then is that `fetch`).
-    const http = (client: Client) => {
-      if (transport === "tcp") return clientLayer(client)
-      const fetch = Layer.succeed(FetchHttpClient.Fetch, fetchInProcess)
-      return client === "HttpClient" ? Layer.provide(FetchHttpClient.layer, fetch) : fetch
-    }
+    // Over TCP the client as chosen; in-process, the platform's fetch client over the mock's `fetch`.
+    const http = (client: Client) =>
+      transport === "tcp" ? clientLayer(client) : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetchInProcess))
     return {
       mock,
       url,
@@ -111,7 +107,7 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
       aborted: () => aborted,
       inFlight: () => inFlight,
       maxInFlight: () => maxInFlight,
-      executions: (auth = apiKeyAuth, { client = "default", ...config } = {}) =>
+      executions: (auth = apiKeyAuth, { client = "fetch", ...config } = {}) =>
         Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]), Layer.orDie)
     }
   })

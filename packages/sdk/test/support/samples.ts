@@ -1,5 +1,6 @@
 /** Wire bodies that satisfy the contract, for the fault server's successful answers. */
 import { Page } from "@refold-effect/contract"
+import { Schema } from "effect"
 
 /** The `i`-th execution summary, newest first: `i` = 0 is the newest. */
 export const summary = (i: number, createdAt = new Date(Date.UTC(2024, 0, 1) - i * 60_000).toISOString()) => ({
@@ -48,3 +49,6 @@ export const errorBody = (status: number, errorCode: string, message: string, re
   message,
   request_id: requestId
 })
+
+/** Any JSON value, for answers whose shape a test does not care about. */
+export const anyJson = Schema.Unknown
