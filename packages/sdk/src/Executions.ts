@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Execution, Page, RefoldApi } from "@refold-effect/contract"
-import { type ConfigError, Context, Effect, Either, Layer, Stream } from "effect"
+import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
+import { type ConfigError, Context, Effect, Either, Layer, Option, Schema, Stream } from "effect"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
@@ -62,6 +62,22 @@ export interface Service {
    */
   readonly stream: (params?: WalkParams) => Stream.Stream<Execution.Summary, RefoldError>
   /**
+   * Asks the API to stop a running execution (`POST …/stop`): answers the vendor's message
+   * (`Stopping instance`); the execution reads `STOPPING`, then `STOPPED`. `NotFound` for an id
+   * the account does not have. Never sent twice unless the first attempt provably was not
+   * processed (a 429, a refused connection).
+   */
+  readonly stop: (executionId: string) => Effect.Effect<Control.StopResult, RefoldError>
+  /**
+   * Runs an execution again with its original trigger payload (`POST …/rerun`): the new
+   * execution's id. Retried only as {@link Service.stop} is.
+   */
+  readonly rerun: (executionId: string) => Effect.Effect<string, RefoldError>
+  /** One page of the batches of a batch node (`GET …/nodes/:node_id/batches`). */
+  readonly batches: (executionId: string, nodeId: string, params?: BatchParams) => Effect.Effect<Batch.BatchPage, RefoldError>
+  /** Every batch of a batch node, page after page from `params.page` (default 1), in order. */
+  readonly batchStream: (executionId: string, nodeId: string, params?: BatchParams) => Stream.Stream<Batch.Batch, RefoldError>
+  /**
    * The same operations on behalf of another linked account, with the same org API key (one
    * `Executions` for every customer of a SaaS backend). A malformed id fails each call with
    * `InvalidArgument`. With a session token, whose account is fixed, it changes nothing.
@@ -69,7 +85,34 @@ export interface Service {
   readonly forAccount: (linkedAccountId: string) => Service
 }
 
+/** Parameters of {@link Service.batches} and {@link Service.batchStream}. */
+export interface BatchParams {
+  /** Page number, from 1. */
+  readonly page?: number | undefined
+  /** Batches per page, 1 to 1000. */
+  readonly limit?: number | undefined
+  /** Only batches with this status (a node status such as `Success`). */
+  readonly status?: string | undefined
+}
+
 const invalid = (parameter: string, message: string) => new InvalidArgument({ parameter, message })
+
+const decodeBatchParams = Schema.decodeUnknownEither(Batch.Params)
+
+/** Checks batch parameters with the contract; the query to send. */
+const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<string, string>, InvalidArgument> => {
+  const raw: Record<string, string> = {}
+  for (const key of ["page", "limit", "status"] as const) if (params[key] !== undefined) raw[key] = String(params[key])
+  return decodeBatchParams(raw).pipe(
+    Either.mapBoth({
+      onLeft: (error) => {
+        const message = error.message.split("\n").at(-1)?.trim() ?? error.message
+        return invalid(/"(page|limit|status)"/.exec(error.message)?.[1] ?? "params", message)
+      },
+      onRight: () => raw
+    })
+  )
+}
 
 const checkMaxPages = (maxPages: number | undefined): Either.Either<number, InvalidArgument> =>
   maxPages === undefined
@@ -100,6 +143,7 @@ export const checkId = (parameter: string, id: unknown): Either.Either<string, I
 export const untraced = { captureStackTrace: false } as const
 
 const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", Transport.segment(executionId))
+const controlPath = (template: string, executionId: string) => template.replace(":execution_id", Transport.segment(executionId))
 
 /** The service over a transport, acting on `account` (the credentials' own when absent). */
 const service = (transport: Transport.Transport, account: string | undefined): Service => {
@@ -142,7 +186,47 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const stream = (params: WalkParams = {}): Stream.Stream<Execution.Summary, RefoldError> =>
     Paginate.executions(pages(params)).pipe(Stream.withSpan("Executions.stream"))
 
-  return { list, get, pages, stream, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
+  const decodeStop = Transport.decoder(Control.StopResult)
+  const decodeRerun = Transport.decoder(Control.RerunResult)
+  const decodeBatches = Transport.decoder(Batch.BatchPage)
+
+  const control = <A>(name: string, template: string, decoder: Transport.Decoder<A>) => (executionId: string) => {
+    const id = checkId("executionId", executionId)
+    const answer = Either.isLeft(id)
+      ? Effect.fail(id.left)
+      : transport.request({ method: "POST", path: controlPath(template, id.right), decoder, account })
+    return Effect.withSpan(answer, name, { ...untraced, attributes: { "refold.execution_id": executionId } })
+  }
+  const stop = control("Executions.stop", RefoldApi.stopPath, decodeStop)
+  const rerun = (executionId: string) =>
+    Effect.map(control("Executions.rerun", RefoldApi.rerunPath, decodeRerun)(executionId), (result) => result.id)
+
+  const fetchBatches = (executionId: string, nodeId: string, query: Record<string, string>) =>
+    Effect.gen(function*() {
+      const id = yield* checkId("executionId", executionId)
+      const node = yield* checkId("nodeId", nodeId)
+      const path = RefoldApi.batchesPath.replace(":execution_id", Transport.segment(id)).replace(":node_id", Transport.segment(node))
+      return yield* transport.request({ method: "GET", path, query, decoder: decodeBatches, account })
+    }).pipe(Effect.withSpan("Executions.batches", { ...untraced, attributes: { "refold.execution_id": executionId, "refold.node_id": nodeId } }))
+
+  const batches = (executionId: string, nodeId: string, params?: BatchParams) =>
+    Effect.flatMap(encodeBatchParams(params), (query) => fetchBatches(executionId, nodeId, query))
+
+  const batchStream = (executionId: string, nodeId: string, params?: BatchParams): Stream.Stream<Batch.Batch, RefoldError> =>
+    Stream.unwrap(Effect.map(encodeBatchParams(params), (query) => {
+      const first = query.page === undefined ? 1 : Number(query.page)
+      // Page after page while `nextPage` moves forward: a page that points back or to itself ends the walk.
+      return Stream.paginateEffect(first, (page: number) =>
+        Effect.map(
+          fetchBatches(executionId, nodeId, { ...query, page: String(page) }),
+          (answer): readonly [ReadonlyArray<Batch.Batch>, Option.Option<number>] => {
+            const next = answer.nextPage
+            return [answer.docs, typeof next === "number" && next > page ? Option.some(next) : Option.none()]
+          }
+        )).pipe(Stream.flattenIterables)
+    })).pipe(Stream.withSpan("Executions.batchStream"))
+
+  return { list, get, pages, stream, stop, rerun, batches, batchStream, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
 }
 
 /**

@@ -36,6 +36,16 @@ export interface ListParams {
   readonly start_date?: DateBound | undefined
   /** Only executions created on or before this day (inclusive, the whole day) or instant. */
   readonly end_date?: DateBound | undefined
+  /** Only executions of these applications: comma-separated slugs (`slack,hubspot`). */
+  readonly slug?: string | undefined
+  /** Only executions of the workflow with exactly this name. */
+  readonly workflow_name?: string | undefined
+  /** Only executions of the workflow with this `_id`. */
+  readonly workflow_id?: string | undefined
+  /** Only the execution with this `_id` (a page of at most one). */
+  readonly execution_id?: string | undefined
+  /** `true`: oldest first (default: newest first). A walk (`stream`) expects newest first: see the README. */
+  readonly sortAsc?: boolean | undefined
 }
 
 /** The query string of a list request, as sent. */
@@ -53,7 +63,20 @@ export const formatDate = (date: Date): string | undefined => {
     : date.toISOString()
 }
 
-const keys = ["page", "limit", "status", "execution_source", "execution_type", "start_date", "end_date"] as const
+const keys = [
+  "page",
+  "limit",
+  "status",
+  "execution_source",
+  "execution_type",
+  "start_date",
+  "end_date",
+  "slug",
+  "workflow_name",
+  "workflow_id",
+  "execution_id",
+  "sortAsc"
+] as const
 
 /** The error of a parameter refused before sending, named in the contract's message when it says which. */
 const invalid = (message: string) => new InvalidArgument({ parameter: /"([^"]+)"/.exec(message)?.[1] ?? "params", message })

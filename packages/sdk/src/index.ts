@@ -20,11 +20,15 @@
 export {
   type ConfigOptions as ExecutionsConfigOptions,
   defaultReadAhead,
+  type BatchParams,
   Executions,
   make,
   type Service as ExecutionsService,
   type WalkParams
 } from "./Executions.js"
+
+/** Running workflows. */
+export { type ExecuteOptions, make as makeWorkflows, type Service as WorkflowsService, Workflows } from "./Workflows.js"
 
 /** Credentials as a service: API key + linked account, or session token. */
 export { type ConfigOptions as RefoldAuthConfigOptions, type Credentials, RefoldAuth } from "./RefoldAuth.js"
@@ -61,4 +65,4 @@ export {
 export { type DateBound, type ListParams } from "./ListParams.js"
 
 /** The contract's wire types, re-exported for signatures in user code. */
-export { Execution, Page } from "@refold-effect/contract"
+export { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"

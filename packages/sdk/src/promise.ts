@@ -13,16 +13,17 @@
  * @since 0.1.0
  */
 import { FetchHttpClient } from "@effect/platform"
-import type { Execution, Page } from "@refold-effect/contract"
+import type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
 import type { ConfigError} from "effect";
 import { Cause, Chunk, type Duration, Config, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
-import { Executions, type Service, type WalkParams } from "./Executions.js"
+import { type BatchParams, Executions, type Service, type WalkParams } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Overrides from "./internal/overrides.js"
 import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
 import { InvalidArgument, isRefoldError, type RefoldError as AnyRefoldError } from "./RefoldError.js"
+import { type ExecuteOptions, Workflows } from "./Workflows.js"
 
 /** The error classes the Promises reject with: the same classes as the Effect API, so `instanceof` works across both. */
 export {
@@ -44,9 +45,10 @@ export {
 } from "./RefoldError.js"
 /** Parameters of `list` and `iterate`. */
 export type { DateBound, ListParams } from "./ListParams.js"
-export type { WalkParams } from "./Executions.js"
-/** The wire types of pages and executions. */
-export type { Execution, Page } from "@refold-effect/contract"
+export type { BatchParams, WalkParams } from "./Executions.js"
+export type { ExecuteOptions } from "./Workflows.js"
+/** The wire types of pages, executions, batches and control answers. */
+export type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
 
 /** Any of the SDK's errors: `error instanceof RefoldError` is true for every class above. */
 export type RefoldError = AnyRefoldError
@@ -104,11 +106,26 @@ export interface ExecutionsClient {
   iterate(params?: WalkParams, options?: CallOptions): AsyncIterable<Execution.Summary>
   /** Every page, in order, read ahead like {@link iterate}. */
   pages(params?: WalkParams, options?: CallOptions): AsyncIterable<Page.ExecutionPage>
+  /** Stops a running execution: the vendor's answer (`{ message: "Stopping instance" }`). */
+  stop(executionId: string, options?: CallOptions): Promise<Control.StopResult>
+  /** Runs an execution again: the new execution's id. */
+  rerun(executionId: string, options?: CallOptions): Promise<string>
+  /** One page of a batch node's batches. */
+  batches(executionId: string, nodeId: string, params?: BatchParams, options?: CallOptions): Promise<Batch.BatchPage>
+  /** Every batch of a batch node, page after page. */
+  iterateBatches(executionId: string, nodeId: string, params?: BatchParams, options?: CallOptions): AsyncIterable<Batch.Batch>
+}
+
+/** The workflows of the linked account. */
+export interface WorkflowsClient {
+  /** Runs a published workflow; see `Workflows.execute`. */
+  execute(workflowId: string, options: ExecuteOptions & CallOptions): Promise<Execute.Result>
 }
 
 /** A client of the Refold API. */
 export interface RefoldClient extends AsyncDisposable {
   readonly executions: ExecutionsClient
+  readonly workflows: WorkflowsClient
   /** Interrupts calls in flight and releases the client; later calls reject. */
   close(): Promise<void>
 }
@@ -171,7 +188,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   const settings = settingsOf(configOptions)
   const http = fetch === undefined ? FetchHttpClient.layer : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetch))
   const runtime = ManagedRuntime.make(
-    Executions.layer.pipe(
+    Layer.merge(Executions.layer, Workflows.layer).pipe(
       Layer.provide([Layer.succeed(RefoldAuth.RefoldAuth, auth), Layer.succeed(RefoldConfig.RefoldConfig, settings), http])
     )
   )
@@ -182,7 +199,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   }
 
   /** Runs an effect on the client's runtime until it ends, `signal` aborts or the client closes. */
-  const run = async <A, E>(effect: Effect.Effect<A, E, Executions>, signal: AbortSignal | undefined): Promise<Exit.Exit<A, E>> => {
+  const run = async <A, E>(effect: Effect.Effect<A, E, Executions | Workflows>, signal: AbortSignal | undefined): Promise<Exit.Exit<A, E>> => {
     const fiber = runtime.runFork(effect)
     running.add(fiber)
     const abort = () => {
@@ -312,7 +329,24 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
       list: (params, callOptions) => call((service) => service.list(params), callOptions),
       get: (executionId, callOptions) => call((service) => service.get(executionId), callOptions),
       iterate: (params, callOptions) => walk((service) => service.stream(params), callOptions),
-      pages: (params, callOptions) => walk((service) => service.pages(params), callOptions)
+      pages: (params, callOptions) => walk((service) => service.pages(params), callOptions),
+      stop: (executionId, callOptions) => call((service) => service.stop(executionId), callOptions),
+      rerun: (executionId, callOptions) => call((service) => service.rerun(executionId), callOptions),
+      batches: (executionId, nodeId, params, callOptions) => call((service) => service.batches(executionId, nodeId, params), callOptions),
+      iterateBatches: (executionId, nodeId, params, callOptions) =>
+        walk((service) => service.batchStream(executionId, nodeId, params), callOptions)
+    },
+    workflows: {
+      execute: async (workflowId, { linkedAccountId, maxRetries, signal, timeout, ...options }) => {
+        ensureOpen()
+        signal?.throwIfAborted()
+        const callOptions = { linkedAccountId, maxRetries, signal, timeout }
+        const effect = Effect.flatMap(Workflows, (service) =>
+          (linkedAccountId === undefined ? service : service.forAccount(linkedAccountId)).execute(workflowId, options))
+        const exit = await run(withOverrides(effect, callOptions), signal)
+        if (Exit.isSuccess(exit)) return exit.value
+        throw rejection(exit.cause, signal, closed)
+      }
     },
     close,
     [Symbol.asyncDispose]: close

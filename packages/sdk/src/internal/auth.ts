@@ -38,6 +38,12 @@ const secret = (name: string, value: string | Redacted.Redacted<string>): Either
     : Either.left(ConfigError.InvalidData([name], `${name} must be a non-empty string of printable ASCII without line breaks or surrounding spaces`))
 }
 
+/** Why `value` cannot be sent as the header `name`, or `undefined` when it can. */
+export const checkHeader = (name: string, value: unknown): string | undefined =>
+  typeof value === "string" && HEADER_SAFE.test(value)
+    ? undefined
+    : `${name} must be a non-empty string of printable ASCII without line breaks, got ${JSON.stringify(value)}`
+
 /** Why `id` cannot be a linked account id (sent as a header), or `undefined` when it can. */
 export const checkAccount = (id: unknown): string | undefined =>
   typeof id === "string" && HEADER_SAFE.test(id)

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { HttpClient, type HttpClientRequest, UrlParams } from "@effect/platform"
+import { HttpClient, HttpClientRequest, UrlParams } from "@effect/platform"
 import { ErrorBody, Guard } from "@refold-effect/contract"
 import { Clock, Effect, Either, FiberRef, Option, ParseResult, Schema } from "effect"
 import { RefoldAuth } from "../RefoldAuth.js"
@@ -38,6 +38,8 @@ export interface Request<A> {
   readonly decoder: Decoder<A>
   /** The linked account to act on, instead of the credentials' own. */
   readonly account?: string | undefined
+  /** Request headers of the operation (checked by the caller, see `Auth.checkHeader`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /** Sends requests to the API and decodes their answers. */
@@ -98,9 +100,10 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
     return Either.right(Exchange.template(Auth.headers(credentials, account)!))
   }
 
-  const request = <A>({ account, body, decoder, method, path, query }: Request<A>): Effect.Effect<A, RefoldError> => {
-    const template = templateFor(account)
-    if (Either.isLeft(template)) return Effect.fail(template.left)
+  const request = <A>({ account, body, decoder, headers, method, path, query }: Request<A>): Effect.Effect<A, RefoldError> => {
+    const base = templateFor(account)
+    if (Either.isLeft(base)) return Effect.fail(base.left)
+    const template = headers === undefined ? base.right : HttpClientRequest.setHeaders(base.right, headers)
     const search = query === undefined ? "" : UrlParams.toString(UrlParams.fromInput(query))
     const outgoing: Exchange.Outgoing = {
       method,
@@ -114,7 +117,7 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
         Retry.run(
           overrides === undefined ? settings : { ...settings, ...overrides },
           target,
-          (limit) => Effect.flatMap(send(outgoing, template.right, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
+          (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
           method === "GET"
         ))
     )

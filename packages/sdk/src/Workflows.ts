@@ -1,0 +1,95 @@
+/**
+ * The workflows of a linked account: run one (`POST /api/v2/public/workflow/:workflow_id/execute`)
+ * as a manual trigger, asynchronously (the new execution's id) or synchronously (its result).
+ *
+ * @since 0.1.0
+ */
+import type { HttpClient } from "@effect/platform"
+import { Execute, RefoldApi } from "@refold-effect/contract"
+import { Context, Effect, Either, Layer } from "effect"
+import { checkId, untraced } from "./Executions.js"
+import * as Auth from "./internal/auth.js"
+import * as Transport from "./internal/transport.js"
+import type { RefoldAuth } from "./RefoldAuth.js"
+import type { RefoldConfig } from "./RefoldConfig.js"
+import { InvalidArgument, type RefoldError } from "./RefoldError.js"
+
+/** Options of {@link Service.execute}. */
+export interface ExecuteOptions {
+  /** The slug of the application the workflow belongs to (`hubspot`); required by the API. */
+  readonly slug: string
+  /** The trigger payload, sent as the body `{ "payload": … }` (default: `{}`). */
+  readonly payload?: Readonly<Record<string, unknown>> | undefined
+  /** `true`: run synchronously and answer with the result (`return_value`, `errored`, …). */
+  readonly sync?: boolean | undefined
+  /** A tag stored on the new execution. */
+  readonly instanceTag?: string | undefined
+  /** The config to run with. */
+  readonly configId?: string | undefined
+}
+
+/** The operations of the service. */
+export interface Service {
+  /**
+   * Runs a published workflow: the answer in either of the vendor's shapes (`execution_id` is
+   * there in both). Parameters refused before sending fail with `InvalidArgument`, a 400
+   * (`Workflow ID and slug are required`) with `BadRequest`. A `POST`: retried only after a 429
+   * or a refused connection, never after a failure that may have started the workflow.
+   */
+  readonly execute: (workflowId: string, options: ExecuteOptions) => Effect.Effect<Execute.Result, RefoldError>
+  /** The same on behalf of another linked account (same org API key). */
+  readonly forAccount: (linkedAccountId: string) => Service
+}
+
+const headersOf = (options: ExecuteOptions): Either.Either<Record<string, string>, InvalidArgument> => {
+  const headers: Record<string, string> = {}
+  const fields = [
+    ["slug", "slug", options?.slug],
+    ["instance_tag", "instanceTag", options?.instanceTag],
+    ["config_id", "configId", options?.configId]
+  ] as const
+  for (const [header, parameter, value] of fields) {
+    if (value === undefined && parameter !== "slug") continue
+    const problem = Auth.checkHeader(parameter, value)
+    if (problem !== undefined) return Either.left(new InvalidArgument({ parameter, message: problem }))
+    headers[header] = value!
+  }
+  if (options.sync !== undefined) {
+    if (typeof options.sync !== "boolean") {
+      return Either.left(new InvalidArgument({ parameter: "sync", message: `sync must be a boolean, got ${JSON.stringify(options.sync)}` }))
+    }
+    headers.sync_execution = String(options.sync)
+  }
+  return Either.right(headers)
+}
+
+const service = (transport: Transport.Transport, account: string | undefined): Service => {
+  const decode = Transport.decoder(Execute.Result)
+  const execute = (workflowId: string, options: ExecuteOptions) =>
+    Effect.gen(function*() {
+      const id = yield* checkId("workflowId", workflowId)
+      const headers = yield* headersOf(options)
+      const payload = options.payload ?? {}
+      if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+        return yield* new InvalidArgument({ parameter: "payload", message: "payload must be a JSON object" })
+      }
+      const path = RefoldApi.executePath.replace(":workflow_id", Transport.segment(id))
+      return yield* transport.request({ method: "POST", path, body: { payload }, headers, decoder: decode, account })
+    }).pipe(Effect.withSpan("Workflows.execute", { ...untraced, attributes: { "refold.workflow_id": workflowId } }))
+  return { execute, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
+}
+
+/** Builds the service from the credentials, the settings and the application's `HttpClient`. */
+export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Effect.map(
+  Transport.make,
+  (transport) => service(transport, undefined)
+)
+
+/**
+ * The workflows of the linked account that `RefoldAuth` selects. Provide {@link Workflows.layer}
+ * with `RefoldAuth`, `RefoldConfig` and an `HttpClient`, as for `Executions`.
+ */
+export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workflows, Service>() {
+  /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
+  static readonly layer: Layer.Layer<Workflows, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Layer.effect(Workflows, make)
+}
