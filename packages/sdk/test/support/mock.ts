@@ -7,7 +7,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { DataSet } from "@refold-effect/fixtures"
 import { createMockApp, type MockApp, type MockOptions, serve } from "@refold-effect/mock"
 import { Effect, Layer, type Scope } from "effect"
-import { Executions, type RefoldAuth, RefoldConfig } from "../../src/index.js"
+import { Executions, type RefoldAuth, RefoldConfig, Workflows } from "../../src/index.js"
 import { apiKeyAuth, type Client, clientLayer, fast, type TestOptions } from "./layers.js"
 
 /** How the SDK reaches the mock. */
@@ -30,6 +30,8 @@ export interface Running {
   readonly maxInFlight: () => number
   /** The SDK over this mock. */
   readonly executions: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: TestOptions) => Layer.Layer<Executions>
+  /** `Executions` and `Workflows` over this mock. */
+  readonly sdk: (auth?: Layer.Layer<RefoldAuth, unknown>, options?: TestOptions) => Layer.Layer<Executions | Workflows>
 }
 
 /** Options of {@link start}. */
@@ -108,6 +110,11 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
       inFlight: () => inFlight,
       maxInFlight: () => maxInFlight,
       executions: (auth = apiKeyAuth, { client = "fetch", ...config } = {}) =>
-        Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]), Layer.orDie)
+        Executions.layer.pipe(Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]), Layer.orDie),
+      sdk: (auth = apiKeyAuth, { client = "fetch", ...config } = {}) =>
+        Layer.merge(Executions.layer, Workflows.layer).pipe(
+          Layer.provide([auth, RefoldConfig.layer({ ...fast, ...config, baseUrl: url }), http(client)]),
+          Layer.orDie
+        )
     }
   })
