@@ -18,7 +18,7 @@ import { defaults as watchDefaults, watch } from "./commands/watch.js"
 import * as Failure from "./Failure.js"
 
 /** The SDK from the environment: `REFOLD_API_KEY` + `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, … */
-export const executionsLayer = Executions.layer.pipe(Layer.provide([RefoldAuth.layerConfig, RefoldConfig.layerConfig]))
+export const executionsLayer = Executions.layer.pipe(Layer.provide([RefoldAuth.layerConfig(), RefoldConfig.layerConfig()]))
 
 const units: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
 

@@ -11,6 +11,9 @@
 import type { ValidationError } from "@effect/cli"
 import {
   type BadRequest,
+  type InvalidArgument,
+  type NoProgress,
+  type ResponseTooLarge,
   type DecodeError,
   type Forbidden,
   type NotFound,
@@ -81,9 +84,11 @@ const credentials = "Check REFOLD_API_KEY and REFOLD_LINKED_ACCOUNT_ID (or REFOL
 
 /** One message per SDK error tag. */
 const refold: { readonly [E in RefoldError as E["_tag"]]: (error: E) => string } = {
-  BadRequest: (e: BadRequest) =>
-    // Without a status nothing was sent: the SDK's message names the parameter it rejected.
-    e.status === undefined ? e.message : `Bad request (${e.status}): ${vendor(e)}${requestId(e)}`,
+  // Nothing was sent: the SDK's message names the parameter it rejected.
+  InvalidArgument: (e: InvalidArgument) => e.message,
+  BadRequest: (e: BadRequest) => `Bad request (${e.status}): ${vendor(e)}${requestId(e)}`,
+  ResponseTooLarge: (e: ResponseTooLarge) => `The API's answer was too large: ${e.message}`,
+  NoProgress: (e: NoProgress) => `The listing made no progress: ${e.message}`,
   Unauthorized: (e: Unauthorized) => `Unauthorized (401): ${vendor(e)}. ${credentials}.${requestId(e)}`,
   Forbidden: (e: Forbidden) =>
     `Forbidden (403): ${vendor(e)}. The credentials are valid but may not read this linked account's executions; ${credentials}.${requestId(e)}`,
@@ -130,7 +135,7 @@ export const describe = (error: CliError): Outcome => {
   }
   if (isRefold(error)) {
     const message = (refold[error._tag] as (e: RefoldError) => string)(error)
-    const usage = error._tag === "BadRequest" && error.status === undefined
+    const usage = error._tag === "InvalidArgument"
     return { message, exitCode: usage ? ExitCode.usage : ExitCode.api }
   }
   switch (error._tag) {

@@ -48,18 +48,21 @@ describe("credentials", () => {
       expect(exitCode).toBe(2)
       expect(stdout).toBe("")
       expect(stderr).toBe(
-        "Configuration error: No Refold credentials: set REFOLD_API_KEY and REFOLD_LINKED_ACCOUNT_ID (an org API key), or REFOLD_SESSION_TOKEN (a linked account's session token)\n"
+        "Configuration error: REFOLD_API_KEY: No Refold credentials: set REFOLD_API_KEY (an org API key, with REFOLD_LINKED_ACCOUNT_ID for its default linked account), or REFOLD_SESSION_TOKEN (a linked account's session token)\n"
       )
       expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
 
-  it.effect("an API key without its linked account: says which variable is missing", () =>
+  // An org key alone is valid configuration (the SDK can act on any account it names); a command
+  // that names none is refused before anything is sent.
+  it.effect("an API key without its linked account: says the linked account is missing, nothing sent", () =>
     Effect.gen(function*() {
       const { REFOLD_LINKED_ACCOUNT_ID: _, ...rest } = env
       const { exitCode, stderr } = yield* run(["get", "65410cf6cdf931a12d7ab009"], rest)
       expect(exitCode).toBe(2)
-      expect(stderr).toContain("REFOLD_API_KEY is set, so REFOLD_LINKED_ACCOUNT_ID must name the linked account to act on")
+      expect(stderr).toContain("No linked account to act on")
       expect(stderr).not.toContain(API_KEY)
+      expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
 
   it.effect("--help needs no credentials", () =>

@@ -85,6 +85,11 @@ describe("watch, over an execution that moves", () => {
       list: () => Effect.die("not used"),
       pages: () => Stream.die("not used"),
       stream: () => Stream.die("not used"),
+      stop: () => Effect.die("not used"),
+      rerun: () => Effect.die("not used"),
+      batches: () => Effect.die("not used"),
+      batchStream: () => Stream.die("not used"),
+      forAccount: () => service,
       get: () => Ref.getAndUpdate(polls, (n) => n + 1).pipe(Effect.map((n) => script[Math.min(n, script.length - 1)]!))
     }
     return { polls, layer: Layer.succeed(Executions, service) }

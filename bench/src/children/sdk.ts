@@ -20,33 +20,33 @@ export interface Target {
 }
 
 /**
- * The SDK's `Executions` for a target, as a user gets it by default (Node's own `http` client, or
- * `fetch` when the target sends a `Prefer` header, which needs a `fetch` to add it), through a
- * `fetch` given as `FetchHttpClient.Fetch`, or through the platform's `FetchHttpClient` provided as
- * the application's `HttpClient`.
+ * The SDK's `Executions` for a target, through the platform's `FetchHttpClient` as the
+ * application's `HttpClient` (with a `fetch` that adds the target's `Prefer` header, if any), and
+ * that same `HttpClient` for the bare reference.
  */
-const runtimeFor = (target: Target, client: "default" | "fetch" | "FetchHttpClient" = "default") => {
+const runtimeFor = (target: Target) => {
   const prefer = target.prefer
-  // The mock's scenario header on every request, added by the `fetch` the other paths call.
+  // The mock's scenario header on every request, added by the `fetch` the client calls.
   const given: typeof fetch = prefer === undefined
     ? (input, init) => fetch(input, init)
     : (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), prefer } })
-  const fetchLayer = client === "default" && prefer === undefined ? Layer.empty : Layer.succeed(FetchHttpClient.Fetch, given)
-  const http = client === "FetchHttpClient" ? Layer.provide(FetchHttpClient.layer, fetchLayer) : fetchLayer
+  const http = Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, given))
   return ManagedRuntime.make(
     Executions.layer.pipe(
-      Layer.provide([
-        RefoldAuth.apiKey({ apiKey: target.apiKey, linkedAccountId: target.account }),
-        RefoldConfig.layer({ baseUrl: target.url }),
-        http
-      ])
+      Layer.provideMerge(
+        Layer.mergeAll(
+          Layer.orDie(RefoldAuth.apiKey({ apiKey: target.apiKey, linkedAccountId: target.account })),
+          Layer.orDie(RefoldConfig.layer({ baseUrl: target.url })),
+          http
+        )
+      )
     )
   )
 }
 
 /** A closed-loop run of `get`. */
 export interface ThroughputArgs extends Target {
-  readonly mode: "sdk" | "promise" | "raw"
+  readonly mode: "sdk" | "bare" | "promise" | "raw"
   readonly id: string
   readonly concurrency: number
   readonly seconds: number
@@ -91,20 +91,30 @@ const throughput = async (args: ThroughputArgs): Promise<ThroughputResult> => {
       })
     }
     case "promise": {
-      const client = createRefoldClient({ apiKey: args.apiKey, linkedAccountId: args.account }, { baseUrl: args.url })
+      const client = createRefoldClient({ apiKey: args.apiKey, linkedAccountId: args.account, baseUrl: args.url })
       try {
         return await closedLoop(args.concurrency, args.seconds, () => client.executions.get(args.id))
       } finally {
         await client.close()
       }
     }
+    case "bare":
     case "sdk": {
-      // The Effect way: `concurrency` fibers, each calling `get` until the deadline.
+      // The Effect way: `concurrency` fibers, each calling `get` (or, bare, the same `HttpClient`'s
+      // `execute` + `text` + `JSON.parse` of the same request) until the deadline.
       const runtime = runtimeFor(args)
       try {
         return await runtime.runPromise(
           Effect.gen(function*() {
-            const executions = yield* Executions
+            const sdk = yield* Executions
+            const client = yield* HttpClient.HttpClient
+            const url = `${args.url}/api/v2/public/execution/${encodeURIComponent(args.id)}`
+            const request = HttpClientRequest.get(url, {
+              headers: { "x-api-key": args.apiKey, linked_account_id: args.account, accept: "application/json" }
+            })
+            const bare = Effect.flatMap(client.execute(request), (response) =>
+              Effect.flatMap(response.text, (text) => Effect.sync((): unknown => JSON.parse(text))))
+            const executions = { get: (id: string) => (args.mode === "sdk" ? sdk.get(id) : bare) as Effect.Effect<unknown, unknown> }
             const t0 = performance.now()
             const deadline = t0 + args.seconds * 1000
             let ok = 0
@@ -210,13 +220,9 @@ export interface BreakdownArgs extends Target {
 
 const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> => {
   const runtime = runtimeFor(args)
-  const viaFetch = runtimeFor(args, "fetch")
-  const viaPlatform = runtimeFor(args, "FetchHttpClient")
   try {
     const executions = await runtime.runPromise(Executions)
-    const executionsViaFetch = await viaFetch.runPromise(Executions)
-    const executionsViaPlatform = await viaPlatform.runPromise(Executions)
-    const client = await runtime.runPromise(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer))
+    const client = await runtime.runPromise(HttpClient.HttpClient)
     const untraced = client.pipe(HttpClient.withTracerDisabledWhen(() => true))
     const url = `${args.url}/api/v2/public/execution/${encodeURIComponent(args.id)}`
     const headers = { "x-api-key": args.apiKey, linked_account_id: args.account, accept: "application/json" }
@@ -230,9 +236,7 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
       "the same, platform span off (`withTracerDisabledWhen`)": () => Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text)),
       "the same, span off, plus `Effect.timeout` per call": () =>
         Effect.runPromise(Effect.flatMap(untraced.execute(request), (r) => r.text).pipe(Effect.timeout("20 seconds"))),
-      "SDK `Executions.get` (default: Node's `http`)": () => runtime.runPromise(executions.get(args.id)),
-      "SDK `Executions.get` through a given `fetch` (`FetchHttpClient.Fetch`)": () => viaFetch.runPromise(executionsViaFetch.get(args.id)),
-      "SDK `Executions.get` through `FetchHttpClient`": () => viaPlatform.runPromise(executionsViaPlatform.get(args.id)),
+      "SDK `Executions.get` through that `FetchHttpClient`": () => runtime.runPromise(executions.get(args.id)),
       "`JSON.parse` + `Schema` decode of the detail alone (no request)": async () => decode(JSON.parse(body)),
       "`JSON.parse` + the contract's compiled `Guard` alone (what the SDK runs)": async () => guard(JSON.parse(body))
     }
@@ -249,8 +253,6 @@ const breakdown = async (args: BreakdownArgs): Promise<Record<string, number>> =
     return Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, median(xs)]))
   } finally {
     await runtime.dispose()
-    await viaFetch.dispose()
-    await viaPlatform.dispose()
   }
 }
 

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { BadRequest, type Execution, Executions, type ListParams, type RefoldError } from "@refold-effect/sdk"
+import { type Execution, InvalidArgument, Executions, type ListParams, type RefoldError } from "@refold-effect/sdk"
 import { Console, Effect, Option, Stream } from "effect"
 import * as Format from "../Format.js"
 
@@ -43,10 +43,10 @@ const flags: ReadonlyArray<readonly [string, string]> = [
 
 /** A parameter the SDK rejected before sending anything, named by its flag. */
 const nameFlags = (error: RefoldError): RefoldError => {
-  if (error._tag !== "BadRequest" || error.status !== undefined) return error
+  if (error._tag !== "InvalidArgument") return error
   let message = error.message.replace(/^Invalid query parameters: /, "").replace(/^Invalid query parameter /, "Invalid ")
   for (const [param, flag] of flags) message = message.replace(new RegExp(`"?\\b${param}\\b"?`, "g"), flag)
-  return new BadRequest({ ...error, message })
+  return new InvalidArgument({ ...error, message })
 }
 
 const paramsOf = (options: ListOptions): ListParams => ({
