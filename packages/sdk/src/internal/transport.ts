@@ -111,16 +111,13 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
       body: body === undefined ? undefined : JSON.stringify(body)
     }
     const target: Exchange.Target = { method, url: outgoing.url }
-    return Effect.zipRight(
-      Effect.annotateCurrentSpan({ "http.request.method": method, "url.full": outgoing.url }),
-      FiberRef.getWith(Overrides.current, (overrides) =>
-        Retry.run(
-          overrides === undefined ? settings : { ...settings, ...overrides },
-          target,
-          (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
-          method === "GET"
-        ))
-    )
+    return FiberRef.getWith(Overrides.current, (overrides) =>
+      Retry.run(
+        overrides === undefined ? settings : { ...settings, ...overrides },
+        target,
+        (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
+        method === "GET"
+      ))
   }
   return { request }
 })
@@ -142,7 +139,12 @@ const summarise = (status: number, body: string): string => {
 const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exchange.Target, baseUrl: string): Effect.Effect<A, RefoldError> => {
   const { body, status } = answer
   const headerId = answer.header("x-request-id")
-  const statusAttribute = Effect.annotateCurrentSpan("http.response.status_code", status)
+  // The HTTP semantic attributes of the operation's span, set once per answer.
+  const statusAttribute = Effect.annotateCurrentSpan({
+    "http.request.method": target.method,
+    "url.full": target.url,
+    "http.response.status_code": status
+  })
   if (status < 200 || status >= 300) return Effect.zipRight(statusAttribute, refuse(answer, target, baseUrl))
   // The common case, kept to a handful of operations: annotate, decode, answer.
   const decoded = decoder(body)
@@ -158,7 +160,12 @@ const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exch
       })
     )
   return Effect.zipRight(
-    headerId === undefined ? statusAttribute : Effect.annotateCurrentSpan({ "http.response.status_code": status, [REQUEST_ID]: headerId }),
+    headerId === undefined ? statusAttribute : Effect.annotateCurrentSpan({
+      "http.request.method": target.method,
+      "url.full": target.url,
+      "http.response.status_code": status,
+      [REQUEST_ID]: headerId
+    }),
     outcome
   )
 }
