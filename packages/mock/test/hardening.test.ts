@@ -291,3 +291,17 @@ describe("requests Node answers before the app (item 10)", () => {
     expect(JSON.parse(body!)).toMatchObject({ error_code: expect.stringMatching(/METHOD_NOT_ALLOWED|BAD_REQUEST/) })
   })
 })
+
+describe("deeply nested values given in code (item 6's siblings)", () => {
+  const deep = (depth: number): unknown => {
+    let value: unknown = 1
+    for (let i = 0; i < depth; i++) value = [value]
+    return value
+  }
+
+  it("are refused with an error naming them, not a stack overflow", () => {
+    const mock = createMockApp({ data: small(5) })
+    expect(() => mock.setFaults({ latency: deep(20_000) } as never)).toThrow(/Invalid faults: nested too deeply/)
+    expect(() => createMockApp({ data: small(5), faults: { errors: deep(20_000) } as never })).toThrow(/Invalid faults: nested too deeply/)
+  })
+})
