@@ -5,7 +5,8 @@
  *
  * Secrets never leave the journal: `x-api-key`, `authorization`, `cookie`, and any header or query
  * parameter whose name looks like a credential (token, secret, key, password, session, signature)
- * show as `[REDACTED]` in every entry it hands out. So a pattern can check that a secret was sent
+ * show as `[REDACTED]` in every entry it hands out, and so do the values of the credentials the mock
+ * knows wherever they appear (see {@link make}). So a pattern can check that a secret was sent
  * (`{ "matches": ".+" }`, `{ "absent": false }`), never its value. To cost a request next to
  * nothing, the journal keeps the URL and headers as the request held them, secrets included, in the
  * mock's memory, and redacts them on every read (`requests`, `count`).

@@ -73,8 +73,8 @@ export interface MockApp {
    */
   readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
-   * A new session token that authenticates as the account, for `Authorization: Bearer`. Throws
-   * when the data set does not define the account.
+   * A new session token that authenticates as the account, for `Authorization: Bearer`, valid for
+   * `SessionTokens.TTL_SECONDS` or until `reset`. Throws when the data set does not define the account.
    */
   readonly mintSessionToken: (linkedAccountId: string) => string
   /** The indexed data the app serves. */
