@@ -305,3 +305,14 @@ describe("deeply nested values given in code (item 6's siblings)", () => {
     expect(() => createMockApp({ data: small(5), faults: { errors: deep(20_000) } as never })).toThrow(/Invalid faults: nested too deeply/)
   })
 })
+
+describe("admin bodies without a Content-Type (item 6)", () => {
+  const { server } = useServer()
+
+  it("are read as JSON", async () => {
+    const body = '{"faults":{"seed":6}}'
+    const { text } = await raw(server().port, `POST /__admin/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+    expect(text).toMatch(/^HTTP\/1\.1 200 /)
+    expect(text).toContain('{"faults":{"seed":6}}')
+  })
+})
