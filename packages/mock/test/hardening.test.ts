@@ -280,6 +280,13 @@ describe("requests Node answers before the app (item 10)", () => {
     expect(JSON.parse(body!)).toMatchObject({ status_code: 400, error_code: "BAD_REQUEST", message: "Invalid request: Missing host header" })
   })
 
+  it("answers an Expect other than 100-continue with the vendor's JSON 417", async () => {
+    const { text } = await raw(server().port, `GET ${list} HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n`)
+    const [head, body] = text.split("\r\n\r\n")
+    expect(head).toMatch(/^HTTP\/1\.1 417 /)
+    expect(JSON.parse(body!)).toMatchObject({ status_code: 417, error_code: "BAD_REQUEST", message: expect.stringContaining("teapot") })
+  })
+
   it.each([
     ["CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"],
     ["an Upgrade request", `GET ${list} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`]
