@@ -323,3 +323,14 @@ describe("admin bodies without a Content-Type (item 6)", () => {
     expect(text).toContain('{"faults":{"seed":6}}')
   })
 })
+
+describe("redaction with many data set tokens (item 9)", () => {
+  const many = Array.from({ length: 500 }, (_, i) => ({ linked_account_id: `acct-${i}`, org_id: accounts.acme.org_id, session_tokens: [`tok-many-${i}-secret`] }))
+  const { send } = useServer({ data: { ...small(5), accounts: [...small(5).accounts, ...many] } })
+
+  it("still redacts each of them, sent as a word of a header or in the query", async () => {
+    await send(`${list}?jwt=tok-many-7-secret`, { headers: { authorization: "Bearer tok-many-499-secret", "x-note": "see tok-many-3-secret." } })
+    const { text } = await send("/__admin/requests")
+    for (const token of ["tok-many-7-secret", "tok-many-499-secret", "tok-many-3-secret"]) expect(text).not.toContain(token)
+  })
+})
