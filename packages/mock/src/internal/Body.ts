@@ -21,9 +21,12 @@ const tooLarge = (c: Context<Reply.MockEnv>) =>
 const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Array, Response>> => {
   const headers = Node.headers(c.req.raw, c.env)
   const length = headers.get("content-length")
-  // No length and not chunked: no body (the usual stop or rerun). Not reading it spares the
-  // stream that the Node adapter would otherwise build around the request.
-  if ((length === null || length === "0") && headers.get("transfer-encoding") === null) return Either.right(new Uint8Array(0))
+  // Over TCP, no length and not chunked is no body (the usual stop or rerun): not reading it spares
+  // the stream that the Node adapter would build around the request. In-process, a `Request` knows.
+  const none = Node.bindings(c.env) === undefined
+    ? c.req.raw.body === null
+    : (length === null || length === "0") && headers.get("transfer-encoding") === null
+  if (none) return Either.right(new Uint8Array(0))
   if (Number(length ?? "0") > MAX_BYTES) return Either.left(tooLarge(c))
   const stream = c.req.raw.body
   if (stream === null) return Either.right(new Uint8Array(0))
