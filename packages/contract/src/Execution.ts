@@ -98,7 +98,9 @@ const versionedFields = {
   associated_trigger_application: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   associated_event_id: Schema.optional(Schema.String),
   completion_time: Schema.optional(Timestamp),
-  updatedAt: Schema.optional(Timestamp)
+  updatedAt: Schema.optional(Timestamp),
+  /** How long a finished run took, in milliseconds (the vendor's `Instance` schema). */
+  instance_execution_time: Schema.optional(Schema.Number)
 }
 
 /** One execution as a document of the list endpoint (`docs[]`). */

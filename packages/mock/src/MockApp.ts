@@ -13,6 +13,7 @@ import * as Admin from "./Admin.js"
 import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
+import * as Edits from "./internal/Edits.js"
 import * as Auth from "./internal/Auth.js"
 import * as Chaos from "./internal/Chaos.js"
 import * as Executions from "./internal/Executions.js"
@@ -22,6 +23,8 @@ import * as Reply from "./internal/Reply.js"
 import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
 import * as Journal from "./Journal.js"
+import * as Lifecycle from "./Lifecycle.js"
+import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
 
 export type { MockEnv } from "./internal/Reply.js"
@@ -46,6 +49,13 @@ export interface MockOptions {
   readonly adminToken?: string | undefined
   /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
   readonly journal?: number | undefined
+  /**
+   * The clock executions run on: a clock's options (`{ speed: 60 }`, `{ speed: 0 }` for manual;
+   * default real time) or a clock of your own (`MockClock.make`). See `MockClock`.
+   */
+  readonly clock?: MockClock.Options | MockClock.MockClock | undefined
+  /** Seed of the executions' outcomes and timings (default 1). See `Lifecycle`. */
+  readonly lifecycleSeed?: number | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -78,8 +88,16 @@ export interface MockApp {
   readonly faults: () => Faults.Faults
   /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
   readonly setFaults: (faults: Faults.Faults) => void
-  /** Back to the start: empty journal, the initial faults, no arrived executions. */
+  /** Back to the start: empty journal, the initial faults, the data set's executions (the clock keeps its time). */
   readonly reset: () => void
+  /** The clock the executions run on. */
+  readonly clock: MockClock.MockClock
+  /** The executions' lives: force outcomes, wait for ends, listen to transitions. */
+  readonly lifecycle: Lifecycle.Lifecycle
+  /** Inserts or changes executions, as a test does; the lifecycle follows. */
+  readonly edits: Edits.Edits
+  /** Stops the clock's timers and releases waiters. The app still answers, on a stopped clock. */
+  readonly close: () => void
 }
 
 const validFaults = (faults: unknown): Faults.Faults =>
@@ -135,13 +153,18 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const chaos = Chaos.make(store, initialFaults)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
   const journaling = options.journal !== 0
+  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: store.replace }, seed: options.lifecycleSeed })
+  lifecycle.reset(store.executions())
+  const edits = Edits.make(store, lifecycle)
   const reset = () => {
     journal.clear()
     chaos.reset()
+    lifecycle.reset(store.executions())
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset, live: { clock, lifecycle, edits } }))
   app.route("/", Docs.routes())
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`).
   const scenarios = Scenarios.step(chaos)
@@ -174,6 +197,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
+    // Whatever fell due on the clock happens before the request is answered.
+    clock.poll()
     const node = Node.bindings(env)
     const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
     const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
@@ -201,6 +226,13 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     journal,
     faults: chaos.current,
     setFaults: (faults) => chaos.set(validFaults(faults)),
-    reset
+    reset,
+    clock,
+    lifecycle,
+    edits,
+    close: () => {
+      lifecycle.close()
+      clock.close()
+    }
   }
 }
