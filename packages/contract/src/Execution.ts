@@ -79,7 +79,10 @@ export const Timestamp = Schema.String.pipe(
 export const Application = Schema.Struct({
   _id: Schema.optional(Schema.String),
   name: Schema.String,
-  icon: Schema.optional(Schema.String)}).annotations({ identifier: "AssociatedApplication" })
+  icon: Schema.optional(Schema.String),
+  /** The application's slug (`slack`, `google-sheets`): what the list filter `slug` selects on. */
+  slug: Schema.optional(Schema.String)
+}).annotations({ identifier: "AssociatedApplication" })
 export interface Application extends Schema.Schema.Type<typeof Application> {}
 
 /** The workflow an execution runs. */
@@ -99,6 +102,8 @@ const versionedFields = {
   associated_event_id: Schema.optional(Schema.String),
   completion_time: Schema.optional(Timestamp),
   updatedAt: Schema.optional(Timestamp),
+  /** Set by the vendor's newer engine ("Thanos"); its executions have no batch details (501). */
+  executed_by_thanos: Schema.optional(Schema.Boolean),
   /** How long a finished run took, in milliseconds (the vendor's `Instance` schema). */
   instance_execution_time: Schema.optional(Schema.Number)
 }

@@ -17,7 +17,16 @@ export * as Page from "./Page.js"
 /** The vendor's error body. */
 export * as ErrorBody from "./ErrorBody.js"
 
-/** The `HttpApi` definition of both endpoints and both auth schemes. */
+/** A batch node's batches: `Batch`, `BatchPage` and the endpoint's query. */
+export * as Batch from "./Batch.js"
+
+/** What stop and rerun answer. */
+export * as Control from "./Control.js"
+
+/** `executeWorkflow`: its headers, payload and (either) result. */
+export * as Execute from "./Execute.js"
+
+/** The `HttpApi` definition of every operation and both auth schemes, and the route list derived from it. */
 export * as RefoldApi from "./RefoldApi.js"
 
 /** Fast type guards compiled from these schemas, equivalent to `Schema.is`. */
