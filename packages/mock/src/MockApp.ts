@@ -32,6 +32,7 @@ import * as Journal from "./Journal.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
+import * as Stubs from "./Stubs.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 
@@ -108,6 +109,8 @@ export interface MockApp {
   readonly lifecycle: Lifecycle.Lifecycle
   /** Inserts or changes executions, as a test does; the lifecycle follows. */
   readonly edits: Edits.Edits
+  /** Answers set for the requests matching a pattern (see `Stubs`); cleared by `reset`. */
+  readonly stubs: Stubs.Stubs
   /** Stops the clock's timers and releases waiters. The app still answers, on a stopped clock. */
   readonly close: () => void
 }
@@ -178,7 +181,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   lifecycle.reset(store.executions())
   const edits = Edits.make(store, lifecycle)
   const actions = Actions.make(store, lifecycle, clock.now)
+  const stubs = Stubs.make()
   const reset = () => {
+    stubs.clear()
     journal.clear()
     chaos.reset()
     sessions.reset()
@@ -197,7 +202,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     listExecutionNodeBatches: { handle: Batches.list(store), paging: Batches.paging },
     executeWorkflow: { handle: Workflows.execute(actions) }
   }
-  const scenarios = Scenarios.step(chaos)
+  const scenarios = Scenarios.step(chaos, stubs)
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`);
   // the routes are the contract's, each with the same steps in front of its handler.
   for (const endpoint of RefoldApi.endpoints) {
@@ -266,6 +271,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     clock,
     lifecycle,
     edits,
+    stubs,
     close: () => {
       lifecycle.close()
       clock.close()
