@@ -12,7 +12,7 @@
  * | `DELETE /__admin/requests` | forgets the journal |
  * | `GET /__admin/settings` | `{ faults, arrived }` |
  * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
- * | `POST /__admin/reset` | journal, faults and arrived executions back to the start |
+ * | `POST /__admin/reset` | journal, faults, arrived executions and minted session tokens back to the start |
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
  * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
  *

@@ -158,6 +158,10 @@ describe("CORS (item 7)", () => {
     }
     for (const path of ["/__admin/reset", "/__admin/session-tokens"]) expect((await send(path, { method: "POST", headers: { origin } })).status).toBe(403)
     expect((await send("/__admin/requests", { method: "DELETE", headers: { origin } })).status).toBe(403)
+    for (const path of ["/%5F%5Fadmin/settings", "/%5f%5fadmin/settings/", "/__admin//settings"]) {
+      const reply = await send(path, { method: "POST", body: '{"faults":{"errors":{"rate":1}}}', headers: { origin, "content-type": "application/json" } })
+      expect(reply.status, path).not.toBe(200)
+    }
     expect(mock().faults()).toEqual(before)
     const preflight = await send("/__admin/settings", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } })
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull()

@@ -5,7 +5,10 @@
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Admin, createMockApp, Journal, serve, SessionTokens, type MockServer } from "../src/index.js"
+import * as Arrivals from "../src/internal/Arrivals.js"
+import * as Body from "../src/internal/Body.js"
 import * as Regex from "../src/internal/Regex.js"
+import { ExecutionStore } from "../src/index.js"
 import { small } from "./support/data.js"
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
@@ -44,5 +47,8 @@ describe("the README's limits", () => {
     expect(readme).toContain(`gives up after ${Journal.COUNT_BUDGET_MS / 1000} s`)
     expect(readme).toContain(`at most ${SessionTokens.MAX_MINTED.toLocaleString("en-US")} are valid at once`)
     expect(readme).toContain(`(${SessionTokens.TTL_SECONDS.toLocaleString("en-US")} s, its \`exp\``)
+    expect(readme).toContain(`a body over ${Body.MAX_BYTES / 1024 / 1024} MiB`)
+    expect(readme).toContain(`At most ${Arrivals.MAX_HELD.toLocaleString("en-US")} arrived executions are held`)
+    expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
   })
 })
