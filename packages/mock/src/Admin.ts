@@ -14,6 +14,7 @@
  * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
  * | `POST /__admin/reset` | journal, faults, arrived executions and minted session tokens back to the start |
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
+ * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
  *
  * @since 0.1.0
  */
@@ -24,6 +25,7 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
+import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
@@ -43,6 +45,8 @@ export interface Options {
   readonly sessions: SessionTokens
   /** Resets everything the admin API can change. */
   readonly reset: () => void
+  /** The clock and lifecycle routes' dependencies. */
+  readonly live: LiveAdmin.Options
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest()
@@ -182,6 +186,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     options.reset()
     return ok(c, {})
   })
+
+  LiveAdmin.routes(admin, options.live)
 
   admin.post("/session-tokens", async (c) => {
     const body = await jsonBody(c)

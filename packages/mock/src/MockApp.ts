@@ -14,6 +14,7 @@ import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import * as Actions from "./internal/Actions.js"
+import * as Edits from "./internal/Edits.js"
 import * as Auth from "./internal/Auth.js"
 import * as Batches from "./internal/Batches.js"
 import * as Chaos from "./internal/Chaos.js"
@@ -28,7 +29,10 @@ import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
 import * as Workflows from "./internal/Workflows.js"
 import * as Journal from "./Journal.js"
+import * as Lifecycle from "./Lifecycle.js"
+import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
+import * as Stubs from "./Stubs.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 
@@ -52,6 +56,13 @@ export interface MockOptions {
   readonly adminToken?: string | undefined
   /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
   readonly journal?: number | undefined
+  /**
+   * The clock executions run on: a clock's options (`{ speed: 60 }`, `{ speed: 0 }` for manual;
+   * default real time) or a clock of your own (`MockClock.make`). See `MockClock`.
+   */
+  readonly clock?: MockClock.Options | MockClock.MockClock | undefined
+  /** Seed of the executions' outcomes and timings (default 1). See `Lifecycle`. */
+  readonly lifecycleSeed?: number | undefined
   /**
    * Which browser origins may call the mock (CORS): `"*"` (the default: any, since the mock holds
    * no real data), a list of origins such as `["http://localhost:5173"]`, or `false` for no CORS
@@ -90,8 +101,18 @@ export interface MockApp {
   readonly faults: () => Faults.Faults
   /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
   readonly setFaults: (faults: Faults.Faults) => void
-  /** Back to the start: empty journal, the initial faults, no arrived executions, no minted session tokens. */
+  /** Back to the start: empty journal, the initial faults, no minted session tokens, the data set's executions (the clock keeps its time). */
   readonly reset: () => void
+  /** The clock the executions run on. */
+  readonly clock: MockClock.MockClock
+  /** The executions' lives: force outcomes, wait for ends, listen to transitions. */
+  readonly lifecycle: Lifecycle.Lifecycle
+  /** Inserts or changes executions, as a test does; the lifecycle follows. */
+  readonly edits: Edits.Edits
+  /** Answers set for the requests matching a pattern (see `Stubs`); cleared by `reset`. */
+  readonly stubs: Stubs.Stubs
+  /** Stops the clock's timers and releases waiters. The app still answers, on a stopped clock. */
+  readonly close: () => void
 }
 
 const validFaults = (faults: unknown): Faults.Faults =>
@@ -155,16 +176,22 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
-  const actions = Actions.make(store)
+  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
+  lifecycle.reset(store.executions())
+  const edits = Edits.make(store, lifecycle)
+  const actions = Actions.make(store, lifecycle, clock.now)
+  const stubs = Stubs.make()
   const reset = () => {
+    stubs.clear()
     journal.clear()
     chaos.reset()
-    actions.reset()
     sessions.reset()
+    lifecycle.reset(store.executions())
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset, live: { clock, lifecycle, edits } }))
   app.route("/", Docs.routes())
   const reads = Executions.make(store)
   const operations: Operations = {
@@ -175,17 +202,12 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     listExecutionNodeBatches: { handle: Batches.list(store), paging: Batches.paging },
     executeWorkflow: { handle: Workflows.execute(actions) }
   }
-  // Every API request counts for the stops still to settle, whatever it is answered with.
-  const tick: Pipeline.Step<Reply.MockEnv> = (c, next) => {
-    actions.tick()
-    return next(c)
-  }
-  const scenarios = Scenarios.step(chaos)
+  const scenarios = Scenarios.step(chaos, stubs)
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`);
   // the routes are the contract's, each with the same steps in front of its handler.
   for (const endpoint of RefoldApi.endpoints) {
     const operation = operations[endpoint.name]
-    app.on(endpoint.method, endpoint.path, Pipeline.handler([tick, scenarios, auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
+    app.on(endpoint.method, endpoint.path, Pipeline.handler([scenarios, auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
   }
   app.notFound((c) => {
     const path = pathOf(c.req.url)
@@ -215,6 +237,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
+    // Whatever fell due on the clock happens before the request is answered.
+    clock.poll()
     const node = Node.bindings(env)
     const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
     const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
@@ -243,6 +267,14 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     journal,
     faults: chaos.current,
     setFaults: (faults) => chaos.set(validFaults(faults)),
-    reset
+    reset,
+    clock,
+    lifecycle,
+    edits,
+    stubs,
+    close: () => {
+      lifecycle.close()
+      clock.close()
+    }
   }
 }
