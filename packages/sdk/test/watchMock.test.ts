@@ -45,9 +45,9 @@ describe("watch and waitFor against the mock's lifecycle", () => {
   it.effect("watch follows an executed workflow, change by change, to the ERRORED end forced on it", () =>
     Effect.gen(function*() {
       const id = yield* executeOne
-      yield* RefoldMock.force(id, { status: "ERRORED", node: 1 })
+      yield* RefoldMock.force(id, { status: "ERRORED", node: 3 })
       const executions = yield* Executions
-      const fiber = yield* Effect.fork(Stream.runCollect(executions.watch(id, { interval: "1 second" })))
+      const fiber = yield* Effect.fork(Stream.runCollect(executions.watch(id, { interval: "500 millis" })))
       const snapshots = Chunk.toReadonlyArray(yield* driveUntilDone(fiber))
       // Started, at least one node done, the end.
       expect(snapshots.length).toBeGreaterThanOrEqual(3)
@@ -59,7 +59,7 @@ describe("watch and waitFor against the mock's lifecycle", () => {
       const percents = snapshots.map((s) => s.completion_percentage)
       expect([...percents].sort((a, b) => a - b)).toEqual(percents)
       const final = snapshots.at(-1)!
-      expect(final.nodes[1]!.node_status).toBe("Errored")
+      expect(final.nodes[3]!.node_status).toBe("Errored")
       expect(final.completion_time).toBeDefined()
       // Polled at least once per emitted snapshot, and not once after the end.
       const polls = yield* RefoldMock.count({ urlPath: `/api/v2/public/execution/${id}` })
