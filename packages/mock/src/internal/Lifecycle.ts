@@ -4,17 +4,15 @@
  * statuses follow the execution's status, `completion_percentage` is the share of successful nodes,
  * `completion_time` is set once a run is finished).
  */
-import type { Execute } from "@refold-effect/contract"
+import { type Execute, Execution } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
 
-/** The statuses of a run that is over. */
-const FINISHED: ReadonlySet<string> = new Set(["COMPLETED", "ERRORED", "STOPPED", "TIMED_OUT"])
 
 /** The statuses a rerun starts from: failed or stopped runs. */
 export const RERUNNABLE: ReadonlyArray<Fixture.Record["status"]> = ["ERRORED", "TIMED_OUT", "STOPPED"]
 
 /** `true` once a run is over (COMPLETED, ERRORED, STOPPED, TIMED_OUT). */
-export const isFinished = (r: Fixture.Record): boolean => FINISHED.has(r.status)
+export const isFinished = (r: Fixture.Record): boolean => Execution.isTerminal(r.status)
 
 const percentage = (nodes: ReadonlyArray<Fixture.Node>) =>
   nodes.length === 0 ? 0 : Math.floor((100 * nodes.filter((n) => n.node_status === "Success").length) / nodes.length)
