@@ -17,6 +17,9 @@ export * as Page from "./Page.js"
 /** The vendor's error body. */
 export * as ErrorBody from "./ErrorBody.js"
 
+/** Webhook subscriptions, their events and the payloads delivered to them. */
+export * as Webhook from "./Webhook.js"
+
 /** The `HttpApi` definition of both endpoints and both auth schemes. */
 export * as RefoldApi from "./RefoldApi.js"
 
