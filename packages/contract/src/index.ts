@@ -20,6 +20,9 @@ export * as ErrorBody from "./ErrorBody.js"
 /** Webhook subscriptions, their events and the payloads delivered to them. */
 export * as Webhook from "./Webhook.js"
 
+/** The webhook operations as an `HttpApiGroup` and their documented errors. */
+export * as WebhookApi from "./WebhookApi.js"
+
 /** The `HttpApi` definition of both endpoints and both auth schemes. */
 export * as RefoldApi from "./RefoldApi.js"
 

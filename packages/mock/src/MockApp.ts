@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { RefoldApi } from "@refold-effect/contract"
+import { RefoldApi, WebhookApi } from "@refold-effect/contract"
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import { Hono } from "hono"
@@ -23,6 +23,9 @@ import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
 import * as Journal from "./Journal.js"
 import * as SessionTokens from "./SessionTokens.js"
+import * as Subscriptions from "./internal/Subscriptions.js"
+import * as WebhookRoutes from "./internal/WebhookRoutes.js"
+import * as WebhookDeliveries from "./WebhookDeliveries.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 
@@ -46,6 +49,8 @@ export interface MockOptions {
   readonly adminToken?: string | undefined
   /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
   readonly journal?: number | undefined
+  /** How webhooks are delivered: retries, backoff, timeouts, the clock (see `WebhookDeliveries`). */
+  readonly webhooks?: WebhookDeliveries.Options | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -78,15 +83,22 @@ export interface MockApp {
   readonly faults: () => Faults.Faults
   /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
   readonly setFaults: (faults: Faults.Faults) => void
-  /** Back to the start: empty journal, the initial faults, no arrived executions. */
+  /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
+  readonly webhooks: WebhookDeliveries.Deliveries
+  /** Back to the start: empty journal, the initial faults, no arrived executions, no webhooks. */
   readonly reset: () => void
 }
 
 const validFaults = (faults: unknown): Faults.Faults =>
   Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
 
-/** The API's route templates, to tell a wrong method (405) from an unknown route (404). */
-const apiTemplates = [RefoldApi.listPath, RefoldApi.getPath]
+/** The API's route templates and their methods, to tell a wrong method (405) from an unknown route (404). */
+const apiTemplates: ReadonlyArray<readonly [string, string]> = [
+  [RefoldApi.listPath, "GET, HEAD"],
+  [RefoldApi.getPath, "GET, HEAD"],
+  [WebhookApi.collectionPath, "GET, POST"],
+  [WebhookApi.itemPath, "GET, PUT, DELETE"]
+]
 
 const defaultOnError = (error: unknown, request: RequestInfo) => {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
@@ -135,22 +147,35 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const chaos = Chaos.make(store, initialFaults)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
   const journaling = options.journal !== 0
+  const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.realTime
+  const subscriptions = Subscriptions.make(data.accounts[0]?.org_id, scheduler.now)
+  const webhooks = WebhookDeliveries.make(subscriptions.all, options.webhooks)
   const reset = () => {
     journal.clear()
     chaos.reset()
+    subscriptions.reset()
+    webhooks.reset()
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, reset }))
   app.route("/", Docs.routes())
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`).
   const scenarios = Scenarios.step(chaos)
   app.get(RefoldApi.listPath, Pipeline.handler([scenarios, auth, Scenarios.listExample], Executions.list(store)))
   app.get(RefoldApi.getPath, Pipeline.handler([scenarios, auth, Scenarios.getExample], Executions.get(store)))
+  const orgAuth = WebhookRoutes.orgAuth(keys === undefined ? undefined : new Set(keys))
+  app.get(WebhookApi.collectionPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.list(subscriptions)))
+  app.post(WebhookApi.collectionPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.create(subscriptions)))
+  app.get(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.get(subscriptions)))
+  app.put(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.update(subscriptions)))
+  app.delete(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.remove(subscriptions)))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
-    if (apiTemplates.some((template) => Routes.matches(template, path))) {
-      return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use GET`, { allow: "GET, HEAD" })
+    const route = apiTemplates.find(([template]) => Routes.matches(template, path))
+    if (route !== undefined) {
+      const allow = route[1]
+      return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}`, { allow })
     }
     const hint = Routes.nearest(c.req.method, path)
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path
@@ -201,6 +226,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     journal,
     faults: chaos.current,
     setFaults: (faults) => chaos.set(validFaults(faults)),
+    webhooks,
     reset
   }
 }
