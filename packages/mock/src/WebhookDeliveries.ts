@@ -23,6 +23,7 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
+import { Clock, Duration, Effect, Fiber, Runtime } from "effect"
 import { createHmac } from "node:crypto"
 import type { Registered } from "./internal/Subscriptions.js"
 import * as Uuid from "./internal/Uuid.js"
@@ -45,6 +46,20 @@ export const realTime: Scheduler = {
     return () => clearTimeout(timer)
   }
 }
+
+/**
+ * Effect's `Clock` of a runtime as a scheduler: `RefoldMock.layer` uses the test's, so that
+ * `TestClock.adjust` brings retries due. Each scheduled task is a fiber sleeping on that clock.
+ */
+export const clockScheduler = (runtime: Runtime.Runtime<never>): Scheduler => ({
+  now: () => Runtime.runSync(runtime)(Clock.currentTimeMillis),
+  schedule: (delayMs, task) => {
+    const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(delayMs)).pipe(Effect.andThen(Effect.sync(task))))
+    return () => {
+      Runtime.runFork(runtime)(Fiber.interrupt(fiber))
+    }
+  }
+})
 
 /** An execution's change of status, as the lifecycle reports it. */
 export interface Transition {

@@ -5,10 +5,12 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
-import { Schema } from "effect"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { it as effect } from "@effect/vitest"
+import { Effect, Schema, TestClock } from "effect"
 import { createHmac } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
-import { createMockApp, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
+import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
 import { accounts, objectId, record } from "./support/data.js"
 import { receiver, type Receiver } from "./support/receiver.js"
 
@@ -320,3 +322,40 @@ const until = async (condition: () => boolean, ms = 5_000) => {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+describe("webhooks in RefoldMock.layer", () => {
+  effect.effect("retry on the test's Clock: TestClock.adjust brings the next attempt, RefoldMock.deliveries shows each", () =>
+    Effect.gen(function*() {
+      const hook = yield* Effect.acquireRelease(Effect.promise(() => receiver([500, 200])), (r) => Effect.promise(r.close))
+      const client = yield* HttpClient.HttpClient
+      const created = yield* client.execute(
+        HttpClientRequest.post(hooks).pipe(
+          HttpClientRequest.prependUrl("http://mock"),
+          HttpClientRequest.setHeader("x-api-key", testKey),
+          HttpClientRequest.bodyUnsafeJson({ url: hook.url, events: ["Workflow Completed"] })
+        )
+      )
+      expect(created.status).toBe(200)
+      expect(yield* RefoldMock.deliver(completed(running))).toBe(1)
+      yield* Effect.promise(() => hook.waitFor(1))
+      yield* waitUntil(Effect.map(RefoldMock.deliveries, (d) => d.length === 1))
+      // Real time passes, the test's clock does not: no retry yet.
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      expect(hook.received).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      yield* Effect.promise(() => hook.waitFor(2))
+      yield* RefoldMock.deliveriesSettled
+      const deliveries = yield* RefoldMock.deliveries
+      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: data })), Effect.scoped))
+})
+
+/** Polls an effect (in real time) until it holds. */
+const waitUntil = (check: Effect.Effect<boolean, never, RefoldMock>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 1000; i++) {
+      if (yield* check) return
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+    }
+    throw new Error("condition not met in time")
+  })
