@@ -10,7 +10,7 @@ import { it as effect } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { createHmac } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
-import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
+import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, type WebhookDeliveries } from "../src/index.js"
 import { accounts, objectId, record } from "./support/data.js"
 import { receiver, type Receiver } from "./support/receiver.js"
 
