@@ -39,6 +39,7 @@ const httpErrorTypes: Record<number, string> = {
   404: "NOT_FOUND",
   405: "METHOD_NOT_ALLOWED",
   409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
   422: "UNPROCESSABLE_ENTITY",
   429: "TOO_MANY_REQUESTS",
   500: "INTERNAL_SERVER_ERROR",
@@ -67,9 +68,17 @@ export const code = (body: ErrorBody): string | undefined => body.error_code ?? 
 /** The HTTP error type of a body in either spelling (`http_error_type`, or `error_type`). */
 export const type = (body: ErrorBody): string | undefined => body.http_error_type ?? body.error_type
 
-/** The errors the vendor documents for the execution endpoints, as `[status, error_code, message]`. */
+/** The errors the vendor documents in the canonical shape, as `[status, error_code, message]`. */
 export const documented = {
   unauthorized: [401, "SERVER_ERROR", "Invalid Credentials"],
   missingLinkedAccount: [400, "INVALID_LINKED_ACCOUNT_ID", "linked_account_id or org_id is required"],
-  notFound: [404, "RESOURCE_NOT_FOUND", "Execution not found"]
+  notFound: [404, "RESOURCE_NOT_FOUND", "Execution not found"],
+  batchesNotImplemented: [501, "SERVER_ERROR", "Batch details are not yet available for this execution type"]
 } as const satisfies Record<string, readonly [number, string, string]>
+
+/**
+ * The 400 of `POST /workflow/:workflow_id/execute` without a `slug` header, as the docs page shows
+ * it: not the canonical shape, the problem is in `error`. The mock sends these two fields verbatim,
+ * with `status_code`, `http_error_type` and `request_id` added.
+ */
+export const missingSlug = { message: "Server Error", error: "Workflow ID and slug are required" } as const

@@ -79,7 +79,10 @@ export const Timestamp = Schema.String.pipe(
 export const Application = Schema.Struct({
   _id: Schema.optional(Schema.String),
   name: Schema.String,
-  icon: Schema.optional(Schema.String)}).annotations({ identifier: "AssociatedApplication" })
+  icon: Schema.optional(Schema.String),
+  /** The application's slug (`slack`, `google-sheets`): what the list filter `slug` selects on. */
+  slug: Schema.optional(Schema.String)
+}).annotations({ identifier: "AssociatedApplication" })
 export interface Application extends Schema.Schema.Type<typeof Application> {}
 
 /** The workflow an execution runs. */
@@ -98,7 +101,9 @@ const versionedFields = {
   associated_trigger_application: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   associated_event_id: Schema.optional(Schema.String),
   completion_time: Schema.optional(Timestamp),
-  updatedAt: Schema.optional(Timestamp)
+  updatedAt: Schema.optional(Timestamp),
+  /** Set by the vendor's newer engine ("Thanos"); its executions have no batch details (501). */
+  executed_by_thanos: Schema.optional(Schema.Boolean)
 }
 
 /** One execution as a document of the list endpoint (`docs[]`). */

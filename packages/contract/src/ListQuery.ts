@@ -1,5 +1,7 @@
 /**
- * The query string of `GET /api/v2/public/execution`: page, limit and the documented filters.
+ * The query string of `GET /api/v2/public/execution`: page, limit and the documented filters, those
+ * of the docs pages (status, source, type, dates) and those only the OpenAPI document lists (`slug`,
+ * `workflow_name`, `workflow_id`, `execution_id`, `sortAsc`).
  *
  * Both sides of the vendor's docs are accepted on input: `execution_source` as `API Call` or
  * `API_CALL`, `Schedule` or `SCHEDULE`; `start_date`/`end_date` as `YYYY-MM-DD` (the docs pages) or
@@ -13,6 +15,7 @@
  */
 import { Either, ParseResult, Schema } from "effect"
 import { sources, statuses, types, type Source } from "./Execution.js"
+import { booleanString, boundedInt, choice, invalid, text } from "./internal/param.js"
 
 /** Largest accepted `page`: beyond it a request is refused rather than answered with nonsense. */
 export const MAX_PAGE = 1_000_000_000
@@ -29,32 +32,17 @@ export const defaults = {
   limit: 10,
   status: "All",
   execution_source: "All",
-  execution_type: "All"
+  execution_type: "All",
+  sortAsc: false
 } as const
 
-const invalid = (name: string, expected: string) => (issue: ParseResult.ParseIssue) => {
-  const actual = issue.actual
-  const shown = typeof actual === "string" ? JSON.stringify(actual.length > 64 ? `${actual.slice(0, 64)}…` : actual) : String(actual)
-  return { message: `Invalid query parameter "${name}": expected ${expected}, got ${shown}`, override: true }
-}
-
-const boundedInt = (name: string, max: number) =>
-  Schema.compose(
-    Schema.String.pipe(
-      Schema.pattern(/^[0-9]{1,10}$/),
-      Schema.annotations({ description: `A positive integer, at most ${max}.` })
-    ),
-    Schema.NumberFromString
-  ).pipe(
-    Schema.int(),
-    Schema.between(1, max),
-    Schema.annotations({
-      message: invalid(name, `a positive integer no greater than ${max}`)
-    })
-  )
-
-const choice = <const L extends readonly [string, ...Array<string>]>(name: string, literals: L, description: string) =>
-  Schema.Literal(...literals).annotations({ message: invalid(name, `one of ${literals.join(", ")}`), description })
+/** Longest accepted value of the text filters, in characters. */
+export const MAX_TEXT = {
+  slug: 1024,
+  workflow_name: 256,
+  workflow_id: 64,
+  execution_id: 64
+} as const
 
 /** Source spellings from the vendor's OpenAPI document, mapped to the canonical docs spelling. */
 const sourceAliases: Record<string, Source> = { SCHEDULE: "Schedule", API_CALL: "API Call", EVENT: "Event" }
@@ -116,6 +104,21 @@ export const Params = Schema.Struct({
   ),
   end_date: Schema.optional(
     dateParam("end_date", "Executions created on or before this UTC day (`YYYY-MM-DD`, canonical; the whole day) or instant (ISO 8601).")
+  ),
+  slug: Schema.optional(
+    text("slug", MAX_TEXT.slug, "Comma-separated application slugs (`slack,hubspot`): executions of any of these applications. Empty: no filter.")
+  ),
+  workflow_name: Schema.optional(
+    text("workflow_name", MAX_TEXT.workflow_name, "Executions of the workflow with exactly this name (case-sensitive). Empty: no filter.")
+  ),
+  workflow_id: Schema.optional(
+    text("workflow_id", MAX_TEXT.workflow_id, "Executions of the workflow with this `_id`. Empty: no filter.")
+  ),
+  execution_id: Schema.optional(
+    text("execution_id", MAX_TEXT.execution_id, "The execution with this `_id` (a page of at most one). Empty: no filter.")
+  ),
+  sortAsc: Schema.optional(
+    booleanString("sortAsc", "`true`: oldest first; `false` (default): newest first, by `createdAt`.")
   )
 })
 
@@ -147,9 +150,22 @@ export interface Resolved {
   readonly execution_type: NonNullable<ListQuery["execution_type"]>
   readonly start_date?: string | undefined
   readonly end_date?: string | undefined
+  /** The application slugs of `slug`, split, trimmed, without empties and repeats; absent when none. */
+  readonly slug?: ReadonlyArray<string> | undefined
+  readonly workflow_name?: string | undefined
+  readonly workflow_id?: string | undefined
+  readonly execution_id?: string | undefined
+  /** `true`: oldest first. */
+  readonly sortAsc: boolean
 }
 
-/** Fills in the API's defaults for absent parameters. */
+/**
+ * The slugs of a `slug` parameter (`"slack, hubspot,,slack"` is `["slack", "hubspot"]`), in the
+ * order given: split at commas, trimmed, without empties and repeats.
+ */
+export const slugs = (slug: string): ReadonlyArray<string> => [...new Set(slug.split(",").map((s) => s.trim()).filter((s) => s !== ""))]
+
+/** Fills in the API's defaults for absent parameters; an empty text filter is no filter. */
 export const resolve = (q: ListQuery): Resolved => ({
   page: q.page ?? defaults.page,
   limit: q.limit ?? defaults.limit,
@@ -157,7 +173,12 @@ export const resolve = (q: ListQuery): Resolved => ({
   execution_source: q.execution_source ?? defaults.execution_source,
   execution_type: q.execution_type ?? defaults.execution_type,
   ...(q.start_date === undefined ? {} : { start_date: q.start_date }),
-  ...(q.end_date === undefined ? {} : { end_date: q.end_date })
+  ...(q.end_date === undefined ? {} : { end_date: q.end_date }),
+  ...(q.slug === undefined || slugs(q.slug).length === 0 ? {} : { slug: slugs(q.slug) }),
+  ...(q.workflow_name === undefined || q.workflow_name === "" ? {} : { workflow_name: q.workflow_name }),
+  ...(q.workflow_id === undefined || q.workflow_id === "" ? {} : { workflow_id: q.workflow_id }),
+  ...(q.execution_id === undefined || q.execution_id === "" ? {} : { execution_id: q.execution_id }),
+  sortAsc: q.sortAsc ?? defaults.sortAsc
 })
 
 /**

@@ -5,7 +5,10 @@
  * @since 0.1.0
  */
 import { OpenApi } from "@effect/platform"
-import { RefoldApi } from "./RefoldApi.js"
+import { executePath, RefoldApi } from "./RefoldApi.js"
+
+/** Operations whose body may be left out (`HttpApi` marks every body required), as OpenAPI paths. */
+const optionalBodies = [executePath.replace(/:([A-Za-z_]+)/g, "{$1}")]
 
 /** Components that `HttpApi` adds for its own request-decoding error, which our servers never send. */
 const frameworkComponents = ["HttpApiDecodeError", "Issue", "PropertyKey"]
@@ -35,6 +38,12 @@ const withoutFrameworkErrors = (value: unknown): unknown => {
 export const document = (): OpenApi.OpenAPISpec => {
   const spec = withoutFrameworkErrors(OpenApi.fromApi(RefoldApi, { additionalPropertiesStrategy: "allow" })) as OpenApi.OpenAPISpec
   for (const name of frameworkComponents) delete spec.components.schemas[name]
+  for (const path of optionalBodies) {
+    for (const operation of Object.values(spec.paths[path] ?? {})) {
+      const body = (operation as { requestBody?: { required: boolean } }).requestBody
+      if (body !== undefined) body.required = false
+    }
+  }
   return spec
 }
 

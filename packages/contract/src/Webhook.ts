@@ -33,6 +33,12 @@ export const types = ["default", "slack", "custom"] as const
 /** The header that carries a delivery's signature. */
 export const signatureHeader = "x-cobalt-signature"
 
+/** The errors the vendor documents for the webhook operations, as `[status, error_code, message]`. */
+export const documented = {
+  invalidEvent: [400, "INVALID_EVENT", "Invalid event. Check events list in documentation."],
+  notFound: [400, "RESOURCE_NOT_FOUND", "Webhook not found"]
+} as const satisfies Record<string, readonly [number, string, string]>
+
 /** An event name, as sent in a subscription or a delivery; unknown values decode as plain strings. */
 export const Event = openEnum("WebhookEvent", events, "A webhook event.")
 export type Event = OpenEnum<(typeof events)[number]>

@@ -17,13 +17,19 @@ export * as Page from "./Page.js"
 /** The vendor's error body. */
 export * as ErrorBody from "./ErrorBody.js"
 
-/** Webhook subscriptions, their events and the payloads delivered to them. */
+/** A batch node's batches: `Batch`, `BatchPage` and the endpoint's query. */
+export * as Batch from "./Batch.js"
+
+/** What stop and rerun answer. */
+export * as Control from "./Control.js"
+
+/** `executeWorkflow`: its headers, payload and (either) result. */
+export * as Execute from "./Execute.js"
+
+/** Webhook subscriptions, their events, the payloads delivered to them and their documented errors. */
 export * as Webhook from "./Webhook.js"
 
-/** The webhook operations as an `HttpApiGroup` and their documented errors. */
-export * as WebhookApi from "./WebhookApi.js"
-
-/** The `HttpApi` definition of both endpoints and both auth schemes. */
+/** The `HttpApi` definition of every operation and both auth schemes, and the route list derived from it. */
 export * as RefoldApi from "./RefoldApi.js"
 
 /** Fast type guards compiled from these schemas, equivalent to `Schema.is`. */

@@ -51,14 +51,21 @@ describe("ErrorBody", () => {
     expect(decode(body)).toEqual(body)
   })
 
-  it("matches the documented bodies of the vendor's README exactly", () => {
-    const documented = errorExamples.filter((e) => e.file === "README.md").map((e) => e.body)
+  it("matches the documented bodies of the vendor's README and pages exactly", () => {
+    const documented = errorExamples.map((e) => e.body)
     for (const [status, code, message] of Object.values(ErrorBody.documented)) {
       const made: Record<string, unknown> = { ...ErrorBody.make(status, code, message, "…") }
       const match = documented.find((d) => d["status_code"] === status && d["error_code"] === code)
       expect(match, `README documents ${status} ${code}`).toBeDefined()
       for (const key of Object.keys(match!)) if (key !== "request_id") expect(made[key]).toBe(match![key])
     }
+  })
+
+  it("keeps the execute page's 400 for a missing slug verbatim", () => {
+    const page = examples().filter((e) => e.file.endsWith("execute-workflow.mdx")).map((e) => e.body)
+    expect(page).toContainEqual(ErrorBody.missingSlug)
+    const decoded = decode({ ...ErrorBody.missingSlug, status_code: 400 })
+    expect(ErrorBody.code(decoded)).toBe("Workflow ID and slug are required")
   })
 
   it("names the HTTP error type of every status the API uses", () => {

@@ -15,14 +15,27 @@ describe("ListQuery", () => {
       status: "All",
       execution_source: "All"
     })
-    expect(ListQuery.resolve(ok({}))).toEqual({ page: 1, limit: 10, status: "All", execution_source: "All", execution_type: "All" })
+    expect(ListQuery.resolve(ok({}))).toEqual({ page: 1, limit: 10, status: "All", execution_source: "All", execution_type: "All", sortAsc: false })
     expect(ListQuery.resolve({ page: undefined, limit: 25, start_date: undefined })).toEqual({
       page: 1,
       limit: 25,
       status: "All",
       execution_source: "All",
-      execution_type: "All"
+      execution_type: "All",
+      sortAsc: false
     })
+  })
+
+  it("decodes the filters only the OpenAPI document lists, and resolves them", () => {
+    const q = ok({ slug: " slack,hubspot,,slack ", workflow_name: "Daily Sync", workflow_id: "6a106ba44480b80424a65289", execution_id: "65410cf6cdf931a12d7ab009", sortAsc: "true" })
+    expect(q).toEqual({ slug: " slack,hubspot,,slack ", workflow_name: "Daily Sync", workflow_id: "6a106ba44480b80424a65289", execution_id: "65410cf6cdf931a12d7ab009", sortAsc: true })
+    expect(ListQuery.resolve(q)).toMatchObject({ slug: ["slack", "hubspot"], workflow_name: "Daily Sync", workflow_id: "6a106ba44480b80424a65289", execution_id: "65410cf6cdf931a12d7ab009", sortAsc: true })
+    expect(ok({ sortAsc: "false" }).sortAsc).toBe(false)
+    expect(ListQuery.encode({ sortAsc: true, slug: "slack" })).toEqual({ sortAsc: "true", slug: "slack" })
+    // An empty text filter is no filter, as the vendor's `if (workflow_id)` reads it.
+    const empty = ListQuery.resolve(ok({ slug: ",, ,", workflow_name: "", workflow_id: "", execution_id: "" }))
+    expect(Object.keys(empty).sort()).toEqual(["execution_source", "execution_type", "limit", "page", "sortAsc", "status"])
+    expect(ListQuery.slugs("a, b,a")).toEqual(["a", "b"])
   })
 
   it("accepts both spellings of execution_source and normalises to the docs' spelling", () => {
@@ -76,6 +89,18 @@ describe("ListQuery", () => {
     expect(parameter).toBe(Object.keys(input).length === 1 ? Object.keys(input)[0] : undefined)
   })
 
+  it.each([
+    [{ sortAsc: "yes" }, 'Invalid query parameter "sortAsc": expected true or false, got "yes"'],
+    [{ sortAsc: "TRUE" }, '"sortAsc"'],
+    [{ slug: "x".repeat(1025) }, 'Invalid query parameter "slug": expected at most 1024 characters'],
+    [{ workflow_name: "x".repeat(257) }, '"workflow_name"'],
+    [{ workflow_id: "x".repeat(65) }, '"workflow_id"'],
+    [{ execution_id: "x".repeat(65) }, '"execution_id"']
+  ])("refuses %j naming the parameter", (input, expected) => {
+    expect(message(input as Record<string, string>)).toContain(expected)
+    expect(Either.getLeft(ListQuery.decode(input)).pipe((l) => l._tag === "Some" && l.value.parameter)).toBe(Object.keys(input)[0])
+  })
+
   it("shortens huge values in messages", () => {
     const text = message({ status: "X".repeat(100_000) })
     expect(text).toContain('"status"')
@@ -83,7 +108,7 @@ describe("ListQuery", () => {
   })
 
   it("ignores unknown parameters", () => {
-    expect(ok({ sortAsc: "true", __code: "429" })).toEqual({})
+    expect(ok({ sortasc: "true", __code: "429" })).toEqual({})
   })
 
   it("round-trips every valid query through its wire form", () => {
@@ -94,7 +119,12 @@ describe("ListQuery", () => {
         status: fc.constantFrom("All", "COMPLETED", "RUNNING", "ERRORED", "STOPPED", "STOPPING", "TIMED_OUT"),
         execution_source: fc.constantFrom("All", "Event", "Schedule", "API Call"),
         execution_type: fc.constantFrom("All", "SYNC", "ASYNC"),
-        start_date: fc.date({ min: new Date("2000-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))
+        start_date: fc.date({ min: new Date("2000-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+        slug: fc.string({ maxLength: 40 }),
+        workflow_name: fc.string({ maxLength: 40 }),
+        workflow_id: fc.string({ maxLength: 24 }),
+        execution_id: fc.string({ maxLength: 24 }),
+        sortAsc: fc.boolean()
       },
       { requiredKeys: [] }
     )
@@ -109,7 +139,7 @@ describe("ListQuery", () => {
 
   it("never throws on arbitrary input: it decodes or explains", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom("page", "limit", "status", "execution_source", "execution_type", "start_date", "end_date"), fc.string()), (input) => {
+      fc.property(fc.dictionary(fc.constantFrom("page", "limit", "status", "execution_source", "execution_type", "start_date", "end_date", "slug", "workflow_name", "workflow_id", "execution_id", "sortAsc"), fc.string()), (input) => {
         const result = ListQuery.decode(input)
         if (Either.isLeft(result)) {
           expect(result.left.message).toMatch(/^Invalid query parameters?\b/)

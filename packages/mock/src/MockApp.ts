@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { RefoldApi, WebhookApi } from "@refold-effect/contract"
+import { RefoldApi } from "@refold-effect/contract"
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import { Hono } from "hono"
@@ -96,8 +96,8 @@ const validFaults = (faults: unknown): Faults.Faults =>
 const apiTemplates: ReadonlyArray<readonly [string, string]> = [
   [RefoldApi.listPath, "GET, HEAD"],
   [RefoldApi.getPath, "GET, HEAD"],
-  [WebhookApi.collectionPath, "GET, POST"],
-  [WebhookApi.itemPath, "GET, PUT, DELETE"]
+  [RefoldApi.webhooksPath, "GET, POST"],
+  [RefoldApi.webhookPath, "GET, PUT, DELETE"]
 ]
 
 const defaultOnError = (error: unknown, request: RequestInfo) => {
@@ -165,11 +165,11 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   app.get(RefoldApi.listPath, Pipeline.handler([scenarios, auth, Scenarios.listExample], Executions.list(store)))
   app.get(RefoldApi.getPath, Pipeline.handler([scenarios, auth, Scenarios.getExample], Executions.get(store)))
   const orgAuth = WebhookRoutes.orgAuth(keys === undefined ? undefined : new Set(keys))
-  app.get(WebhookApi.collectionPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.list(subscriptions)))
-  app.post(WebhookApi.collectionPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.create(subscriptions)))
-  app.get(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.get(subscriptions)))
-  app.put(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.update(subscriptions)))
-  app.delete(WebhookApi.itemPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.remove(subscriptions)))
+  app.get(RefoldApi.webhooksPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.list(subscriptions)))
+  app.post(RefoldApi.webhooksPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.create(subscriptions)))
+  app.get(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.get(subscriptions)))
+  app.put(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.update(subscriptions)))
+  app.delete(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.remove(subscriptions)))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
     const route = apiTemplates.find(([template]) => Routes.matches(template, path))

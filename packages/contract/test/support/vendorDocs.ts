@@ -45,7 +45,7 @@ export interface Example {
 export const examples = (): Array<Example> => {
   const files = [
     ...readdirSync(docsDir).map((f) => join(docsDir, f)),
-    ...readdirSync(join(docsDir, "executions")).map((f) => join(docsDir, "executions", f))
+    ...["executions", "workflows"].flatMap((dir) => readdirSync(join(docsDir, dir)).map((f) => join(docsDir, dir, f)))
   ].filter((f) => /\.(txt|mdx|md)$/.test(f))
   return files.flatMap((file) =>
     jsonObjects(readFileSync(file, "utf8"))

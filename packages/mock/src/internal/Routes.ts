@@ -2,18 +2,18 @@
  * The mock's routes, to tell a caller who got a 404 which one they probably meant: the known route
  * nearest to the request by edit distance over `METHOD path`.
  */
-import { RefoldApi, WebhookApi } from "@refold-effect/contract"
+import { RefoldApi } from "@refold-effect/contract"
 import { distance } from "fastest-levenshtein"
 
 /** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */
 export const known: ReadonlyArray<string> = [
   `GET ${RefoldApi.listPath}`,
   `GET ${RefoldApi.getPath}`,
-  `GET ${WebhookApi.collectionPath}`,
-  `POST ${WebhookApi.collectionPath}`,
-  `GET ${WebhookApi.itemPath}`,
-  `PUT ${WebhookApi.itemPath}`,
-  `DELETE ${WebhookApi.itemPath}`,
+  `GET ${RefoldApi.webhooksPath}`,
+  `POST ${RefoldApi.webhooksPath}`,
+  `GET ${RefoldApi.webhookPath}`,
+  `PUT ${RefoldApi.webhookPath}`,
+  `DELETE ${RefoldApi.webhookPath}`,
   "GET /openapi.json",
   "GET /docs",
   "GET /__admin/health",

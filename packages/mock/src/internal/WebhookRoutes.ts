@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Webhook, WebhookApi } from "@refold-effect/contract"
+import { Webhook } from "@refold-effect/contract"
 import { Either, ParseResult, Schema } from "effect"
 import type { Context } from "hono"
 import * as Node from "./Node.js"
@@ -32,8 +32,8 @@ export const orgAuth = (apiKeys: ReadonlySet<string> | undefined): Pipeline.Step
 const keys = new WeakMap<Request, string>()
 const keyOf = (c: Context<Reply.MockEnv>) => keys.get(c.req.raw)!
 
-const documented = (c: Context<Reply.MockEnv>, which: keyof typeof WebhookApi.documented, detail?: string) => {
-  const [status, code, message] = WebhookApi.documented[which]
+const documented = (c: Context<Reply.MockEnv>, which: keyof typeof Webhook.documented, detail?: string) => {
+  const [status, code, message] = Webhook.documented[which]
   return Reply.error(c, status, code, detail === undefined ? message : `${message} ${detail}`)
 }
 

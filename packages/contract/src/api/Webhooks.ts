@@ -1,6 +1,5 @@
 /**
- * The webhook subscription operations (`/api/v2/public/webhook`) as an `HttpApiGroup`, added to
- * `RefoldApi`. Webhooks are an org-level resource: they are managed with the org API key alone
+ * The webhooks group: the subscription operations (`/api/v2/public/webhook`). Webhooks are an org-level resource: they are managed with the org API key alone
  * (no `linked_account_id`), and a delivery is signed with that key.
  *
  * The vendor answers an unknown webhook id with 400 `RESOURCE_NOT_FOUND` "Webhook not found"
@@ -9,20 +8,14 @@
  * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, HttpApiSecurity, OpenApi } from "@effect/platform"
-import { ErrorBody } from "./ErrorBody.js"
-import * as Webhook from "./Webhook.js"
+import { ErrorBody } from "../ErrorBody.js"
+import * as Webhook from "../Webhook.js"
 
 /** Path of the list and create operations. */
-export const collectionPath = "/api/v2/public/webhook"
+export const webhooksPath = "/api/v2/public/webhook"
 
 /** Path of the get, update and delete operations, with its `:id` parameter. */
-export const itemPath = "/api/v2/public/webhook/:id"
-
-/** The errors the vendor documents for the webhook operations, as `[status, error_code, message]`. */
-export const documented = {
-  invalidEvent: [400, "INVALID_EVENT", "Invalid event. Check events list in documentation."],
-  notFound: [400, "RESOURCE_NOT_FOUND", "Webhook not found"]
-} as const satisfies Record<string, readonly [number, string, string]>
+export const webhookPath = "/api/v2/public/webhook/:id"
 
 /** The org API key in `x-api-key`: the only credential the webhook operations take. */
 export class OrgAuthentication extends HttpApiMiddleware.Tag<OrgAuthentication>()("OrgAuthentication", {
@@ -37,7 +30,7 @@ export class OrgAuthentication extends HttpApiMiddleware.Tag<OrgAuthentication>(
 }) {}
 
 /** `GET /api/v2/public/webhook`: every subscription of the key's org and environment. */
-export const listWebhooks = HttpApiEndpoint.get("listWebhooks", collectionPath)
+export const listWebhooks = HttpApiEndpoint.get("listWebhooks", webhooksPath)
     .addSuccess(Webhook.Webhooks)
     .addError(ErrorBody, { status: 400 })
     .addError(ErrorBody, { status: 429 })
@@ -47,7 +40,7 @@ export const listWebhooks = HttpApiEndpoint.get("listWebhooks", collectionPath)
 
 
 /** `POST /api/v2/public/webhook`: registers a subscription. */
-export const registerWebhook = HttpApiEndpoint.post("registerWebhook", collectionPath)
+export const registerWebhook = HttpApiEndpoint.post("registerWebhook", webhooksPath)
     .setPayload(Webhook.Create)
     .addSuccess(Webhook.Webhook)
     .addError(ErrorBody, { status: 400 })
@@ -61,7 +54,7 @@ export const registerWebhook = HttpApiEndpoint.post("registerWebhook", collectio
 
 
 /** `GET /api/v2/public/webhook/:id`: one subscription. */
-export const getWebhookById = HttpApiEndpoint.get("getWebhookById", itemPath)
+export const getWebhookById = HttpApiEndpoint.get("getWebhookById", webhookPath)
     .setPath(Webhook.IdPath)
     .addSuccess(Webhook.Webhook)
     .addError(ErrorBody, { status: 400 })
@@ -72,7 +65,7 @@ export const getWebhookById = HttpApiEndpoint.get("getWebhookById", itemPath)
 
 
 /** `PUT /api/v2/public/webhook/:id`: changes the fields sent. */
-export const updateWebhook = HttpApiEndpoint.put("updateWebhook", itemPath)
+export const updateWebhook = HttpApiEndpoint.put("updateWebhook", webhookPath)
     .setPath(Webhook.IdPath)
     .setPayload(Webhook.Update)
     .addSuccess(Webhook.Webhook)
@@ -84,7 +77,7 @@ export const updateWebhook = HttpApiEndpoint.put("updateWebhook", itemPath)
 
 
 /** `DELETE /api/v2/public/webhook/:id`: removes a subscription and answers the remaining ones. */
-export const deleteWebhook = HttpApiEndpoint.del("deleteWebhook", itemPath)
+export const deleteWebhook = HttpApiEndpoint.del("deleteWebhook", webhookPath)
     .setPath(Webhook.IdPath)
     .addSuccess(Webhook.Webhooks)
     .addError(ErrorBody, { status: 400 })

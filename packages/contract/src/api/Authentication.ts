@@ -1,0 +1,36 @@
+/**
+ * The two ways to authenticate, as an `HttpApiMiddleware` every group of the API sits behind, and
+ * the `linked_account_id` header that goes with an API key.
+ *
+ * @since 0.1.0
+ */
+import { HttpApiMiddleware, HttpApiSchema, HttpApiSecurity, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { ErrorBody } from "../ErrorBody.js"
+
+/**
+ * An org API key in `x-api-key` (with the account in the `linked_account_id` header), or a linked
+ * account's session token as `Authorization: Bearer`. The keys are the vendor's own scheme names.
+ */
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
+  failure: ErrorBody.annotations(HttpApiSchema.annotations({ status: 401 })),
+  security: {
+    "Org API Key": HttpApiSecurity.annotate(
+      HttpApiSecurity.apiKey({ key: "x-api-key", in: "header" }),
+      OpenApi.Description,
+      "Org API key (test keys start with `tk`, production keys with `pk`). Send the account in the `linked_account_id` header."
+    ),
+    "Linked Account Token": HttpApiSecurity.annotate(
+      HttpApiSecurity.bearer,
+      OpenApi.Description,
+      "Session token (JWT) of a linked account, issued by `POST /api/v2/public/session-token`."
+    )
+  }
+}) {}
+
+/** The `linked_account_id` header, required with an API key and not needed with a session token. */
+export const AccountHeaders = Schema.Struct({
+  linked_account_id: Schema.optional(Schema.String).annotations({
+    description: "The linked account to act on. Required with an org API key; not needed with a session token."
+  })
+})
