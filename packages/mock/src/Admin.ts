@@ -16,6 +16,7 @@
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
  * | `GET /__admin/webhooks/deliveries?limit=n` | `{ deliveries: [attempt, ...], meta: { total, pending } }`, newest first |
  * | `DELETE /__admin/webhooks/deliveries` | forgets the delivery journal |
+ * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
  *
  * @since 0.1.0
  */
@@ -26,6 +27,7 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
+import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
@@ -47,6 +49,8 @@ export interface Options {
   readonly webhooks: Deliveries
   /** Resets everything the admin API can change. */
   readonly reset: () => void
+  /** The clock and lifecycle routes' dependencies. */
+  readonly live: LiveAdmin.Options
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest()
@@ -157,6 +161,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     options.reset()
     return ok(c, {})
   })
+
+  LiveAdmin.routes(admin, options.live)
 
   admin.post("/session-tokens", async (c) => {
     const body = await jsonBody(c)

@@ -38,6 +38,13 @@ export interface ExecutionStore {
   readonly insert: (record: Fixture.Record) => void
   /** Drops every inserted execution: the store holds its data set again. */
   readonly reset: () => void
+  /** The execution with this `_id`, of any account (the lifecycle's view). */
+  readonly find: (executionId: string) => Fixture.Record | undefined
+  /**
+   * Replaces the execution of the same `_id` (same account and `createdAt`): O(1) when its status,
+   * source and type are unchanged, else the indexes are rebuilt. Throws when there is none.
+   */
+  readonly replace: (record: Fixture.Record) => void
 }
 
 /**
@@ -297,7 +304,25 @@ export const make = (data: Fixture.DataSet): ExecutionStore => {
     } else state = build([...executions(), record])
   }
 
+  const find = (executionId: string) => {
+    const rank = state.byId.get(executionId) ?? state.byId.get(executionId.toLowerCase())
+    return rank === undefined ? undefined : recordAt(rank)
+  }
+
+  const replace = (record: Fixture.Record) => {
+    const rank = state.byId.get(record._id.toLowerCase())
+    const old = rank === undefined ? undefined : recordAt(rank)
+    if (rank === undefined || old === undefined) throw new Error(`No execution ${record._id} to replace`)
+    if (old.linked_account_id !== record.linked_account_id || old.createdAt !== record.createdAt) {
+      throw new Error(`Execution ${record._id}: linked_account_id and createdAt cannot change`)
+    }
+    if (fullCombo(old) === fullCombo(record)) state.slots[rank + state.base] = record
+    else state = build(executions().map((r) => (r === old ? record : r)))
+  }
+
   return {
+    find,
+    replace,
     get size() {
       return state.size
     },

@@ -13,6 +13,7 @@ import * as Admin from "./Admin.js"
 import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
+import * as Edits from "./internal/Edits.js"
 import * as Auth from "./internal/Auth.js"
 import * as Chaos from "./internal/Chaos.js"
 import * as Executions from "./internal/Executions.js"
@@ -22,6 +23,8 @@ import * as Reply from "./internal/Reply.js"
 import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
 import * as Journal from "./Journal.js"
+import * as Lifecycle from "./Lifecycle.js"
+import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
 import * as Subscriptions from "./internal/Subscriptions.js"
 import * as WebhookRoutes from "./internal/WebhookRoutes.js"
@@ -51,6 +54,13 @@ export interface MockOptions {
   readonly journal?: number | undefined
   /** How webhooks are delivered: retries, backoff, timeouts, the clock (see `WebhookDeliveries`). */
   readonly webhooks?: WebhookDeliveries.Options | undefined
+  /**
+   * The clock executions run on: a clock's options (`{ speed: 60 }`, `{ speed: 0 }` for manual;
+   * default real time) or a clock of your own (`MockClock.make`). See `MockClock`.
+   */
+  readonly clock?: MockClock.Options | MockClock.MockClock | undefined
+  /** Seed of the executions' outcomes and timings (default 1). See `Lifecycle`. */
+  readonly lifecycleSeed?: number | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -85,8 +95,16 @@ export interface MockApp {
   readonly setFaults: (faults: Faults.Faults) => void
   /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
   readonly webhooks: WebhookDeliveries.Deliveries
-  /** Back to the start: empty journal, the initial faults, no arrived executions, no webhooks. */
+  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks (the clock keeps its time). */
   readonly reset: () => void
+  /** The clock the executions run on. */
+  readonly clock: MockClock.MockClock
+  /** The executions' lives: force outcomes, wait for ends, listen to transitions. */
+  readonly lifecycle: Lifecycle.Lifecycle
+  /** Inserts or changes executions, as a test does; the lifecycle follows. */
+  readonly edits: Edits.Edits
+  /** Stops the clock's timers, releases waiters and cancels pending webhook deliveries. The app still answers, on a stopped clock. */
+  readonly close: () => void
 }
 
 const validFaults = (faults: unknown): Faults.Faults =>
@@ -147,18 +165,25 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const chaos = Chaos.make(store, initialFaults)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
   const journaling = options.journal !== 0
-  const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.realTime
+  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: store.replace }, seed: options.lifecycleSeed })
+  lifecycle.reset(store.executions())
+  const edits = Edits.make(store, lifecycle)
+  // Webhooks retry on the mock's clock, and every terminal transition delivers.
+  const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.onClock(clock)
   const subscriptions = Subscriptions.make(data.accounts[0]?.org_id, scheduler.now)
-  const webhooks = WebhookDeliveries.make(subscriptions.all, options.webhooks)
+  const webhooks = WebhookDeliveries.make(subscriptions.all, { ...options.webhooks, scheduler })
+  lifecycle.onTransition(webhooks.deliver)
   const reset = () => {
     journal.clear()
     chaos.reset()
+    lifecycle.reset(store.executions())
     subscriptions.reset()
     webhooks.reset()
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, reset }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, reset, live: { clock, lifecycle, edits } }))
   app.route("/", Docs.routes())
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`).
   const scenarios = Scenarios.step(chaos)
@@ -199,6 +224,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
+    // Whatever fell due on the clock happens before the request is answered.
+    clock.poll()
     const node = Node.bindings(env)
     const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
     const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
@@ -227,6 +254,14 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     faults: chaos.current,
     setFaults: (faults) => chaos.set(validFaults(faults)),
     webhooks,
-    reset
+    reset,
+    clock,
+    lifecycle,
+    edits,
+    close: () => {
+      lifecycle.close()
+      clock.close()
+      webhooks.reset()
+    }
   }
 }

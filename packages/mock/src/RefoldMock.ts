@@ -22,13 +22,16 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Context, Effect, Either, Layer, Redacted, Schema } from "effect"
+import type { Fixture } from "@refold-effect/fixtures"
+import { Context, Duration, Effect, Either, Fiber, Layer, Redacted, Runtime, Schema } from "effect"
 import type * as Faults from "./Faults.js"
 import * as KitOptions from "./internal/KitOptions.js"
 import * as Journal from "./Journal.js"
+import type * as Lifecycle from "./Lifecycle.js"
 import { createMockApp, type MockApp } from "./MockApp.js"
+import * as MockClock from "./MockClock.js"
 import * as MockHttpClient from "./MockHttpClient.js"
-import * as WebhookDeliveries from "./WebhookDeliveries.js"
+import type * as WebhookDeliveries from "./WebhookDeliveries.js"
 
 
 /** A mock that could not be built, or a request to it that was not valid (its message says which). */
@@ -72,10 +75,21 @@ export interface Service {
   readonly reset: Effect.Effect<void>
   /** A new session token of an account of the data set, for `Authorization: Bearer`. */
   readonly mintSessionToken: (linkedAccountId: string) => Effect.Effect<Redacted.Redacted<string>, RefoldMockError>
+  /** Moves the mock's clock forward (not Effect's), running what falls due. */
+  readonly advance: (duration: Duration.DurationInput) => Effect.Effect<void, RefoldMockError>
+  /** Adds an execution (a `RUNNING` one starts running on the clock). */
+  readonly insert: (execution: Fixture.Record) => Effect.Effect<Fixture.Record, RefoldMockError>
+  /** Merges fields into an execution (`{ status: "STOPPING" }` stops it on the clock). */
+  readonly update: (id: string, patch: Partial<Fixture.Record>) => Effect.Effect<Fixture.Record, RefoldMockError>
+  /** Forces how a running execution ends. */
+  readonly force: (id: string, outcome: Lifecycle.Forced) => Effect.Effect<void, RefoldMockError>
 }
 
 const attempt = <A>(f: () => A): Effect.Effect<A, RefoldMockError> =>
   Effect.try({ try: f, catch: (e) => new RefoldMockError({ message: e instanceof Error ? e.message : String(e) }) })
+
+const edited = (result: Either.Either<Fixture.Record, string>) =>
+  Either.match(result, { onLeft: (message) => Effect.fail(new RefoldMockError({ message })), onRight: Effect.succeed })
 
 /** The service over a mock app. */
 export const make = (app: MockApp, baseUrl: string = KitOptions.defaultBaseUrl): Service => ({
@@ -98,7 +112,28 @@ export const make = (app: MockApp, baseUrl: string = KitOptions.defaultBaseUrl):
   },
   setFaults: (faults) => attempt(() => app.setFaults(faults)),
   reset: Effect.sync(() => app.reset()),
-  mintSessionToken: (account) => attempt(() => Redacted.make(app.mintSessionToken(account)))
+  mintSessionToken: (account) => attempt(() => Redacted.make(app.mintSessionToken(account))),
+  // A number is taken as it is: Duration would turn a negative one into zero.
+  advance: (duration) => attempt(() => app.clock.advance(typeof duration === "number" ? duration : Duration.toMillis(Duration.decode(duration)))),
+  insert: (execution) => Effect.suspend(() => edited(app.edits.insert(execution))),
+  update: (id, patch) => Effect.suspend(() => edited(app.edits.update(id, patch))),
+  force: (id, outcome) => attempt(() => app.lifecycle.force(id, outcome))
+})
+
+/**
+ * Effect's `Clock` as the mock clock's time source: its time, and its sleeps (forked in the
+ * runtime the layer is built in), so that `TestClock.adjust` moves the mock's executions.
+ */
+const effectSource: Effect.Effect<MockClock.Source> = Effect.map(Effect.zip(Effect.clock, Effect.runtime<never>()), ([clock, runtime]) => {
+  return {
+    now: () => clock.unsafeCurrentTimeMillis(),
+    wait: (ms, wake) => {
+      const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(ms)).pipe(Effect.andThen(Effect.sync(wake))))
+      return () => {
+        Runtime.runFork(runtime)(Fiber.interrupt(fiber))
+      }
+    }
+  }
 })
 
 /** The mock of an Effect test: the app and its controls. Provided by {@link RefoldMock.layer}. */
@@ -110,13 +145,16 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
    */
   static readonly layer = (options: KitOptions.KitOptions = {}): Layer.Layer<RefoldMock | HttpClient.HttpClient, RefoldMockError> =>
     Layer.unwrapScoped(
-      Effect.gen(function*() {
-        // Webhook retries wait on the test's own Clock: `TestClock.adjust` moves them.
-        const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.clockScheduler(yield* Effect.runtime<never>())
+      Effect.gen(function* () {
+        const source = yield* effectSource
+        const given = options.clock
         const app = yield* Effect.acquireRelease(
-          attempt(() => createMockApp(KitOptions.toMockOptions({ ...options, webhooks: { ...options.webhooks, scheduler } }))),
-          // Pending deliveries end with the test.
-          (app) => Effect.sync(() => app.webhooks.reset())
+          attempt(() => {
+            // Effect's Clock unless a clock of its own is given; a speed applies to Effect's time.
+            const clock = given !== undefined && "now" in given ? given : MockClock.make({ source, ...given })
+            return createMockApp({ ...KitOptions.toMockOptions(options), clock })
+          }),
+          (app) => Effect.sync(() => app.close())
         )
         return Layer.merge(Layer.succeed(RefoldMock, make(app, options.baseUrl)), MockHttpClient.layer(app))
       })
@@ -148,6 +186,25 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
 
   /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries. */
   static readonly reset: Effect.Effect<void, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.reset)
+
+  /**
+   * Moves the mock's clock forward by `duration`, running the executions' events that fall due.
+   * `TestClock.adjust` moves the mock's clock too (with Effect's), and wakes fibers sleeping on it.
+   */
+  static readonly advance = (duration: Duration.DurationInput): Effect.Effect<void, RefoldMockError, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.advance(duration))
+
+  /** Adds an execution; a `RUNNING` one starts running on the clock. */
+  static readonly insert = (execution: Fixture.Record): Effect.Effect<Fixture.Record, RefoldMockError, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.insert(execution))
+
+  /** Merges fields into an execution; `{ status: "STOPPING" }` stops it on the clock. */
+  static readonly update = (id: string, patch: Partial<Fixture.Record>): Effect.Effect<Fixture.Record, RefoldMockError, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.update(id, patch))
+
+  /** Forces how a running execution ends (`{ status: "ERRORED", node: 2 }`). */
+  static readonly force = (id: string, outcome: Lifecycle.Forced): Effect.Effect<void, RefoldMockError, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.force(id, outcome))
 
   /** A new session token of an account of the data set. */
   static readonly mintSessionToken = (linkedAccountId: string): Effect.Effect<Redacted.Redacted<string>, RefoldMockError, RefoldMock> =>

@@ -23,11 +23,11 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
-import { Clock, Duration, Effect, Fiber, Runtime } from "effect"
 import { createHmac } from "node:crypto"
 import type { Registered } from "./internal/Subscriptions.js"
 import * as Uuid from "./internal/Uuid.js"
 import { REDACTED } from "./Journal.js"
+import type { MockClock } from "./MockClock.js"
 
 /** Time as the mock keeps it: real time, a faster one, a manual one, or Effect's `Clock` in tests. */
 export interface Scheduler {
@@ -47,18 +47,10 @@ export const realTime: Scheduler = {
   }
 }
 
-/**
- * Effect's `Clock` of a runtime as a scheduler: `RefoldMock.layer` uses the test's, so that
- * `TestClock.adjust` brings retries due. Each scheduled task is a fiber sleeping on that clock.
- */
-export const clockScheduler = (runtime: Runtime.Runtime<never>): Scheduler => ({
-  now: () => Runtime.runSync(runtime)(Clock.currentTimeMillis),
-  schedule: (delayMs, task) => {
-    const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(delayMs)).pipe(Effect.andThen(Effect.sync(task))))
-    return () => {
-      Runtime.runFork(runtime)(Fiber.interrupt(fiber))
-    }
-  }
+/** The mock's own clock as a scheduler: backoffs follow its speed, and a manual clock's `advance`. */
+export const onClock = (clock: MockClock): Scheduler => ({
+  now: clock.now,
+  schedule: (delayMs, task) => clock.at(clock.now() + delayMs, () => task())
 })
 
 /** An execution's change of status, as the lifecycle reports it. */

@@ -10,7 +10,7 @@ import { it as effect } from "@effect/vitest"
 import { Effect, Schema, TestClock } from "effect"
 import { createHmac } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
-import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, type WebhookDeliveries } from "../src/index.js"
+import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
 import { accounts, objectId, record } from "./support/data.js"
 import { receiver, type Receiver } from "./support/receiver.js"
 
@@ -18,7 +18,12 @@ const testKey = "tk_test_hooks"
 const prodKey = "pk_live_hooks"
 const hooks = "/api/v2/public/webhook"
 
-const running = record({ _id: objectId(1), status: "RUNNING" })
+const running = record({
+  _id: objectId(1),
+  status: "RUNNING",
+  completion_percentage: 0,
+  nodes: [{ node_id: "1", node_name: "Post message", node_type: "slack", node_status: "Ready", is_batch: false, attempts_made: 0, execution_time: 0 }]
+})
 const prodRunning = record({ _id: objectId(2), status: "RUNNING", environment: "production", linked_account_id: accounts.globex.linked_account_id })
 const data: Fixture.DataSet = { accounts: Object.values(accounts), executions: [running, prodRunning] }
 
@@ -57,7 +62,8 @@ afterEach(async () => {
 })
 
 const start = async (options: Parameters<typeof createMockApp>[0] = {}): Promise<{ mock: MockApp; server: MockServer }> => {
-  const mock = createMockApp({ data, ...options })
+  // A manual clock: the data set's running executions end only when a test says so.
+  const mock = createMockApp({ data, clock: { speed: 0 }, ...options })
   const server = await serve(mock, { port: 0 })
   cleanups.push(async () => {
     mock.webhooks.reset()
@@ -241,7 +247,7 @@ describe("webhook deliveries", () => {
   })
 
   it("cost a hanging or refusing receiver only its own attempts, never the API's answers", async () => {
-    const { mock, server } = await start({ webhooks: { backoff: 5, timeout: 200, retries: 1 } })
+    const { mock, server } = await start({ webhooks: { backoff: 5, timeout: 200, retries: 1, scheduler: WebhookDeliveries.realTime } })
     const hanging = await open(["hang"])
     const healthy = await open([200])
     const refused = await open([200])
@@ -323,6 +329,42 @@ const until = async (condition: () => boolean, ms = 5_000) => {
   }
 }
 
+/** A data set with nothing running: only the test's own `deliver` sends webhooks. */
+const finished: Fixture.DataSet = { accounts: data.accounts, executions: [record({ _id: objectId(3) })] }
+
+describe("webhooks and the lifecycle", () => {
+  it("deliver when an execution ends on the mock's clock, and retry on it", async () => {
+    const { mock, server } = await start()
+    const hook = await open([500, 200])
+    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Errored"] } })
+    const admin = (path: string, body: unknown) => call(server, "POST", `/__admin/${path}`, { key: null, body })
+    const forced = await admin(`executions/${running._id}/outcome`, { status: "ERRORED" })
+    expect(forced.status, JSON.stringify(forced.body)).toBe(200)
+    // Nothing is sent before the clock says the execution ended.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(0)
+
+    await admin("clock/advance", { ms: 3_600_000 })
+    const [first] = await hook.waitFor(1)
+    expect(JSON.parse(first!.body.toString())).toMatchObject({ event: "Workflow Errored", status: "ERRORED", instance_id: running._id })
+    expect(first!.headers["x-cobalt-signature"]).toBe(hmac(first!.body, testKey))
+    const ended = (await call(server, "GET", `/api/v2/public/execution/${running._id}`, { headers: { linked_account_id: running.linked_account_id } })).body
+    expect(ended["status"]).toBe("ERRORED")
+
+    // The 500's retry waits for the clock: 1 s of it.
+    await until(() => mock.webhooks.attempts().length === 1)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(1)
+    await admin("clock/advance", { ms: 999 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(1)
+    await admin("clock/advance", { ms: 1 })
+    await hook.waitFor(2)
+    await mock.webhooks.settled()
+    expect(mock.webhooks.attempts().map((a) => [a.attempt, a.status, a.sentAt - mock.webhooks.attempts()[1]!.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+  })
+})
+
 describe("webhooks in RefoldMock.layer", () => {
   effect.effect("retry on the test's Clock: TestClock.adjust brings the next attempt, RefoldMock.deliveries shows each", () =>
     Effect.gen(function*() {
@@ -347,7 +389,7 @@ describe("webhooks in RefoldMock.layer", () => {
       yield* RefoldMock.deliveriesSettled
       const deliveries = yield* RefoldMock.deliveries
       expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
-    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: data })), Effect.scoped))
+    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: finished })), Effect.scoped))
 })
 
 /** Polls an effect (in real time) until it holds. */

@@ -48,9 +48,10 @@ describe("the webhook recipe", () => {
         check()
       })
 
-    const data = DataSet.bundled()
-    const execution = data.executions.find((e) => e.status === "RUNNING" && e.environment === "test")!
-    const mock = createMockApp({ data })
+    const bundled = DataSet.bundled()
+    const execution = bundled.executions.find((e) => e.status === "RUNNING" && e.environment === "test")!
+    // A manual clock: no execution ends on its own during the test; the test delivers one.
+    const mock = createMockApp({ data: bundled, clock: { speed: 0 } })
     const server = await serve(mock, { port: 0 })
     try {
       const url = (await line(/^listening on /)).slice("listening on ".length)
@@ -72,7 +73,7 @@ describe("the webhook recipe", () => {
       expect(stderr).toBe("")
     } finally {
       child.kill()
-      mock.webhooks.reset()
+      mock.close()
       await server.close()
     }
   }, 120_000)

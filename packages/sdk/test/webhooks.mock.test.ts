@@ -1,6 +1,6 @@
 /**
- * A real delivery, end to end: the mock over TCP signs and posts a webhook to a receiver of our own
- * on 127.0.0.1, which checks it with `Webhooks.verify`/`receive` exactly as a user's endpoint
+ * A real delivery, end to end: an execution ends on the mock's clock, and the mock over TCP signs
+ * and posts a webhook to a receiver of our own on 127.0.0.1, which checks it with `Webhooks.verify`/`receive` exactly as a user's endpoint
  * would; the receiver first answers 500, and the mock retries until it gets its 200.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -55,23 +55,35 @@ const receiver = async (answers: ReadonlyArray<number>) => {
 }
 
 describe("a webhook from the mock, verified by the SDK", () => {
-  it("arrives signed, verifies, and is retried after a 500 until answered 200", async () => {
-    const data = DataSet.bundled()
-    const execution = data.executions.find((e) => e.status === "RUNNING" && e.environment === "test")!
-    // A short backoff in real time: 50 ms, then 100 ms.
-    const mock = createMockApp({ data, webhooks: { backoff: 50 } })
+  it("arrives signed when an execution ends on the mock's clock, verifies, and is retried after 500s until answered 200", async () => {
+    const bundled = DataSet.bundled()
+    const execution = bundled.executions.find((e) => e.status === "RUNNING" && e.environment === "test" && e.nodes.some((n) => n.node_status === "Ready"))!
+    // That execution alone, on a manual clock: it ends, and retries fall due, when the test advances it.
+    const mock = createMockApp({ data: { ...bundled, executions: [execution] }, clock: { speed: 0 } })
     const server = await serve(mock, { port: 0 })
     const hook = await receiver([500, 500, 200])
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) })
+    const advance = async (ms: number) => expect((await post("/__admin/clock/advance", { ms })).status).toBe(200)
+    const attempts = async () =>
+      ((await (await fetch(`${server.url}/__admin/webhooks/deliveries`)).json()) as {
+        deliveries: Array<{ attempt: number; status: number; outcome: string; retryInMs?: number }>
+      }).deliveries
+    const journaled = async (n: number) => {
+      for (let i = 0; i < 500 && (await attempts()).length < n; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    }
     try {
-      const registered = await fetch(`${server.url}/api/v2/public/webhook`, {
-        method: "POST",
-        headers: { "x-api-key": apiKey, "content-type": "application/json" },
-        body: JSON.stringify({ url: hook.url, events: ["Workflow Completed", "Workflow Errored"] })
-      })
+      const registered = await post("/api/v2/public/webhook", { url: hook.url, events: ["Workflow Completed", "Workflow Errored"] }, { "x-api-key": apiKey })
       expect(registered.status).toBe(200)
+      expect((await post(`/__admin/executions/${execution._id}/outcome`, { status: "ERRORED" })).status).toBe(200)
 
-      // The terminal transition, as the lifecycle reports it.
-      expect(mock.webhooks.deliver({ execution: { ...execution, status: "ERRORED" }, from: "RUNNING" })).toBe(1)
+      await advance(3_600_000) // the execution errors on the way
+      await hook.waitFor(1)
+      await journaled(1)
+      await advance(1000) // the first retry's backoff
+      await hook.waitFor(2)
+      await journaled(2)
+      await advance(2000) // the second's
       await hook.waitFor(3)
 
       expect(hook.deliveries.map((d) => d.answered)).toEqual([500, 500, 200])
@@ -85,18 +97,16 @@ describe("a webhook from the mock, verified by the SDK", () => {
       expect(payload).toMatchObject({ event: "Workflow Errored", status: "ERRORED", instance_id: execution._id, linked_account_id: execution.linked_account_id })
 
       // The mock's journal over its admin API shows each attempt, and no secret.
-      await mock.webhooks.settled()
-      const journal = (await (await fetch(`${server.url}/__admin/webhooks/deliveries`)).json()) as {
-        deliveries: Array<{ attempt: number; status: number; outcome: string; retryInMs?: number }>
-      }
-      expect(journal.deliveries.map((a) => [a.attempt, a.status, a.outcome, a.retryInMs])).toEqual([
+      await journaled(3)
+      const journal = await attempts()
+      expect(journal.map((a) => [a.attempt, a.status, a.outcome, a.retryInMs])).toEqual([
         [3, 200, "delivered", undefined],
-        [2, 500, "rejected", 100],
-        [1, 500, "rejected", 50]
+        [2, 500, "rejected", 2000],
+        [1, 500, "rejected", 1000]
       ])
       expect(JSON.stringify(journal)).not.toContain(apiKey)
     } finally {
-      mock.webhooks.reset()
+      mock.close()
       await hook.close()
       await server.close()
     }

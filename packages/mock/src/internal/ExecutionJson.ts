@@ -26,7 +26,8 @@ const summaryKeys = [
   "type_of_execution",
   "associated_trigger_application",
   "completion_time",
-  "updatedAt"
+  "updatedAt",
+  "instance_execution_time"
 ] as const satisfies ReadonlyArray<keyof Execution.Summary>
 
 /** The list document of an execution: the fields of `Execution.Summary`, in the seed page's order. */
