@@ -6,6 +6,7 @@
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Config, Console, Effect, Option } from "effect"
+import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
 
@@ -77,7 +78,7 @@ const source = (flags: {
 }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, ...FaultFlags.options }, (flags) =>
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, ...FaultFlags.options, ...ClockFlags.options }, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
@@ -85,7 +86,9 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
       source: yield* source(flags),
       apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
       faults: yield* FaultFlags.faults(flags),
-      adminToken: Option.getOrUndefined(flags.adminToken)
+      adminToken: Option.getOrUndefined(flags.adminToken),
+      clockSpeed: yield* ClockFlags.speed(flags),
+      lifecycleSeed: Option.getOrUndefined(flags.lifecycleSeed)
     }
     const running = yield* Server.start(config)
     yield* Console.log(Server.banner(running, config))
@@ -96,7 +99,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", ...FaultFlags.valueFlags])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, or followed by another flag). The

@@ -13,15 +13,20 @@ import * as Admin from "./Admin.js"
 import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
+import * as Actions from "./internal/Actions.js"
 import * as Edits from "./internal/Edits.js"
 import * as Auth from "./internal/Auth.js"
+import * as Batches from "./internal/Batches.js"
 import * as Chaos from "./internal/Chaos.js"
+import * as Control from "./internal/Control.js"
 import * as Executions from "./internal/Executions.js"
 import * as Node from "./internal/Node.js"
 import * as Pipeline from "./internal/Pipeline.js"
+import * as Query from "./internal/Query.js"
 import * as Reply from "./internal/Reply.js"
 import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
+import * as Workflows from "./internal/Workflows.js"
 import * as Journal from "./Journal.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as MockClock from "./MockClock.js"
@@ -110,13 +115,16 @@ export interface MockApp {
 const validFaults = (faults: unknown): Faults.Faults =>
   Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
 
-/** The API's route templates and their methods, to tell a wrong method (405) from an unknown route (404). */
-const apiTemplates: ReadonlyArray<readonly [string, string]> = [
-  [RefoldApi.listPath, "GET, HEAD"],
-  [RefoldApi.getPath, "GET, HEAD"],
-  [RefoldApi.webhooksPath, "GET, POST"],
-  [RefoldApi.webhookPath, "GET, PUT, DELETE"]
-]
+/** What answers one operation: its handler, and how its examples read paging (default: page 1 of 10). */
+interface Operation {
+  readonly handle: Pipeline.Answerer<Reply.MockEnv>
+  readonly paging?: Scenarios.Paging
+  /** The credentials step, when not the API's (`linked_account_id` with a key, or a session token). */
+  readonly auth?: Pipeline.Step<Reply.MockEnv>
+}
+
+/** One handler per operation of the contract: the type makes a missing one a compile error. */
+type Operations = { readonly [E in RefoldApi.EndpointName]: Operation }
 
 const defaultOnError = (error: unknown, request: RequestInfo) => {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
@@ -166,7 +174,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
   const journaling = options.journal !== 0
   const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
-  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: store.replace }, seed: options.lifecycleSeed })
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
   lifecycle.reset(store.executions())
   const edits = Edits.make(store, lifecycle)
   // Webhooks retry on the mock's clock, and every terminal transition delivers.
@@ -174,6 +182,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const subscriptions = Subscriptions.make(data.accounts[0]?.org_id, scheduler.now)
   const webhooks = WebhookDeliveries.make(subscriptions.all, { ...options.webhooks, scheduler })
   lifecycle.onTransition(webhooks.deliver)
+  const actions = Actions.make(store, lifecycle, clock.now)
   const reset = () => {
     journal.clear()
     chaos.reset()
@@ -185,21 +194,33 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const app = new Hono<Reply.MockEnv>({ strict: false })
   app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, reset, live: { clock, lifecycle, edits } }))
   app.route("/", Docs.routes())
-  // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`).
-  const scenarios = Scenarios.step(chaos)
-  app.get(RefoldApi.listPath, Pipeline.handler([scenarios, auth, Scenarios.listExample], Executions.list(store)))
-  app.get(RefoldApi.getPath, Pipeline.handler([scenarios, auth, Scenarios.getExample], Executions.get(store)))
+  const reads = Executions.make(store)
+  // Webhooks belong to the org: the API key alone, no linked account (see `WebhookRoutes`).
   const orgAuth = WebhookRoutes.orgAuth(keys === undefined ? undefined : new Set(keys))
-  app.get(RefoldApi.webhooksPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.list(subscriptions)))
-  app.post(RefoldApi.webhooksPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.create(subscriptions)))
-  app.get(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.get(subscriptions)))
-  app.put(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.update(subscriptions)))
-  app.delete(RefoldApi.webhookPath, Pipeline.handler([scenarios, orgAuth], WebhookRoutes.remove(subscriptions)))
+  const operations: Operations = {
+    listExecutions: { handle: reads.list, paging: Query.paging },
+    getExecution: { handle: reads.get },
+    stopExecution: { handle: Control.stop(actions) },
+    rerunExecution: { handle: Control.rerun(actions) },
+    listExecutionNodeBatches: { handle: Batches.list(store), paging: Batches.paging },
+    executeWorkflow: { handle: Workflows.execute(actions) },
+    listWebhooks: { handle: WebhookRoutes.list(subscriptions), auth: orgAuth },
+    registerWebhook: { handle: WebhookRoutes.create(subscriptions), auth: orgAuth },
+    getWebhookById: { handle: WebhookRoutes.get(subscriptions), auth: orgAuth },
+    updateWebhook: { handle: WebhookRoutes.update(subscriptions), auth: orgAuth },
+    deleteWebhook: { handle: WebhookRoutes.remove(subscriptions), auth: orgAuth }
+  }
+  const scenarios = Scenarios.step(chaos)
+  // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`);
+  // the routes are the contract's, each with the same steps in front of its handler.
+  for (const endpoint of RefoldApi.endpoints) {
+    const operation = operations[endpoint.name]
+    app.on(endpoint.method, endpoint.path, Pipeline.handler([scenarios, operation.auth ?? auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
+  }
   app.notFound((c) => {
     const path = pathOf(c.req.url)
-    const route = apiTemplates.find(([template]) => Routes.matches(template, path))
-    if (route !== undefined) {
-      const allow = route[1]
+    const allow = Routes.allowed(path)
+    if (allow !== undefined) {
       return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}`, { allow })
     }
     const hint = Routes.nearest(c.req.method, path)

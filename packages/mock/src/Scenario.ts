@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+import type { RefoldApi } from "@refold-effect/contract"
 import { Either } from "effect"
 
 /** How a response can break on the wire. */
@@ -32,18 +33,40 @@ export const faults = {
 /** A fault's name. */
 export type Fault = keyof typeof faults
 
-/** The named examples of each endpoint, for `example=<name>`. */
+/**
+ * The named examples of each operation (keys: the contract's operation names), for
+ * `example=<name>`. An example answers without any change to the data (a stop example stops nothing).
+ */
 export const examples = {
-  list: {
+  listExecutions: {
     empty: "a page with no executions (mongoose-paginate-v2's envelope for the requested page and limit)",
     seed: "the docs' example page: the single execution of list-executions.seed.txt",
     "unknown-status": "a page of executions with values and fields newer than the docs (status PAUSED, QUEUED, ...)"
   },
-  get: {
+  getExecution: {
     seed: "the docs' example execution of get-execution.seed.txt, verbatim",
     "unknown-status": "an execution whose status, node status and fields are newer than the docs"
-  }
-} as const
+  },
+  stopExecution: {
+    seed: "the docs' answer of stop-execution.mdx: {\"message\":\"Stopping instance\"}"
+  },
+  rerunExecution: {
+    seed: "the docs' answer of rerun-execution.mdx: {\"status\":\"success\",\"id\":\"64f3c2a1b4e5f60012345678\"}"
+  },
+  listExecutionNodeBatches: {
+    seed: "the docs' example page of list-batches.mdx (one batch, without totalPages)",
+    empty: "a page with no batches"
+  },
+  executeWorkflow: {
+    seed: "the docs' answer of execute-workflow.mdx: {\"message\":\"Workflow execution started\",\"execution_id\":\"6a314c54d4616e99e7fa5a02\"}",
+    sync: "an InstanceExecutionResult as the OpenAPI document describes it (sync_execution: true)"
+  },
+  listWebhooks: { seed: "the docs' answer of get-webhook.mdx: one webhook" },
+  registerWebhook: { seed: "the docs' answer of create-webhook.mdx (registers nothing)" },
+  getWebhookById: { seed: "the docs' answer of get-webhook-by-id.mdx" },
+  updateWebhook: { seed: "the docs' answer of update-webhook.mdx (changes nothing)" },
+  deleteWebhook: { seed: "the docs' answer of delete-webhook.mdx: the remaining webhooks (deletes nothing)" }
+} as const satisfies Record<RefoldApi.EndpointName, Record<string, string>>
 
 /** What a request asks for. Every field is optional; an empty scenario is the normal answer. */
 export interface Scenario {

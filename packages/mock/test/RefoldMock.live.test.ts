@@ -6,7 +6,7 @@
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Execution } from "@refold-effect/contract"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Fiber, Schedule, TestClock } from "effect"
+import { Effect, Fiber, TestClock } from "effect"
 import { RefoldMock } from "../src/index.js"
 import * as Lifecycle from "../src/Lifecycle.js"
 import { accounts, objectId, record, small } from "./support/data.js"
@@ -24,10 +24,13 @@ const getExecution = (id: string) =>
 
 /** User code: polls every second until the execution is no longer running. */
 const waitForEnd = (id: string) =>
-  getExecution(id).pipe(
-    Effect.repeat(Schedule.spaced("1 second").pipe(Schedule.passthrough, Schedule.whileInput((e: Execution.Detail) => e.status === "RUNNING"))),
-    Effect.map((e): Execution.Detail => e)
-  )
+  Effect.gen(function* () {
+    for (;;) {
+      const execution = yield* getExecution(id)
+      if (execution.status !== "RUNNING") return execution
+      yield* Effect.sleep("1 second")
+    }
+  })
 
 const nodes = ["start", "application", "api_request", "custom_code"].map((type, k) => ({
   node_id: String(k + 1),

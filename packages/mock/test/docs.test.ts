@@ -1,5 +1,5 @@
 /** `/openapi.json` and `/docs` over HTTP (the page itself is rendered in Chromium by docs.browser.test.ts). */
-import { OpenApi } from "@refold-effect/contract"
+import { OpenApi, RefoldApi } from "@refold-effect/contract"
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
 import { small } from "./support/data.js"
@@ -14,7 +14,8 @@ describe("docs", () => {
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8")
     const document = (await response.json()) as { paths: Record<string, unknown> }
     expect(document).toEqual(OpenApi.document())
-    expect(Object.keys(document.paths)).toEqual(["/api/v2/public/execution", "/api/v2/public/execution/{execution_id}"])
+    expect(Object.keys(document.paths)).toEqual([...new Set(RefoldApi.endpoints.map((e) => e.path.replace(/:([a-z_]+)/g, "{$1}")))])
+    expect(Object.keys(document.paths)).toContain("/api/v2/public/execution/{execution_id}/stop")
   })
 
   it("serves /docs as an HTML page that loads Scalar from the mock itself, never a CDN", async () => {

@@ -9,7 +9,7 @@ const list = "/api/v2/public/execution"
 describe.each(kinds)("routing (%s)", (kind) => {
   const t = useTransport(kind, () => createMockApp({ data: small(10) }))
 
-  it.each(["/", "/api/v2/public/executions", "/api/v2/public/execution/a/b", "/api/v1/public/execution", "/%FF%FE", "/api/v2/public/execution/x/nodes/1/batches"])(
+  it.each(["/", "/api/v2/public/executions", "/api/v2/public/execution/a/b", "/api/v1/public/execution", "/%FF%FE", "/api/v2/public/execution/x/nodes/1/batch", "/api/v2/public/workflow/x"])(
     "answers a vendor-style 404 for the unknown route %s",
     async (path) => {
       const reply = await t.call(path, { headers: acme })
@@ -26,6 +26,18 @@ describe.each(kinds)("routing (%s)", (kind) => {
       expect(reply.headers.get("allow")).toBe("GET, HEAD")
       expect(reply.body).toMatchObject({ error_code: "METHOD_NOT_ALLOWED", http_error_type: "METHOD_NOT_ALLOWED" })
     }
+  })
+
+  it.each([
+    ["GET", `${list}/65410cf6cdf931a12d7ab009/stop`, "POST"],
+    ["PUT", `${list}/65410cf6cdf931a12d7ab009/rerun`, "POST"],
+    ["POST", `${list}/65410cf6cdf931a12d7ab009/nodes/1/batches`, "GET, HEAD"],
+    ["GET", "/api/v2/public/workflow/6a106ba44480b80424a65289/execute", "POST"]
+  ])("answers 405 to %s %s with the contract's methods in Allow", async (method, path, allow) => {
+    const reply = await t.call(path, { method, headers: acme })
+    expect(reply.status).toBe(405)
+    expect(reply.headers.get("allow")).toBe(allow)
+    expect((reply.body as { message: string }).message).toContain(`use ${allow.replace(", HEAD", "")}`)
   })
 
   it("tolerates a trailing slash, as Express does", async () => {

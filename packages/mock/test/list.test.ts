@@ -36,7 +36,7 @@ describe.each(kinds)("GET /api/v2/public/execution (%s)", (kind) => {
       _id: "65410cf6cdf931a12d7ab009",
       createdAt: "2023-10-31T14:19:34.788Z",
       name: "Retry for workflow 65200cfd01af0388e905ad92",
-      associated_application: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc" },
+      associated_application: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc", slug: "slack" },
       status: "ERRORED"
     })
     expect(reply.text).not.toContain("execution_source")
@@ -95,8 +95,43 @@ describe.each(kinds)("GET /api/v2/public/execution (%s)", (kind) => {
 
   it("ignores unknown query parameters, as Express does", async () => {
     const plain = await t.call(`${list}?status=COMPLETED`, { headers: acme })
-    const extra = await t.call(`${list}?status=COMPLETED&sortAsc=true&slug=x&Status=ERRORED&page%5Bfoo=1&%ZZ=1`, { headers: acme })
+    const extra = await t.call(`${list}?status=COMPLETED&sortasc=true&Slug=x&Status=ERRORED&page%5Bfoo=1&%ZZ=1`, { headers: acme })
     expect(extra.body).toEqual(plain.body)
+  })
+
+  it.each([
+    { slug: "hubspot" },
+    { slug: "hubspot, jira" },
+    { slug: "nope" },
+    { workflow_name: "Daily Sync" },
+    { workflow_name: "Daily Sync", slug: "slack" },
+    { workflow_id: "6a106ba44480b80424a65289", status: "COMPLETED" },
+    { workflow_id: "6a106ba44480b80424a65289", sortAsc: "true", limit: "4", page: "2" },
+    { execution_id: "65410cf6cdf931a12d7ab009" },
+    { execution_id: "65410CF6CDF931A12D7AB009", status: "ERRORED" },
+    { execution_id: "65410cf6cdf931a12d7ab009", status: "COMPLETED" },
+    { sortAsc: "true", limit: "7", page: "3", status: "COMPLETED" },
+    { sortAsc: "false", execution_type: "SYNC", start_date: "2024-03-03", end_date: "2024-03-09" },
+    { sortAsc: "true", slug: "slack,jira", start_date: "2024-03-03", end_date: "2024-03-09", limit: "3" }
+  ])("filters by %j as a scan would", async (query) => {
+    const reply = await t.call(`${list}?${new URLSearchParams(query)}`, { headers: acme })
+    const { page, limit, slug, sortAsc, ...rest } = query as Record<string, string>
+    const expected = Oracle.page(data.executions, accounts.acme.linked_account_id, {
+      ...rest,
+      ...(slug === undefined ? {} : { slug: slug.split(",").map((s) => s.trim()) }),
+      ...(sortAsc === undefined ? {} : { sortAsc: sortAsc === "true" }),
+      page: Number(page ?? 1),
+      limit: Number(limit ?? 10)
+    })
+    const body = reply.body as { docs: Array<{ _id: string }>; totalDocs: number }
+    expect(reply.status).toBe(200)
+    expect({ ids: body.docs.map((d) => d._id), totalDocs: body.totalDocs }).toEqual({ ids: expected.ids, totalDocs: expected.meta.totalDocs })
+  })
+
+  it("reads an empty text filter as no filter", async () => {
+    const plain = await t.call(`${list}?status=COMPLETED`, { headers: acme })
+    const empty = await t.call(`${list}?status=COMPLETED&slug=&workflow_id=&workflow_name=&execution_id=`, { headers: acme })
+    expect(empty.body).toEqual(plain.body)
   })
 
   it.each([
@@ -118,6 +153,10 @@ describe.each(kinds)("GET /api/v2/public/execution (%s)", (kind) => {
     ["start_date=yesterday", "start_date"],
     ["end_date=2024-03-01T25:00:00Z", "end_date"],
     ["status=%00%01", "status"],
+    ["sortAsc=yes", "sortAsc"],
+    [`slug=${"a".repeat(1025)}`, "slug"],
+    [`workflow_id=${"a".repeat(65)}`, "workflow_id"],
+    ["workflow_name=a&workflow_name=b", "workflow_name"],
     ["status=%FF%FE", "status"],
     ["status=%E0%A4%A", "status"],
     [`status=${"\u{1F600}".repeat(1000)}`, "status"],

@@ -35,13 +35,14 @@ describe("Query.fast", () => {
   })
 
   it("answers the common queries, and leaves dates, aliases and invalid values to the contract", () => {
-    expect(Query.fast({})).toEqual({ page: 1, limit: 10, status: "All", execution_source: "All", execution_type: "All" })
+    expect(Query.fast({})).toEqual({ page: 1, limit: 10, status: "All", execution_source: "All", execution_type: "All", sortAsc: false })
     expect(Query.fast({ status: "ERRORED", limit: "10", page: "0003", execution_source: "API Call", execution_type: "ASYNC" })).toEqual({
       page: 3,
       limit: 10,
       status: "ERRORED",
       execution_source: "API Call",
-      execution_type: "ASYNC"
+      execution_type: "ASYNC",
+      sortAsc: false
     })
     for (const params of [{ start_date: "2026-06-01" }, { execution_source: "API_CALL" }, { limit: "1001" }, { page: "0" }, { status: "errored" }]) {
       expect(Query.fast(params)).toBeUndefined()
@@ -53,7 +54,7 @@ describe("Query.fast", () => {
     if (Either.isRight(refused)) throw new Error("limit=1001 should be refused")
     expect(Query.parse("http://h/api/v2/public/execution?limit=1001")).toEqual(Either.left(refused.left.message))
     expect(Query.parse("http://h/api/v2/public/execution?execution_source=API_CALL&start_date=2026-06-01")).toEqual(
-      Either.right({ page: 1, limit: 10, status: "All", execution_source: "API Call", execution_type: "All", start_date: "2026-06-01" })
+      Either.right({ page: 1, limit: 10, status: "All", execution_source: "API Call", execution_type: "All", start_date: "2026-06-01", sortAsc: false })
     )
   })
 })

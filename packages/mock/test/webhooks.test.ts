@@ -153,7 +153,7 @@ describe("webhook routes", () => {
     expect((await call(server, "GET", hooks, { key: null, headers: { authorization: "Bearer tok-acme" } })).status).toBe(401)
     const patch = await call(server, "PATCH", `${hooks}/abc`)
     expect(patch.status).toBe(405)
-    expect(patch.headers.get("allow")).toBe("GET, PUT, DELETE")
+    expect(patch.headers.get("allow")).toBe("GET, HEAD, PUT, DELETE")
   })
 
   it("keep at most 100 webhooks per key", async () => {

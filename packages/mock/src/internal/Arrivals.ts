@@ -2,10 +2,27 @@
  * Simulated arrivals: new executions inserted at the head of an account while a client pages, so
  * that an offset-paginating client sees each page shift by the number that arrived. Counted per API
  * request or lazily by elapsed time (no timer runs between requests).
+ *
+ * Bounded: the store holds at most {@link MAX_HELD} arrived executions of an app at a time (across
+ * settings). Past that, each new arrival evicts the oldest arrived one, so a long run with arrivals
+ * keeps a constant size, and inserts stay O(1) per index list (see `ExecutionStore.insert`).
  */
 import type { Fixture } from "@refold-effect/fixtures"
 import type { ExecutionStore } from "../ExecutionStore.js"
 import type { Faults } from "../Faults.js"
+
+/** How many arrived executions the store holds at most; the oldest arrived one goes first. */
+export const MAX_HELD = 10_000
+
+/** The ids of the arrived executions still in the store, oldest first: one queue per app. */
+export interface Held {
+  readonly ids: Array<string>
+  /** Index in `ids` of the oldest still held (a queue without shifting the array). */
+  head: number
+}
+
+/** An empty {@link Held}. */
+export const held = (): Held => ({ ids: [], head: 0 })
 
 /** The arrivals of one setting. */
 export interface Arrivals {
@@ -31,7 +48,12 @@ const blank = (account: string, orgId: string): Fixture.Record => ({
 })
 
 /** Arrivals for `settings` into `store`, with times from `now`. Throws for an account the data set does not define. */
-export const make = (store: ExecutionStore, settings: NonNullable<Faults["arrivals"]>, now: () => number = Date.now): Arrivals => {
+export const make = (
+  store: ExecutionStore,
+  settings: NonNullable<Faults["arrivals"]>,
+  kept: Held = held(),
+  now: () => number = Date.now
+): Arrivals => {
   const account = store.account(settings.account)
   if (account === undefined) {
     throw new Error(`Invalid faults.arrivals.account: the data set defines no linked account ${JSON.stringify(settings.account)}`)
@@ -63,6 +85,15 @@ export const make = (store: ExecutionStore, settings: NonNullable<Faults["arriva
       try {
         store.insert(record)
         arrived++
+        kept.ids.push(record._id)
+        if (kept.ids.length - kept.head > MAX_HELD) {
+          store.remove(kept.ids[kept.head]!)
+          kept.ids[kept.head++] = ""
+          if (kept.head > MAX_HELD) {
+            kept.ids.splice(0, kept.head)
+            kept.head = 0
+          }
+        }
         return
       } catch (e) {
         // Only an id already in the data set can fail here; take the next one.

@@ -25,9 +25,11 @@ export interface Chaos {
 /** The chaos of an app over `store`, starting with `initial`. */
 export const make = (store: ExecutionStore, initial: Faults.Faults): Chaos => {
   let injector = Faults.injector(initial)
-  let arrivals = initial.arrivals === undefined ? undefined : Arrivals.make(store, initial.arrivals)
+  // Arrived executions still in the store, across settings: their number stays bounded.
+  let held = Arrivals.held()
+  let arrivals = initial.arrivals === undefined ? undefined : Arrivals.make(store, initial.arrivals, held)
   const set = (faults: Faults.Faults) => {
-    const nextArrivals = faults.arrivals === undefined ? undefined : Arrivals.make(store, faults.arrivals)
+    const nextArrivals = faults.arrivals === undefined ? undefined : Arrivals.make(store, faults.arrivals, held)
     injector = Faults.injector(faults)
     arrivals = nextArrivals
   }
@@ -36,6 +38,7 @@ export const make = (store: ExecutionStore, initial: Faults.Faults): Chaos => {
     set,
     reset: () => {
       store.reset()
+      held = Arrivals.held()
       set(initial)
     },
     active: () => injector.active,

@@ -55,7 +55,7 @@ export const make = (store: ExecutionStore, lifecycle: Lifecycle): Edits => {
       return Either.flatMap(valid({ ...current, ...patch }), (record) =>
         Either.map(
           attempt(() => {
-            store.replace(record)
+            store.update(record._id, () => record)
             lifecycle.observe(record)
           }),
           () => record

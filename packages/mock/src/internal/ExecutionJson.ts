@@ -2,6 +2,9 @@
  * How an execution record goes on the wire: the list endpoint's summary projection and the get
  * endpoint's detail, each serialised once per record, as the UTF-8 bytes the server writes, and
  * then reused: a detail is sent as it is, a page body is a copy of ready bytes.
+ *
+ * The bytes are cached per record object, in a cache of each app's own ({@link make}). The store
+ * never changes a record in place (an update stores a new object), so a cached body is never stale.
  */
 import type { Execution } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
@@ -27,6 +30,7 @@ const summaryKeys = [
   "associated_trigger_application",
   "completion_time",
   "updatedAt",
+  "executed_by_thanos",
   "instance_execution_time"
 ] as const satisfies ReadonlyArray<keyof Execution.Summary>
 
@@ -43,20 +47,25 @@ export const detail = (record: Fixture.Record): Execution.Detail => {
   return rest
 }
 
-const summaries = new WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>()
-const details = new WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>()
-
-const memo = <A>(cache: WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>, project: (record: Fixture.Record) => A) => (record: Fixture.Record): Uint8Array<ArrayBuffer> => {
-  let json = cache.get(record)
-  if (json === undefined) {
-    json = Buffer.from(JSON.stringify(project(record)))
-    cache.set(record, json)
-  }
-  return json
+/** One app's serialised records. */
+export interface Cache {
+  /** {@link summary} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
+  readonly summaryJson: (record: Fixture.Record) => Uint8Array<ArrayBuffer>
+  /** {@link detail} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
+  readonly detailJson: (record: Fixture.Record) => Uint8Array<ArrayBuffer>
 }
 
-/** {@link summary} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
-export const summaryJson = memo(summaries, summary)
+const memo = <A>(project: (record: Fixture.Record) => A) => {
+  const cache = new WeakMap<Fixture.Record, Uint8Array<ArrayBuffer>>()
+  return (record: Fixture.Record): Uint8Array<ArrayBuffer> => {
+    let json = cache.get(record)
+    if (json === undefined) {
+      json = Buffer.from(JSON.stringify(project(record)))
+      cache.set(record, json)
+    }
+    return json
+  }
+}
 
-/** {@link detail} as UTF-8 JSON, built on first use and cached for the record's lifetime. */
-export const detailJson = memo(details, detail)
+/** A new, empty cache. */
+export const make = (): Cache => ({ summaryJson: memo(summary), detailJson: memo(detail) })

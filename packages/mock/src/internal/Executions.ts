@@ -1,24 +1,22 @@
 /**
- * The two endpoints' handlers: thin, synchronous, over the store's indexes. Authentication has
- * already put the account in `linkedAccountId`.
+ * The read endpoints' handlers (list and get): thin, synchronous, over the store's indexes.
+ * Authentication has already put the account in `linkedAccountId`. Each app has its own
+ * ({@link make}): its serialised records, its page metadata and its slab of page bodies.
  */
 import { Page } from "@refold-effect/contract"
 import { Either } from "effect"
 import type { Context } from "hono"
-import type { Fixture } from "@refold-effect/fixtures"
 import type { ExecutionStore } from "../ExecutionStore.js"
 import * as ExecutionJson from "./ExecutionJson.js"
 import * as Query from "./Query.js"
 import * as Reply from "./Reply.js"
-
-const metas = new Map<number, Uint8Array<ArrayBuffer>>()
 
 /**
  * `Page.meta` as UTF-8 JSON, without its opening brace, remembered: clients ask for the same few
  * pages over and over, and serialising costs more than the lookup. The key packs the three numbers
  * into one while they fit in 53 bits; beyond that (pages past 131071, say) nothing is remembered.
  */
-const metaJson = (totalDocs: number, page: number, limit: number): Uint8Array<ArrayBuffer> => {
+const metaJson = (metas: Map<number, Uint8Array<ArrayBuffer>>, totalDocs: number, page: number, limit: number): Uint8Array<ArrayBuffer> => {
   const key = totalDocs < 2 ** 26 && page < 2 ** 17 && limit < 1024 ? (totalDocs * 2 ** 17 + page) * 1024 + limit : -1
   let json = metas.get(key)
   if (json === undefined) {
@@ -38,24 +36,27 @@ const COMMA = 0x2c
 // its own per body would be an `ArrayBuffer` to allocate and sweep per request. A slab is never
 // written twice; a new one replaces it when full, and the old one goes when its bodies are sent.
 const SLAB = 256 * 1024
-let slab = Buffer.allocUnsafeSlow(SLAB)
-let slabAt = 0
+
+/** Where an app's page bodies are carved from. */
+interface Slab {
+  buffer: Buffer
+  at: number
+}
 
 /**
  * The page body, as the UTF-8 bytes the server writes: the docs' cached JSON and the metadata,
  * copied once into a slab. A string built instead would be a copy in the young generation, which
  * the server then copies again to encode it.
  */
-const pageJson = (docs: ReadonlyArray<Fixture.Record>, meta: Uint8Array): Uint8Array<ArrayBuffer> => {
-  const pieces = docs.map(ExecutionJson.summaryJson)
+const pageJson = (slab: Slab, pieces: ReadonlyArray<Uint8Array>, meta: Uint8Array): Uint8Array<ArrayBuffer> => {
   let size = OPEN.length + Math.max(0, pieces.length - 1) + CLOSE.length + meta.length
   for (const piece of pieces) size += piece.length
-  if (slabAt + size > slab.length) {
-    slab = Buffer.allocUnsafeSlow(Math.max(SLAB, size))
-    slabAt = 0
+  if (slab.at + size > slab.buffer.length) {
+    slab.buffer = Buffer.allocUnsafeSlow(Math.max(SLAB, size))
+    slab.at = 0
   }
-  const body = slab.subarray(slabAt, slabAt + size)
-  slabAt += (size + 7) & ~7
+  const body = slab.buffer.subarray(slab.at, slab.at + size) as Uint8Array<ArrayBuffer>
+  slab.at += (size + 7) & ~7
   body.set(OPEN, 0)
   let at = OPEN.length
   for (let i = 0; i < pieces.length; i++) {
@@ -68,20 +69,36 @@ const pageJson = (docs: ReadonlyArray<Fixture.Record>, meta: Uint8Array): Uint8A
   return body
 }
 
-/** `GET /api/v2/public/execution`: a page of the account's executions in mongoose-paginate-v2's envelope. */
-export const list = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Response => {
-  const query = Query.parse(c.req.url)
-  if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
-  const { page, limit } = query.right
-  const { docs, totalDocs } = store.list(c.get("linkedAccountId"), query.right)
-  return Reply.json(200, pageJson(docs, metaJson(totalDocs, page, limit)), Reply.requestId(c))
+/** The read handlers of one app. */
+export interface Handlers {
+  /** `GET /api/v2/public/execution`: a page of the account's executions in mongoose-paginate-v2's envelope. */
+  readonly list: (c: Context<Reply.MockEnv>) => Response
+  /**
+   * `GET /api/v2/public/execution/:execution_id`: one of the account's executions. An id that is
+   * unknown, malformed or another account's is the same 404.
+   */
+  readonly get: (c: Context<Reply.MockEnv>) => Response
+  /** The app's serialised records, for the other handlers that answer an execution. */
+  readonly json: ExecutionJson.Cache
 }
 
-/**
- * `GET /api/v2/public/execution/:execution_id`: one of the account's executions. An id that is
- * unknown, malformed or another account's is the same 404.
- */
-export const get = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Response => {
-  const record = store.get(c.get("linkedAccountId"), c.req.param("execution_id") ?? "")
-  return record === undefined ? Reply.documented(c, "notFound") : Reply.json(200, ExecutionJson.detailJson(record), Reply.requestId(c))
+/** The read handlers of an app over `store`. */
+export const make = (store: ExecutionStore): Handlers => {
+  const json = ExecutionJson.make()
+  const metas = new Map<number, Uint8Array<ArrayBuffer>>()
+  const slab: Slab = { buffer: Buffer.allocUnsafeSlow(SLAB), at: 0 }
+  return {
+    json,
+    list: (c) => {
+      const query = Query.parse(c.req.url)
+      if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
+      const { page, limit } = query.right
+      const { docs, totalDocs } = store.list(c.get("linkedAccountId"), query.right)
+      return Reply.json(200, pageJson(slab, docs.map(json.summaryJson), metaJson(metas, totalDocs, page, limit)), Reply.requestId(c))
+    },
+    get: (c) => {
+      const record = store.get(c.get("linkedAccountId"), c.req.param("execution_id") ?? "")
+      return record === undefined ? Reply.documented(c, "notFound") : Reply.json(200, json.detailJson(record), Reply.requestId(c))
+    }
+  }
 }

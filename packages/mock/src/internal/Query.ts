@@ -85,6 +85,7 @@ export const fast = (raw: Readonly<Record<string, string>>): ExecutionStore.Quer
   let status: string = ListQuery.defaults.status
   let source: string = ListQuery.defaults.execution_source
   let type: string = ListQuery.defaults.execution_type
+  let sortAsc: boolean = ListQuery.defaults.sortAsc
   for (const name of Object.keys(raw)) {
     const value = raw[name]!
     switch (name) {
@@ -112,11 +113,15 @@ export const fast = (raw: Readonly<Record<string, string>>): ExecutionStore.Quer
         if (!types.has(value)) return undefined
         type = value
         break
+      case "sortAsc":
+        if (value !== "true" && value !== "false") return undefined
+        sortAsc = value === "true"
+        break
       default:
         return undefined
     }
   }
-  return { page, limit, status, execution_source: source, execution_type: type }
+  return { page, limit, status, execution_source: source, execution_type: type, sortAsc }
 }
 
 /** The list query of a URL with the API's defaults applied, or the message of a 400. */
@@ -131,3 +136,7 @@ export const parse = (url: string): Either.Either<ExecutionStore.Query, string> 
     onRight: (q) => Either.right(ListQuery.resolve(q))
   })
 }
+
+/** The page and limit of a list request, for its examples that are pages (a 400 as {@link parse}'s). */
+export const paging = (url: string): Either.Either<{ readonly page: number; readonly limit: number }, string> =>
+  Either.map(parse(url), (q) => ({ page: q.page, limit: q.limit }))

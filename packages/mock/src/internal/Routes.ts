@@ -1,19 +1,14 @@
 /**
- * The mock's routes, to tell a caller who got a 404 which one they probably meant: the known route
- * nearest to the request by edit distance over `METHOD path`.
+ * The mock's routes, all derived from the contract's `RefoldApi.endpoints` (the API's) and the
+ * admin and docs routes: which methods a path allows (for a 405 and its `Allow` header), and which
+ * known route a caller who got a 404 probably meant (the nearest by edit distance over
+ * `METHOD path`).
  */
 import { RefoldApi } from "@refold-effect/contract"
 import { distance } from "fastest-levenshtein"
 
-/** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */
-export const known: ReadonlyArray<string> = [
-  `GET ${RefoldApi.listPath}`,
-  `GET ${RefoldApi.getPath}`,
-  `GET ${RefoldApi.webhooksPath}`,
-  `POST ${RefoldApi.webhooksPath}`,
-  `GET ${RefoldApi.webhookPath}`,
-  `PUT ${RefoldApi.webhookPath}`,
-  `DELETE ${RefoldApi.webhookPath}`,
+/** The routes beside the API's: the docs and the admin API. */
+const others: ReadonlyArray<string> = [
   "GET /openapi.json",
   "GET /docs",
   "GET /__admin/health",
@@ -28,6 +23,9 @@ export const known: ReadonlyArray<string> = [
   "DELETE /__admin/webhooks/deliveries"
 ]
 
+/** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */
+export const known: ReadonlyArray<string> = [...RefoldApi.endpoints.map((e) => `${e.method} ${e.path}`), ...others]
+
 /**
  * Whether `path` fits a route template such as `/api/v2/public/execution/:execution_id`: the same
  * segments, each `:param` one non-empty segment, a trailing slash tolerated (Hono is not strict).
@@ -36,6 +34,20 @@ export const matches = (template: string, path: string): boolean => {
   const want = template.split("/")
   const got = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/")
   return want.length === got.length && want.every((s, i) => (s.startsWith(":") ? got[i] !== "" : s === got[i]))
+}
+
+/**
+ * The methods the API allows on `path`, for a 405's `Allow` header (`GET, HEAD`, `POST`), or
+ * `undefined` when no API route has that shape (a 404).
+ */
+export const allowed = (path: string): string | undefined => {
+  const methods = new Set<string>()
+  for (const e of RefoldApi.endpoints) {
+    if (!matches(e.path, path)) continue
+    methods.add(e.method)
+    if (e.method === "GET") methods.add("HEAD")
+  }
+  return methods.size === 0 ? undefined : [...methods].join(", ")
 }
 
 /** A template with its `:param` segments filled from the request's segments at the same place. */

@@ -1,8 +1,9 @@
 /**
- * The steps in front of the two API endpoints that answer what a test asked for: a request's
+ * The steps in front of every API operation that answer what a test asked for: a request's
  * own scenario (`Prefer`, `__` query parameters) first, else the global faults. Errors and faults
  * come before authentication, as a gateway's would; named examples come after it.
  */
+import type { RefoldApi } from "@refold-effect/contract"
 import { Either } from "effect"
 import type { Context } from "hono"
 import * as Scenario from "../Scenario.js"
@@ -10,7 +11,6 @@ import type { Chaos } from "./Chaos.js"
 import * as Examples from "./Examples.js"
 import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
-import * as Query from "./Query.js"
 import * as Reply from "./Reply.js"
 import * as Wire from "./Wire.js"
 
@@ -74,28 +74,27 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.An
   return response
 }
 
-/** After authentication: answers `example=<name>` with the named example of the list endpoint. */
-export const listExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
+/** How an operation reads the page and limit of a request, for its examples that are pages. */
+export type Paging = (url: string) => Either.Either<Examples.Paging, string>
+
+const firstPage: Paging = () => Either.right({ page: 1, limit: 10 })
+
+/**
+ * After authentication: answers `example=<name>` with the named example of `endpoint` (see
+ * `Scenario.examples`), or a 400 listing the names it has.
+ */
+export const example = (endpoint: RefoldApi.Endpoint, paging: Paging = firstPage): Pipeline.Step<Reply.MockEnv> => (c, next) => {
   const name = wanted.get(c.req.raw)
   if (name === undefined) return next(c)
-  const query = Query.parse(c.req.url)
+  const query = paging(c.req.url)
   if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)
-  const body = Examples.list(name, query.right)
-  return body === undefined ? unknownExample(c, "list", name) : Reply.json(200, body, Reply.requestId(c))
+  const body = Examples.body(endpoint.name, name, query.right)
+  return body === undefined
+    ? Reply.error(
+        c,
+        400,
+        INVALID_SCENARIO,
+        `Invalid scenario example: ${JSON.stringify(name)} is not an example of ${endpoint.method} ${endpoint.path}; it has ${Examples.names(endpoint.name)}`
+      )
+    : Reply.json(200, body, Reply.requestId(c))
 }
-
-/** After authentication: answers `example=<name>` with the named example of the get endpoint. */
-export const getExample: Pipeline.Step<Reply.MockEnv> = (c, next) => {
-  const name = wanted.get(c.req.raw)
-  if (name === undefined) return next(c)
-  const body = Examples.get(name)
-  return body === undefined ? unknownExample(c, "get", name) : Reply.json(200, body, Reply.requestId(c))
-}
-
-const unknownExample = (c: Context<Reply.MockEnv>, endpoint: "list" | "get", name: string) =>
-  Reply.error(
-    c,
-    400,
-    INVALID_SCENARIO,
-    `Invalid scenario example: ${JSON.stringify(name)} is not an example of GET ${endpoint === "list" ? "/api/v2/public/execution" : "/api/v2/public/execution/:execution_id"}; it has ${Examples.names(endpoint)}`
-  )

@@ -30,7 +30,7 @@ export const objectId = (n: number) => `65${hex(n, 22)}`
 export const record = (overrides: Partial<Fixture.Record> & Pick<Fixture.Record, "_id">): Fixture.Record => ({
   createdAt: "2024-03-01T12:00:00.000Z",
   name: `Execution for workflow ${overrides._id}`,
-  associated_application: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc" },
+  associated_application: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc", slug: "slack" },
   status: "COMPLETED",
   associated_workflow: { _id: "64f7258e35b72267edc02589", name: "Post message to a channel", icon: "" },
   environment: "test",
@@ -84,12 +84,22 @@ export const exploding = (id: string, thrown: () => unknown): Fixture.Record =>
 
 const pick = <A>(random: () => number, values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
 
+/** The applications and workflows of {@link generated}: two workflows share a name across apps. */
+export const workflows = [
+  { app: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc", slug: "slack" }, workflow: { _id: "64f7258e35b72267edc02589", name: "Post message to a channel", icon: "" } },
+  { app: { icon: "https://example.com/slack.png", name: "Slack", _id: "64f6d9f33234d3d6419cfdbc", slug: "slack" }, workflow: { _id: "64f7258e35b72267edc0258a", name: "Daily Sync", icon: "" } },
+  { app: { icon: "https://example.com/hubspot.png", name: "Hubspot", _id: "6992cc7dc124a392c80e9e9c", slug: "hubspot" }, workflow: { _id: "6a106ba44480b80424a65289", name: "Daily Sync", icon: "" } },
+  { app: { icon: "https://example.com/jira.png", name: "Jira", _id: "6992cc7dc124a392c80e9e9d", slug: "jira" }, workflow: { _id: "6a106ba44480b80424a6528a", name: "Create issue", icon: "" } }
+] as const
+
 /**
  * `size` executions spread over the three accounts and over March 2024, with every fifth one sharing
  * its predecessor's `createdAt` and some on the first or last millisecond of a day.
  */
 export const generated = (size: number, seed = 1): ReadonlyArray<Fixture.Record> => {
   const random = prng(seed)
+  // A stream of its own for the workflow, so that every other field is what it was before workflows varied.
+  const workflowRandom = prng(seed + 7919)
   const owners = Object.values(accounts)
   const out: Array<Fixture.Record> = []
   for (let i = 0; i < size; i++) {
@@ -104,8 +114,11 @@ export const generated = (size: number, seed = 1): ReadonlyArray<Fixture.Record>
             ? `2024-03-${String(day).padStart(2, "0")}T23:59:59.999Z`
             : new Date(Date.UTC(2024, 2, day) + Math.floor(random() * 86_400_000)).toISOString()
     const owner = pick(random, owners)
+    const { app, workflow } = pick(workflowRandom, workflows)
     out.push(
       record({
+        associated_application: app,
+        associated_workflow: workflow,
         _id: objectId(i + 1),
         createdAt: time,
         linked_account_id: owner.linked_account_id,

@@ -13,6 +13,11 @@ export interface OracleQuery {
   readonly execution_type?: string
   readonly start_date?: string
   readonly end_date?: string
+  readonly slug?: ReadonlyArray<string>
+  readonly workflow_name?: string
+  readonly workflow_id?: string
+  readonly execution_id?: string
+  readonly sortAsc?: boolean
 }
 
 const dayStart = (d: string) => new Date(`${d}T00:00:00.000Z`).getTime()
@@ -32,7 +37,11 @@ export const filtered = (records: ReadonlyArray<Fixture.Record>, account: string
     .filter((r) => query.execution_type === undefined || query.execution_type === "All" || r.type_of_execution === query.execution_type)
     .filter((r) => query.start_date === undefined || new Date(r.createdAt).getTime() >= lower(query.start_date))
     .filter((r) => query.end_date === undefined || new Date(r.createdAt).getTime() <= upper(query.end_date))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b._id.localeCompare(a._id))
+    .filter((r) => query.slug === undefined || query.slug.includes(r.associated_application?.slug ?? "\u0000"))
+    .filter((r) => query.workflow_name === undefined || r.associated_workflow?.name === query.workflow_name)
+    .filter((r) => query.workflow_id === undefined || r.associated_workflow?._id === query.workflow_id)
+    .filter((r) => query.execution_id === undefined || r._id === query.execution_id.toLowerCase())
+    .sort((a, b) => (b.createdAt.localeCompare(a.createdAt) || b._id.localeCompare(a._id)) * (query.sortAsc === true ? -1 : 1))
 }
 
 /** What the list endpoint must answer: the page's ids and mongoose-paginate-v2's metadata, computed by hand. */
