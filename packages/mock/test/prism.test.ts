@@ -95,16 +95,16 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
     await server?.close()
   })
 
-  const send = async (path: string, headers: Record<string, string> = apiKey): Promise<Outcome> => {
-    const response = await fetch(`${prism.url}${path}`, { headers })
+  const send = async (path: string, headers: Record<string, string> = apiKey, init: RequestInit = {}): Promise<Outcome> => {
+    const response = await fetch(`${prism.url}${path}`, { headers, ...init })
     const violations = JSON.parse(response.headers.get("sl-violations") ?? "[]") as Outcome["violations"]
     const text = await response.text()
     return { status: response.status, violations, body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>), headers: response.headers }
   }
 
   /** A 200 that Prism validated against the vendor's schema without a single violation. */
-  const valid = async (path: string, headers?: Record<string, string>) => {
-    const outcome = await send(path, headers)
+  const valid = async (path: string, headers?: Record<string, string>, init?: RequestInit) => {
+    const outcome = await send(path, headers, init)
     expect({ path, status: outcome.status, violations: outcome.violations }).toEqual({ path, status: 200, violations: [] })
     return outcome.body
   }
@@ -223,6 +223,73 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
       )
       expect((error as Error).name).toBe("TimeoutError")
     }
+  })
+
+  it("stops, reruns, executes and pages batches, all valid against the vendor's document", async () => {
+    const post = { method: "POST" }
+    const running = mock.store.executions(account).find((r) => r.status === "RUNNING")!
+    expect(await valid(`${list}/${running._id}/stop`, apiKey, post)).toEqual({ message: "Stopping instance" })
+    await valid(`${list}/${running._id}`)
+    const stopped = await valid(`${list}/${running._id}`)
+    expect(stopped).toMatchObject({ status: "STOPPED" })
+    const failed = mock.store.executions(account).find((r) => r.status === "ERRORED")!
+    const rerun = await valid(`${list}/${failed._id}/rerun`, { authorization: `Bearer ${token}` }, post)
+    expect(rerun).toMatchObject({ status: "success", id: expect.any(String) })
+    await valid(`${list}/${String(rerun["id"])}`)
+    await valid(`${list}?workflow_id=${failed.associated_workflow!._id}&slug=${failed.associated_application!.slug}&sortAsc=true`)
+    await valid(`${list}?execution_id=${failed._id}&workflow_name=${encodeURIComponent(failed.associated_workflow!.name)}`)
+    const batch = mock.store.executions(account).find((r) => r.nodes.some((n) => n.is_batch && n.node_status === "Success"))!
+    const node = batch.nodes.find((n) => n.is_batch && n.node_status === "Success")!
+    expect(await valid(`${list}/${batch._id}/nodes/${node.node_id}/batches?page=1&limit=2`)).toMatchObject({ totalDocs: 4 })
+    const slug = failed.associated_application!.slug!
+    const workflow = `/api/v2/public/workflow/${failed.associated_workflow!._id}/execute`
+    const body = JSON.stringify({ payload: { email: "jane@example.com" } })
+    expect(await valid(workflow, { ...apiKey, slug, "content-type": "application/json" }, { method: "POST", body })).toMatchObject({ execution_id: expect.any(String) })
+    expect(await valid(workflow, { ...apiKey, slug, sync_execution: "true", "content-type": "application/json" }, { method: "POST", body })).toMatchObject({ errored: false })
+    // Each example of the new routes holds against the document too.
+    await valid(`${list}/${running._id}/stop`, { ...apiKey, prefer: "example=seed" }, post)
+    await valid(`${list}/${failed._id}/rerun?__example=seed`, apiKey, post)
+    await valid(`${list}/${batch._id}/nodes/${node.node_id}/batches`, { ...apiKey, prefer: "example=seed" })
+    await valid(workflow, { ...apiKey, slug, prefer: "example=sync", "content-type": "application/json" }, { method: "POST", body })
+  })
+
+  it("passes the new routes' errors through: the documented 404 and 501, and the bad input the mock refuses", async () => {
+    const post = { method: "POST" }
+    const expectError = async (path: string, status: number, headers: Record<string, string>, init: RequestInit, documented: boolean) => {
+      const outcome = await send(path, headers, { ...init, signal: AbortSignal.timeout(5000) }).catch((e: unknown) => {
+        throw new Error(`${init.method ?? "GET"} ${path} ${JSON.stringify(headers)}: ${String(e)}`)
+      })
+      expect({ path, status: outcome.status }).toEqual({ path, status })
+      // 404 on rerun and 501 on batches are in the vendor's document; the others are not.
+      expect(outcome.violations).toEqual(
+        documented ? [] : [{ ...undocumentedStatus, message: expect.stringMatching(/^Unable to match the returned status code with those defined in the document: 200/) }]
+      )
+      return outcome
+    }
+    await expectError(`${list}/000000000000000000000000/stop`, 404, apiKey, post, false)
+    await expectError(`${list}/000000000000000000000000/rerun`, 404, apiKey, post, true)
+    await expectError(`${list}/not-an-id/stop`, 400, apiKey, post, false)
+    const batch = mock.store.executions(account).find((r) => r.nodes.some((n) => n.is_batch) && r.nodes.some((n) => !n.is_batch))!
+    const plain = batch.nodes.find((n) => !n.is_batch)!
+    // The mock answers 501, which Prism's proxy reads as "not implemented upstream" and answers from
+    // its own mock of the document (a 200): the journal shows what the mock sent.
+    const batchesPath = `${list}/${batch._id}/nodes/${plain.node_id}/batches`
+    const taken = await send(batchesPath)
+    expect(taken.status).toBe(200)
+    const sent = mock.journal.requests().find((e) => e.request.path === batchesPath)
+    expect(sent?.response?.status).toBe(501)
+    const completed = mock.store.executions(account).find((r) => r.status === "COMPLETED")!
+    await expectError(`${list}/${completed._id}/rerun`, 409, apiKey, post, false)
+    const workflow = `/api/v2/public/workflow/${completed.associated_workflow!._id}/execute`
+    const slug = completed.associated_application!.slug!
+    await expectError("/api/v2/public/workflow/nope/execute", 400, { ...apiKey, slug }, post, false)
+    // Prism refuses itself what the document rules out (no slug header, a body that is not an
+    // object), and never answers a body that is not JSON: actions.test.ts covers those on the mock.
+    for (const [headers, body] of [[apiKey, "{}"], [{ ...apiKey, slug }, "[1, 2]"]] as const) {
+      const outcome = await send(workflow, { ...headers, "content-type": "application/json" }, { method: "POST", body })
+      expect(outcome.status).toBe(422)
+    }
+    await expectError(workflow, 404, { ...apiKey, slug: "no-such-app" }, post, false)
   })
 
   it("reports a response that breaks the vendor's schema (the negative control)", async () => {

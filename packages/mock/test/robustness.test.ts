@@ -29,10 +29,21 @@ const pair = fc.tuple(name, value, fc.boolean()).map(([n, v, raw]) => (raw ? `${
 const queryString = fc.array(pair, { maxLength: 8 }).map((pairs) => pairs.join("&"))
 
 const segment = fc.oneof(fc.constantFrom("api", "v2", "public", "execution", "65410cf6cdf931a12d7ab009", "..", ".", "", "%2F", "%00"), fc.string({ maxLength: 12 }), binary, percentGarbage, unicode)
+const id = fc.oneof(fc.constantFrom("65410cf6cdf931a12d7ab009", "65410CF6CDF931A12D7AB009", "000000000000000000000000", "64f7258e35b72267edc02589"), segment)
 const path = fc.oneof(
   fc.array(segment, { maxLength: 7 }).map((s) => `/${s.join("/")}`),
   segment.map((s) => `/api/v2/public/execution/${s}`),
-  fc.constant("/api/v2/public/execution")
+  fc.constant("/api/v2/public/execution"),
+  // The routes that change data, and the batches of a node, with good and bad ids.
+  fc.tuple(id, fc.constantFrom("stop", "rerun")).map(([i, action]) => `/api/v2/public/execution/${i}/${action}`),
+  fc.tuple(id, segment).map(([i, node]) => `/api/v2/public/execution/${i}/nodes/${node}/batches`),
+  id.map((i) => `/api/v2/public/workflow/${i}/execute`)
+)
+const body = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom("", "{}", '{"payload":{"a":1}}', "[]", "null", "42", '"x"', "{", "not json", "\u0000"),
+  fc.json({ maxDepth: 3 }),
+  fc.string({ maxLength: 200 })
 )
 
 const headerValue = fc.oneof(
@@ -42,10 +53,17 @@ const headerValue = fc.oneof(
   huge.map((s) => s.slice(0, 3000))
 )
 const headers = fc.record(
-  { "x-api-key": headerValue, linked_account_id: headerValue, authorization: headerValue.map((v) => (v.startsWith("Bearer") ? v : `Bearer ${v}`)) },
+  {
+    "x-api-key": headerValue,
+    linked_account_id: headerValue,
+    authorization: headerValue.map((v) => (v.startsWith("Bearer") ? v : `Bearer ${v}`)),
+    slug: fc.oneof(fc.constantFrom("slack", "hubspot", "", " "), headerValue),
+    sync_execution: fc.constantFrom("true", "false", "", "yes"),
+    "content-type": fc.constantFrom("application/json", "text/plain")
+  },
   { requiredKeys: [] }
 )
-const method = fc.constantFrom("GET", "GET", "GET", "HEAD", "POST", "DELETE")
+const method = fc.constantFrom("GET", "GET", "GET", "HEAD", "POST", "POST", "DELETE")
 
 /** A request `fetch` can send at all (a `Headers` or URL it refuses never reaches a server). */
 const sendable = (url: string, init: RequestInit) => {
@@ -57,13 +75,14 @@ const sendable = (url: string, init: RequestInit) => {
   }
 }
 
-const request = fc.record({ path, query: queryString, headers, method })
+const request = fc.record({ path, query: queryString, headers, method, body })
 
 const noServerError = (t: Transport, base: string) =>
-  fc.asyncProperty(request, async ({ path, query, headers, method }) => {
+  fc.asyncProperty(request, async ({ path, query, headers, method, body }) => {
     const target = `${path}${query === "" ? "" : `?${query}`}`
-    fc.pre(sendable(`${base}${target}`, { method, headers }))
-    const reply = await t.call(target, { method, headers }).catch((error: unknown) => {
+    const init = { method, headers, ...(method === "POST" && body !== undefined ? { body } : {}) }
+    fc.pre(sendable(`${base}${target}`, init))
+    const reply = await t.call(target, init).catch((error: unknown) => {
       // undici refuses some header values that `new Request` accepts; such a request is never sent.
       fc.pre(!(error instanceof TypeError && (error.cause as Error | undefined)?.name === "InvalidArgumentError"))
       throw error

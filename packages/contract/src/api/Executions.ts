@@ -87,13 +87,14 @@ export const rerunExecution = HttpApiEndpoint.post("rerunExecution", rerunPath)
   .addError(ErrorBody, { status: 400 })
   .addError(ErrorBody, { status: 403 })
   .addError(ErrorBody, { status: 404 })
+  .addError(ErrorBody, { status: 409 })
   .addError(ErrorBody, { status: 413 })
   .addError(ErrorBody, { status: 429 })
   .addError(ErrorBody, { status: 500 })
   .annotate(OpenApi.Summary, "Rerun an execution")
   .annotate(
     OpenApi.Description,
-    "Retries a failed or stopped execution with its original trigger payload: creates and starts a new execution and answers its id (`{\"status\":\"success\",\"id\":\"…\"}`). The original is left unchanged."
+    "Retries a failed or stopped execution with its original trigger payload: creates and starts a new execution and answers its id (`{\"status\":\"success\",\"id\":\"…\"}`). The original is left unchanged. The refold-effect mock answers 409 for an execution that is neither failed nor stopped (undocumented by the vendor)."
   )
 
 /** `GET /api/v2/public/execution/:execution_id/nodes/:node_id/batches`: a page of a batch node's batches. */

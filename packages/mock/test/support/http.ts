@@ -3,7 +3,7 @@
  * `fetch`), and the check every response goes through: each body is decoded with the contract's
  * schemas, so that no test can accept a response that breaks the wire format.
  */
-import { ErrorBody, Execution, Page } from "@refold-effect/contract"
+import { Batch, Control, ErrorBody, Execute, Execution, Page, RefoldApi } from "@refold-effect/contract"
 import { Schema } from "effect"
 import { afterAll, beforeAll, expect } from "vitest"
 import { serve, type MockApp, type MockServer } from "../../src/index.js"
@@ -30,11 +30,27 @@ export type Kind = "in-process" | "tcp"
 export const kinds: ReadonlyArray<Kind> = ["in-process", "tcp"]
 
 const strict = { onExcessProperty: "error" } as const
-const decodePage = Schema.decodeUnknownSync(Page.ExecutionPage, strict)
-const decodeDetail = Schema.decodeUnknownSync(Execution.Detail, strict)
 const decodeError = Schema.decodeUnknownSync(ErrorBody.ErrorBody, strict)
 
-const LIST = /^\/api\/v2\/public\/execution\/?$/
+/** The success schema of every operation. */
+const successes: { readonly [E in RefoldApi.EndpointName]: Schema.Schema<any, any> } = {
+  listExecutions: Page.ExecutionPage,
+  getExecution: Execution.Detail,
+  stopExecution: Control.StopResult,
+  rerunExecution: Control.RerunResult,
+  listExecutionNodeBatches: Batch.BatchPage,
+  executeWorkflow: Execute.Result
+}
+
+const matches = (template: string, path: string) => {
+  const want = template.split("/")
+  const got = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/")
+  return want.length === got.length && want.every((s, i) => (s.startsWith(":") ? got[i] !== "" : s === got[i]))
+}
+
+/** The operation `method path` is, by the contract's routes. */
+const operation = (method: string, path: string) =>
+  RefoldApi.endpoints.find((e) => (e.method === method || (method === "HEAD" && e.method === "GET")) && matches(e.path, path))
 
 /**
  * Checks a response against the contract: a JSON body (unless HEAD), an `x-request-id`, a 200 page
@@ -52,11 +68,16 @@ export const check = async (response: Response, url: string, method = "GET"): Pr
   expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8")
   const body: unknown = JSON.parse(text)
   if (response.status === 200) {
-    if (LIST.test(new URL(url).pathname)) decodePage(body)
-    else decodeDetail(body)
+    const endpoint = operation(method.toUpperCase(), new URL(url).pathname)
+    expect(endpoint, `an operation of the contract answers ${method} ${url}`).toBeDefined()
+    Schema.decodeUnknownSync(successes[endpoint!.name], strict)(body)
   } else {
     const error = decodeError(body)
-    expect(Object.keys(error)).toEqual(["status_code", "http_error_type", "error_code", "message", "request_id"])
+    // The execute page's 400 for a missing slug has a shape of its own (ErrorBody.missingSlug).
+    const missingSlug = error.error === ErrorBody.missingSlug.error
+    expect(Object.keys(error)).toEqual(
+      missingSlug ? ["status_code", "http_error_type", "error", "message", "request_id"] : ["status_code", "http_error_type", "error_code", "message", "request_id"]
+    )
     expect(error.status_code).toBe(response.status)
     expect(error.http_error_type).toBe(ErrorBody.httpErrorType(response.status))
     expect(error.request_id).toBe(requestId)
