@@ -16,6 +16,8 @@ export interface LoadArgs {
   readonly seconds: number
   /** Per-request timeout in seconds (autocannon's default is 10). */
   readonly timeout?: number
+  /** The method of every request (default GET); a POST is sent without a body. */
+  readonly method?: "GET" | "POST"
 }
 
 /** What an autocannon run reports. */
@@ -39,7 +41,7 @@ const load = async (args: LoadArgs): Promise<LoadResult> => {
     duration: args.seconds,
     timeout: args.timeout ?? 10,
     headers: args.headers,
-    requests: args.paths.map((path) => ({ method: "GET", path }))
+    requests: args.paths.map((path) => ({ method: args.method ?? "GET", path }))
   })
   return {
     rps: result.requests.total / result.duration,

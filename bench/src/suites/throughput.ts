@@ -46,6 +46,56 @@ export const profileMock = async (context: Context, title: string, paths: Readon
     return profiled(mock, title, () => load(context.loadgen, { ...args, seconds: Math.max(5, context.settings.seconds) }))
   })
 
+type Change = "get" | "stop" | "rerun"
+
+/**
+ * Stop and rerun side by side with get, on a mock of their own (their changes must not reach the
+ * list and get figures): `POST …/:id/stop` cycling over every execution of the account (the first
+ * stop of a RUNNING one changes it, every other is acknowledged as it is), `POST …/:id/rerun`
+ * cycling over its failed and stopped ones (every request inserts a new execution at the head), and
+ * `GET …/:id` as the reference.
+ */
+const measureChanges = async (context: Context, track: <C extends { stop: () => Promise<void> }>(c: C) => C) => {
+  const { settings, loadgen, log } = context
+  const mock = track(await Servers.mock({ kind: "bundled" }))
+  const ids = async (query: string) => {
+    const r = await loadgen.call<{ status: number; body: string }>("get", { url: `${mock.ready.url}${Servers.listPath}?limit=1000${query}`, headers: Servers.authHeaders })
+    return (JSON.parse(r.body) as { docs: ReadonlyArray<{ _id: string }> }).docs.map((d) => d._id)
+  }
+  const all = await ids("")
+  const failed = [...(await ids("&status=ERRORED")), ...(await ids("&status=STOPPED")), ...(await ids("&status=TIMED_OUT"))]
+  const requests: Record<Change, { readonly method: "GET" | "POST"; readonly paths: ReadonlyArray<string> }> = {
+    get: { method: "GET", paths: [Servers.getPath(all[0]!)] },
+    stop: { method: "POST", paths: all.map((id) => `${Servers.getPath(id)}/stop`) },
+    rerun: { method: "POST", paths: failed.map((id) => `${Servers.getPath(id)}/rerun`) }
+  }
+  const failures: Array<string> = []
+  let inserted = 0
+  log(`throughput: stop and rerun beside get, ${settings.rounds} rounds × ${settings.seconds} s`)
+  const results = await alternate(settings.rounds, ["get", "stop", "rerun"] as const, async (c: Change) => {
+    const r = await load(loadgen, { url: mock.ready.url, ...requests[c], headers: Servers.authHeaders, connections: settings.connections, seconds: settings.seconds })
+    if (r.errors + r.non2xx > 0) failures.push(`${c}: ${r.errors} errors, ${r.non2xx} non-2xx`)
+    if (c === "rerun") inserted += r.total
+    log(`  ${c}: ${Stats.format(r.rps)} req/s`)
+    return r.rps
+  }, SETTLE_MS)
+  const table: Report.Table = {
+    caption:
+      "**Changes beside reads.** One more mock (bundled data set, its own process), `POST …/:id/stop` over every execution of the " +
+      `account in turn, \`POST …/:id/rerun\` over its ${failed.length} failed and stopped ones (each answer inserts a new execution), ` +
+      "and `GET …/:id`, alternated; request rate relative to get.",
+    headers: ["request", "req/s per round", "median req/s", "/ get"],
+    rows: (["get", "stop", "rerun"] as const).map((c) => [
+      c,
+      results[c].map((x) => Stats.format(x)).join(", "),
+      Stats.format(Stats.median(results[c])),
+      Stats.times(Stats.ratioOfMedians(results[c], results.get))
+    ])
+  }
+  const note = `Stop and rerun: ${failures.length === 0 ? "no errors and no non-2xx responses" : failures.join("; ")}; reruns inserted ${Stats.format(inserted)} executions.`
+  return { table, note }
+}
+
 export const run = async (context: Context): Promise<ReadonlyArray<Report.Section>> => {
   const { settings, loadgen, log } = context
   return using(async (track) => {
@@ -105,6 +155,8 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       rounds: settings.rounds
     } satisfies Mock.BreakdownArgs)
 
+    const changes = await measureChanges(context, track)
+
     const ratio = (e: Endpoint, other: Contender) => Stats.ratioOfMedians(results[e].mock, results[e][other])
     const rows = (e: Endpoint) =>
       contenders.map((c) => [
@@ -138,6 +190,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       tool,
       tables: [
         table,
+        changes.table,
         {
           caption:
             "**Where the mock's time goes, in-process.** The same two requests, answered without a socket inside the mock's process " +
@@ -153,6 +206,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       ],
       notes: [
         failureNote,
+        changes.note,
         "CPU per response (user + system time of the server process from `/proc/<pid>/stat` over a run, divided by its responses) " +
           "does not depend on how much of the shared machine the server got, so it cross-checks the request rates: bare / mock CPU per " +
           `response is ${Stats.times(Stats.ratioOfMedians(cpu.list.bare, cpu.list.mock))} on list and ` +

@@ -20,3 +20,19 @@ describe("Routes.matches", () => {
     expect(api(path)).toBe(expected)
   })
 })
+
+describe("Routes, derived from the contract", () => {
+  it("knows every operation of the contract, and the methods each path allows", () => {
+    for (const e of RefoldApi.endpoints) expect(Routes.known).toContain(`${e.method} ${e.path}`)
+    expect(Routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009/stop")).toBe("POST")
+    expect(Routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009")).toBe("GET, HEAD")
+    expect(Routes.allowed("/api/v2/public/execution/x/nodes/1/batches/")).toBe("GET, HEAD")
+    expect(Routes.allowed("/api/v2/public/workflow/x/execute")).toBe("POST")
+    expect(Routes.allowed("/api/v2/public/workflow/x")).toBeUndefined()
+  })
+
+  it("suggests the new routes", () => {
+    expect(Routes.nearest("POST", "/api/v2/public/execution/65410cf6cdf931a12d7ab009/stpo")).toBe(`POST ${RefoldApi.stopPath}`)
+    expect(Routes.nearest("POST", "/api/v2/public/workflows/6a106ba44480b80424a65289/execute")).toBe(`POST ${RefoldApi.executePath}`)
+  })
+})

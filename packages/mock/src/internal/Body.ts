@@ -5,6 +5,7 @@
  */
 import { Either } from "effect"
 import type { Context } from "hono"
+import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
 
 /** The largest body accepted: 1 MiB (Express's `json()` defaults to 100 KB; payloads may be bigger). */
@@ -18,8 +19,12 @@ const tooLarge = (c: Context<Reply.MockEnv>) =>
 
 /** The body's bytes, or the 413 once they pass the bound. */
 const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Array, Response>> => {
-  const declared = Number(c.req.header("content-length") ?? "0")
-  if (declared > MAX_BYTES) return Either.left(tooLarge(c))
+  const headers = Node.headers(c.req.raw, c.env)
+  const length = headers.get("content-length")
+  // No length and not chunked: no body (the usual stop or rerun). Not reading it spares the
+  // stream that the Node adapter would otherwise build around the request.
+  if ((length === null || length === "0") && headers.get("transfer-encoding") === null) return Either.right(new Uint8Array(0))
+  if (Number(length ?? "0") > MAX_BYTES) return Either.left(tooLarge(c))
   const stream = c.req.raw.body
   if (stream === null) return Either.right(new Uint8Array(0))
   const reader = stream.getReader()

@@ -33,7 +33,7 @@ const strict = { onExcessProperty: "error" } as const
 const decodeError = Schema.decodeUnknownSync(ErrorBody.ErrorBody, strict)
 
 /** The success schema of every operation. */
-const successes: { readonly [E in RefoldApi.EndpointName]: Schema.Schema<any, any> } = {
+const successes: { readonly [E in RefoldApi.EndpointName]: Schema.Schema.AnyNoContext } = {
   listExecutions: Page.ExecutionPage,
   getExecution: Execution.Detail,
   stopExecution: Control.StopResult,
