@@ -19,6 +19,7 @@ import * as Auth from "./internal/Auth.js"
 import * as Batches from "./internal/Batches.js"
 import * as Chaos from "./internal/Chaos.js"
 import * as Control from "./internal/Control.js"
+import * as Cors from "./internal/Cors.js"
 import * as Executions from "./internal/Executions.js"
 import * as Node from "./internal/Node.js"
 import * as Pipeline from "./internal/Pipeline.js"
@@ -66,6 +67,12 @@ export interface MockOptions {
   readonly clock?: MockClock.Options | MockClock.MockClock | undefined
   /** Seed of the executions' outcomes and timings (default 1). See `Lifecycle`. */
   readonly lifecycleSeed?: number | undefined
+  /**
+   * Which browser origins may call the mock (CORS): `"*"` (the default: any, since the mock holds
+   * no real data), a list of origins such as `["http://localhost:5173"]`, or `false` for no CORS
+   * at all. Cross-origin writes to the admin API are refused unless their origin is listed.
+   */
+  readonly cors?: Cors.Policy | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -86,8 +93,8 @@ export interface MockApp {
    */
   readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
-   * A new session token that authenticates as the account, for `Authorization: Bearer`. Throws
-   * when the data set does not define the account.
+   * A new session token that authenticates as the account, for `Authorization: Bearer`, valid for
+   * `SessionTokens.TTL_SECONDS` or until `reset`. Throws when the data set does not define the account.
    */
   readonly mintSessionToken: (linkedAccountId: string) => string
   /** The indexed data the app serves. */
@@ -100,7 +107,7 @@ export interface MockApp {
   readonly setFaults: (faults: Faults.Faults) => void
   /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
   readonly webhooks: WebhookDeliveries.Deliveries
-  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks (the clock keeps its time). */
+  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no minted session tokens (the clock keeps its time). */
   readonly reset: () => void
   /** The clock the executions run on. */
   readonly clock: MockClock.MockClock
@@ -171,7 +178,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
   const initialFaults = validFaults(options.faults ?? {})
   const chaos = Chaos.make(store, initialFaults)
-  const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
+  // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
+  const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
+  const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
   const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
   const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
@@ -189,6 +198,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     lifecycle.reset(store.executions())
     subscriptions.reset()
     webhooks.reset()
+    sessions.reset()
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
@@ -263,8 +273,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return recording === undefined ? response : answered(recording, request, exchange, response)
   }
 
-  const fetch = (request: Request, env?: unknown) => Promise.resolve(handle(request, env))
-  handles.set(fetch, handle)
+  const served = Cors.wrap(options.cors ?? "*", handle)
+  const fetch = (request: Request, env?: unknown) => Promise.resolve(served(request, env))
+  handles.set(fetch, served)
 
   return {
     app,

@@ -71,7 +71,7 @@ export interface Service {
   readonly webhooks: WebhooksAccess
   /** Replaces the global faults (the PRNG restarts from their seed). */
   readonly setFaults: (faults: Faults.Faults) => Effect.Effect<void, RefoldMockError>
-  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries. */
+  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries, minted session tokens. */
   readonly reset: Effect.Effect<void>
   /** A new session token of an account of the data set, for `Authorization: Bearer`. */
   readonly mintSessionToken: (linkedAccountId: string) => Effect.Effect<Redacted.Redacted<string>, RefoldMockError>
@@ -184,7 +184,7 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   static readonly setFaults = (faults: Faults.Faults): Effect.Effect<void, RefoldMockError, RefoldMock> =>
     Effect.flatMap(RefoldMock, (m) => m.setFaults(faults))
 
-  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries. */
+  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries, minted session tokens. */
   static readonly reset: Effect.Effect<void, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.reset)
 
   /**
