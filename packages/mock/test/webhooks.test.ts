@@ -260,8 +260,8 @@ describe("webhook deliveries", () => {
     expect(list.status).toBe(200)
     await healthy.waitFor(1)
     // ...and the healthy receiver got its delivery while the hanging one still holds its first attempt.
+    await hanging.waitFor(1)
     expect(mock.webhooks.attempts().filter((a) => a.url === hanging.url)).toEqual([])
-    expect(hanging.received).toHaveLength(1)
     await mock.webhooks.settled()
 
     const byUrl = (url: string) => mock.webhooks.attempts().filter((a) => a.url === url).map((a) => [a.attempt, a.outcome, a.status])
