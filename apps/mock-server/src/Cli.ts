@@ -6,6 +6,7 @@
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Config, Console, Effect, Option } from "effect"
+import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
 
@@ -103,7 +104,7 @@ const source = (flags: {
 }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, cors, ...FaultFlags.options }, (flags) =>
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options }, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
@@ -112,6 +113,8 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
       apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
       faults: yield* FaultFlags.faults(flags),
       adminToken: Option.getOrUndefined(flags.adminToken),
+      clockSpeed: yield* ClockFlags.speed(flags),
+      lifecycleSeed: Option.getOrUndefined(flags.lifecycleSeed),
       cors: yield* corsPolicy(flags.cors)
     }
     const running = yield* Server.start(config)
@@ -123,7 +126,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", "--cors", ...FaultFlags.valueFlags])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", "--cors", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, or followed by another flag). The
