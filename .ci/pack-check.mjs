@@ -33,12 +33,14 @@ const packages = {
 const effect = ["effect@^3.22", "@effect/platform@^0.97"]
 const bin = (name) => join(root, "node_modules", ".bin", name)
 
+const started = Date.now()
 let passed = 0
 let failed = 0
 const check = (name, ok, detail = "") => {
   if (ok) passed++
   else failed++
-  console.log(`pack-check: ${ok ? "ok  " : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`)
+  const at = `${Math.round((Date.now() - started) / 1000)}s`.padStart(4)
+  console.log(`pack-check: ${at} ${ok ? "ok  " : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`)
   return ok
 }
 
@@ -64,7 +66,6 @@ const mb = (bytes) => bytes / 1_000_000
 const engineWarnings = (npmOutput) => (npmOutput.match(/EBADENGINE Unsupported engine/g) ?? []).length
 
 const work = mkdtempSync(join(tmpdir(), "refold-pack-check-"))
-const started = Date.now()
 try {
   // 1. Pack, lint the tarballs.
   const tarballs = {}

@@ -5,7 +5,7 @@
  * time, and the page asks nothing of any host but the mock.
  *
  * Swagger UI rather than Scalar: `swagger-ui-dist` adds 12 MB and no engine warning on Node 20,
- * where `@scalar/api-reference` brought about 240 MB (Vue, an AI chat SDK, icon sets) and now wants
+ * where `@scalar/api-reference` brought about 300 MB on disk (Vue, an AI chat SDK, icon sets) and wants
  * Node 22 (figures in the README).
  *
  * @since 0.1.0
