@@ -58,6 +58,32 @@ const apiKeys = Options.text("api-key").pipe(
   Options.withDescription("Accept only this x-api-key (repeat for several). Default: the data set's keys, else any non-empty key.")
 )
 
+const cors = Options.text("cors").pipe(
+  Options.withPseudoName("origin"),
+  Options.repeated,
+  Options.withDescription(
+    "Browser origins allowed to call the mock (CORS), e.g. http://localhost:5173 (repeat for several); * for any, off for no CORS. Default: any. Cross-origin admin writes need a listed origin."
+  )
+)
+
+/** The CORS policy of the `--cors` flags, or why they are wrong. */
+export const corsPolicy = (values: ReadonlyArray<string>): Effect.Effect<Server.Cors, Server.StartupError> => {
+  if (values.length === 0) return Effect.succeed("*")
+  if (values.length === 1 && (values[0] === "*" || values[0] === "off")) return Effect.succeed(values[0] === "*" ? "*" : false)
+  for (const value of values) {
+    let origin: string | undefined
+    try {
+      origin = new URL(value).origin
+    } catch {
+      origin = undefined
+    }
+    if (origin !== value) {
+      return new Server.StartupError({ message: `--cors takes *, off, or origins such as http://localhost:5173 (scheme, host and port only), got ${JSON.stringify(value)}` })
+    }
+  }
+  return Effect.succeed(values)
+}
+
 /** The source the flags select, or why they conflict. */
 const source = (flags: {
   readonly fixtures: Option.Option<string>
@@ -78,7 +104,7 @@ const source = (flags: {
 }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, ...FaultFlags.options }, (flags) =>
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, cors, ...FaultFlags.options }, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
@@ -86,7 +112,8 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
       source: yield* source(flags),
       apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
       faults: yield* FaultFlags.faults(flags),
-      adminToken: Option.getOrUndefined(flags.adminToken)
+      adminToken: Option.getOrUndefined(flags.adminToken),
+      cors: yield* corsPolicy(flags.cors)
     }
     const running = yield* Server.start(config)
     yield* Console.log(Server.banner(running, config))
@@ -97,7 +124,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", ...FaultFlags.valueFlags])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", "--cors", ...FaultFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, or followed by another flag). The

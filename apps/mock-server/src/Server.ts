@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
-import { createMockApp, serve, type Faults, type MockApp, type MockServer } from "@refold-effect/mock"
+import { createMockApp, serve, type Faults, type MockApp, type MockOptions, type MockServer } from "@refold-effect/mock"
 import { Effect, Redacted, Schema, type Scope } from "effect"
 
 /** Where the executions come from. */
@@ -25,7 +25,12 @@ export interface Config {
   readonly faults?: Faults.Faults | undefined
   /** When set, `/__admin` (but health) wants `Authorization: Bearer <token>`. */
   readonly adminToken?: Redacted.Redacted<string> | undefined
+  /** Which browser origins may call the mock (the mock's `cors` option); default any. */
+  readonly cors?: Cors | undefined
 }
+
+/** A CORS policy: any origin (`"*"`), those listed, or none (`false`). */
+export type Cors = NonNullable<MockOptions["cors"]>
 
 /** The server cannot start: a bad data set, a taken port. The message says what and where. */
 export class StartupError extends Schema.TaggedError<StartupError>()("StartupError", {
@@ -77,7 +82,8 @@ export const start = Effect.fn("MockServer.start")(function*(config: Config): Ef
         data,
         apiKeys: config.apiKeys,
         faults: config.faults,
-        adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken)
+        adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken),
+        cors: config.cors
       }),
     catch: (error) => new StartupError({ message: reason(error).startsWith("Invalid faults") ? reason(error) : `invalid data set: ${reason(error)}` })
   })

@@ -51,11 +51,55 @@ const BEARER = /^bearer[ \t]+([^ \t]+)[ \t]*$/i
 
 const invalid = (c: Context<Reply.MockEnv>, message: string) => Reply.error(c, 400, INVALID_ADMIN_REQUEST, message)
 
-/** The JSON body of an admin request, or the 400 that explains why it is not one. */
+/** How deep an admin body's JSON may nest; deeper bodies are refused before they are parsed. */
+export const MAX_DEPTH = 32
+
+/** The largest admin body, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** JSON's media types: `application/json` and any `+json` type, with or without parameters. */
+const JSON_TYPE = /^application\/(?:[a-z0-9.!#$&^_-]+\+)?json(?:$|[ \t]*;)/i
+
+/** Whether a JSON text nests deeper than `max` (a scan, so that no parser or formatter recurses on it). */
+const deeperThan = (text: string, max: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 0x5c) i++ // a backslash escapes the next character
+      else if (ch === 0x22) inString = false
+    } else if (ch === 0x22) inString = true
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true
+    } else if (ch === 0x5d || ch === 0x7d) depth--
+  }
+  return false
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * The JSON body of an admin request, or the 400 that explains why it is not one: a body that is not
+ * `application/json`, not UTF-8, not JSON, or nested deeper than {@link MAX_DEPTH}. An empty body
+ * is `{}`. (Its size is bounded by the `bodyLimit` in front of every route.)
+ */
 const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknown, Response>> => {
-  const text = await c.req.text()
+  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  if (bytes.length === 0) return Either.right({})
+  const type = c.req.header("content-type")
+  if (type === undefined || !JSON_TYPE.test(type)) {
+    return Either.left(invalid(c, `Invalid Content-Type ${JSON.stringify((type ?? "(none)").slice(0, 100))}: send the body as application/json`))
+  }
+  let text: string
   try {
-    return Either.right(JSON.parse(text === "" ? "{}" : text))
+    text = utf8.decode(bytes)
+  } catch {
+    return Either.left(invalid(c, "Invalid body: not UTF-8 text"))
+  }
+  if (deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
+  try {
+    return Either.right(JSON.parse(text))
   } catch (e) {
     return Either.left(invalid(c, `Invalid JSON body: ${(e as Error).message}`))
   }
@@ -87,7 +131,7 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     if (bearer !== null && timingSafeEqual(digest(bearer[1]!), expected)) return next()
     return Reply.error(c, 401, "UNAUTHORIZED", "Admin token required: send Authorization: Bearer <admin token>")
   })
-  admin.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => invalid(c as Context<Reply.MockEnv>, "Request body larger than 64 KiB") }))
+  admin.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => invalid(c as Context<Reply.MockEnv>, `Request body larger than ${MAX_BODY_BYTES / 1024} KiB`) }))
 
   admin.get("/requests", (c) => {
     const limitParam = c.req.query("limit")
@@ -101,7 +145,11 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     const body = await jsonBody(c)
     if (Either.isLeft(body)) return body.left
     const pattern = Journal.decodeRequestPattern(body.right)
-    return Either.isLeft(pattern) ? invalid(c, pattern.left) : ok(c, { count: options.journal.count(pattern.right) })
+    if (Either.isLeft(pattern)) return invalid(c, pattern.left)
+    const count = await options.journal.countPaced(pattern.right)
+    return count === undefined
+      ? invalid(c, `Invalid pattern: matching it against the journal took longer than ${Journal.COUNT_BUDGET_MS / 1000} s; use a simpler pattern`)
+      : ok(c, { count })
   })
 
   admin.delete("/requests", (c) => {

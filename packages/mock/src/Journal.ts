@@ -5,16 +5,18 @@
  *
  * Secrets never leave the journal: `x-api-key`, `authorization`, `cookie`, and any header or query
  * parameter whose name looks like a credential (token, secret, key, password, session, signature)
- * show as `[REDACTED]` in every entry it hands out. So a pattern can check that a secret was sent
+ * show as `[REDACTED]` in every entry it hands out, and so do the values of the credentials the mock
+ * knows wherever they appear (see {@link make}). So a pattern can check that a secret was sent
  * (`{ "matches": ".+" }`, `{ "absent": false }`), never its value. To cost a request next to
  * nothing, the journal keeps the URL and headers as the request held them, secrets included, in the
  * mock's memory, and redacts them on every read (`requests`, `count`).
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Either, Schema } from "effect"
 import * as Explain from "./internal/Explain.js"
 import * as HeaderSets from "./internal/HeaderSets.js"
+import * as Regex_ from "./internal/Regex.js"
 import * as TextSlots from "./internal/TextSlots.js"
 
 /** What a secret's value shows as. */
@@ -49,17 +51,11 @@ const SECRET = /(^|[-_])(authorization|cookie|api[-_]?key|key|token|secret|passw
 /** `true` for a header or parameter name that may carry a credential. */
 export const isSecret = (name: string): boolean => SECRET.test(name)
 
-/** Regexes are matched against the whole value, as in WireMock (Java's `matches`). */
-const Regex = Schema.String.pipe(
-  Schema.filter((s) => {
-    try {
-      new RegExp(s)
-      return true
-    } catch (e) {
-      return `not a valid regular expression: ${(e as Error).message}`
-    }
-  })
-)
+/**
+ * Regexes are matched against the whole value, as in WireMock (Java's `matches`), by a linear-time
+ * engine (RE2's syntax: see `internal/Regex.ts`), so that no pattern can stall the mock.
+ */
+const Regex = Schema.String.pipe(Schema.filter((s) => Either.match(Regex_.compile(s), { onLeft: (message) => message, onRight: () => true })))
 
 /** How a value must look; WireMock's matcher names. */
 export const StringMatcher = Schema.Union(
@@ -96,7 +92,7 @@ export type RequestPattern = typeof RequestPattern.Type
 /** Decodes a request pattern from JSON, or explains in one sentence what is wrong with it. */
 export const decodeRequestPattern = Explain.decoder(RequestPattern, "pattern", "not a request pattern")
 
-const whole = (regex: string) => new RegExp(`^(?:${regex})$`, "s")
+const whole = Regex_.unsafeCompile
 
 const matcher = (m: StringMatcher): ((values: ReadonlyArray<string>) => boolean) => {
   if ("absent" in m) return (values) => (values.length === 0) === m.absent
@@ -106,11 +102,11 @@ const matcher = (m: StringMatcher): ((values: ReadonlyArray<string>) => boolean)
   }
   if ("contains" in m) return (values) => values.some((v) => v.includes(m.contains))
   if ("matches" in m) {
-    const re = whole(m.matches)
-    return (values) => values.some((v) => re.test(v))
+    const test = whole(m.matches)
+    return (values) => values.some(test)
   }
-  const re = whole(m.doesNotMatch)
-  return (values) => values.length > 0 && values.every((v) => !re.test(v))
+  const test = whole(m.doesNotMatch)
+  return (values) => values.length > 0 && values.every((v) => !test(v))
 }
 
 /** A predicate over journal entries for a decoded pattern. */
@@ -121,12 +117,12 @@ export const matches = (pattern: RequestPattern): ((entry: Entry) => boolean) =>
   if (pattern.url !== undefined) checks.push((e) => e.request.url === pattern.url)
   if (pattern.urlPath !== undefined) checks.push((e) => e.request.path === pattern.urlPath)
   if (pattern.urlPattern !== undefined) {
-    const re = whole(pattern.urlPattern)
-    checks.push((e) => re.test(e.request.url))
+    const test = whole(pattern.urlPattern)
+    checks.push((e) => test(e.request.url))
   }
   if (pattern.urlPathPattern !== undefined) {
-    const re = whole(pattern.urlPathPattern)
-    checks.push((e) => re.test(e.request.path))
+    const test = whole(pattern.urlPathPattern)
+    checks.push((e) => test(e.request.path))
   }
   for (const [name, m] of Object.entries(pattern.queryParameters ?? {})) {
     const test = matcher(m)
@@ -151,6 +147,11 @@ export interface Journal {
   readonly requests: () => ReadonlyArray<Entry>
   /** How many kept entries match the pattern. */
   readonly count: (pattern: RequestPattern) => number
+  /**
+   * {@link count} for a server: matches in slices of at most {@link SLICE_MS}, yielding to other
+   * requests between them, and gives up (`undefined`) after `budgetMs` of matching.
+   */
+  readonly countPaced: (pattern: RequestPattern, budgetMs?: number) => Promise<number | undefined>
   /** Forgets every entry. */
   readonly clear: () => void
   /**
@@ -170,17 +171,72 @@ export interface Recording {
 /** The default {@link Journal.capacity}. */
 export const defaultCapacity = 1000
 
-/** Path and query of a URL, with every secret query value redacted. */
-const redactUrl = (url: string): string => {
+/** How long {@link Journal.countPaced} matches before it lets other requests in. */
+export const SLICE_MS = 20
+
+/** How long {@link Journal.countPaced} matches in all, by default, before it gives up. */
+export const COUNT_BUDGET_MS = 5000
+
+/**
+ * Redacts the values of credentials the mock knows (the keys it accepts, the session tokens it
+ * defines or minted) wherever they appear in a text; `MockApp` makes it. Returns the text itself
+ * when it holds none.
+ */
+export type Redactor = (text: string) => string
+
+/** Replaces every occurrence of each of `values` (ignoring empty ones) in `text` by {@link REDACTED}. */
+export const redactValues = (text: string, values: Iterable<string>): string => {
+  let out = text
+  for (const value of values) if (value !== "" && out.includes(value)) out = out.split(value).join(REDACTED)
+  return out
+}
+
+/**
+ * Path and query of a URL, with every secret query value redacted, and every value `redact` knows
+ * wherever it appears (in the path, in a query name or value, percent-encoded or not).
+ */
+const redactUrl = (url: string, redact: Redactor): string => {
   const start = url.indexOf("/", url.indexOf("//") + 2)
   const pathAndQuery = start === -1 ? "/" : url.slice(start)
   const q = pathAndQuery.indexOf("?")
-  // Most URLs carry nothing that looks like a credential: keep them as they are, without parsing.
-  if (q === -1 || !SECRET.test(pathAndQuery.slice(q + 1))) return pathAndQuery
+  const path = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q)
+  const safePath = redactComponent(path, redact)
+  if (q === -1) return safePath
+  const query = pathAndQuery.slice(q + 1)
+  // Most queries carry nothing that looks like a credential: keep them as they are, without parsing.
+  if (!SECRET.test(query) && redactComponent(query, redact) === query) return `${safePath}?${query}`
   const safe = new URLSearchParams()
-  for (const [name, value] of new URLSearchParams(pathAndQuery.slice(q + 1))) safe.append(name, isSecret(name) ? REDACTED : value)
-  return `${pathAndQuery.slice(0, q)}?${safe.toString()}`
+  for (const [name, value] of new URLSearchParams(query)) safe.append(redact(name), isSecret(name) ? REDACTED : redact(value))
+  return `${safePath}?${safe.toString()}`
 }
+
+/** A URL component with the known values redacted, as sent and once percent-decoded. */
+const redactComponent = (component: string, redact: Redactor): string => {
+  const direct = redact(component)
+  if (direct !== component || component.indexOf("%") === -1) return direct
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(component)
+  } catch {
+    return component
+  }
+  const safe = redact(decoded)
+  return safe === decoded ? component : encodeURI(safe)
+}
+
+/**
+ * The parts of a secret's value that are secret themselves: the value, and its last word (the
+ * credential of `Bearer <token>`), when long enough to be one rather than a common word.
+ */
+const secretParts = (value: string): Array<string> => {
+  const trimmed = value.trim()
+  const space = trimmed.lastIndexOf(" ")
+  const last = space === -1 ? trimmed : trimmed.slice(space + 1)
+  return [trimmed, last].filter((part, i, all) => part.length >= MIN_SECRET_LENGTH && all.indexOf(part) === i)
+}
+
+/** Values shorter than this are not redacted elsewhere in a request (`[REDACTED]` itself, `1`, ...). */
+const MIN_SECRET_LENGTH = 6
 
 const secretNames = new Map<string, boolean>()
 
@@ -194,10 +250,13 @@ const isSecretHeader = (name: string): boolean => {
   return secret
 }
 
-/** A request's headers with every secret's value replaced by {@link REDACTED}. */
-export const redactHeaders = (headers: Headers): Record<string, string> => {
+/**
+ * A request's headers with every secret's value replaced by {@link REDACTED}, and the values
+ * `redact` knows replaced wherever they appear in the others.
+ */
+export const redactHeaders = (headers: Headers, redact: Redactor = (text) => text): Record<string, string> => {
   const out: Record<string, string> = Object.create(null)
-  headers.forEach((value, name) => (out[name] = isSecretHeader(name) ? REDACTED : value))
+  headers.forEach((value, name) => (out[name] = isSecretHeader(name) ? REDACTED : redact(value)))
   return out
 }
 
@@ -239,9 +298,10 @@ const IN_HEADERS = -1
  * entries live through many young-generation GCs, and every object kept per request would be
  * copied by each, then promoted and marked. A request over TCP leaves its method, its URL, its id
  * and Node's raw headers; one answered in-process, its `Headers`. Secrets included: reading an
- * entry redacts what it hands out.
+ * entry redacts what it hands out: values under a secret's name, the values `known` redacts, and
+ * the values sent under a secret's name wherever else they appear in the same request.
  */
-export const make = (capacity: number = defaultCapacity): Journal => {
+export const make = (capacity: number = defaultCapacity, known: Redactor = (text) => text): Journal => {
   const size = Math.max(1, Math.floor(capacity))
   // `recorded` counts every request ever recorded; the n-th is in slot n % size, and `sequences`
   // tells a recording whether its slot was reused since.
@@ -258,14 +318,21 @@ export const make = (capacity: number = defaultCapacity): Journal => {
   let recorded = 0
   let cleared = 0
 
-  /** The redacted headers of the request in `slot`. */
-  const headersAt = (slot: number): Record<string, string> => {
-    const set = setOf[slot]!
-    return redactHeaders(set === IN_HEADERS ? headers[slot]! : headersOf(sets.get(set)))
-  }
-
   const entryAt = (slot: number): Entry => {
-    const url = redactUrl(urls.get(slot))
+    const set = setOf[slot]!
+    const headerList = set === IN_HEADERS ? headers[slot]! : headersOf(sets.get(set))
+    // The values sent under a secret's name, to redact wherever else they appear in this request.
+    const sent: Array<string> = []
+    headerList.forEach((value, name) => {
+      if (isSecretHeader(name)) sent.push(...secretParts(value))
+    })
+    const rawUrl = urls.get(slot)
+    const rawQuery = rawUrl.indexOf("?")
+    if (rawQuery !== -1 && SECRET.test(rawUrl.slice(rawQuery + 1))) {
+      for (const [name, value] of new URLSearchParams(rawUrl.slice(rawQuery + 1))) if (isSecret(name)) sent.push(...secretParts(value))
+    }
+    const redact = sent.length === 0 ? known : (text: string) => known(redactValues(text, sent))
+    const url = redactUrl(rawUrl, redact)
     const q = url.indexOf("?")
     // No prototype: a parameter or header may be called `toString` or `__proto__`.
     const query: Record<string, Array<string>> = Object.create(null)
@@ -277,7 +344,7 @@ export const make = (capacity: number = defaultCapacity): Journal => {
       id: ids.get(slot),
       loggedDate: times[slot]!,
       loggedDateString: new Date(times[slot]!).toISOString(),
-      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: headersAt(slot) },
+      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: redactHeaders(headerList, redact) },
       ...(status === PENDING ? {} : { response: fault === undefined ? response : { ...response, fault } })
     }
   }
@@ -333,6 +400,20 @@ export const make = (capacity: number = defaultCapacity): Journal => {
       const test = matches(pattern)
       let n = 0
       for (const slot of slots()) if (test(entryAt(slot))) n++
+      return n
+    },
+    countPaced: async (pattern, budgetMs = COUNT_BUDGET_MS) => {
+      const test = matches(pattern)
+      const entries = slots().map(entryAt)
+      const deadline = Date.now() + budgetMs
+      let n = 0
+      for (let i = 0; i < entries.length; ) {
+        const sliceEnd = Math.min(Date.now() + SLICE_MS, deadline)
+        while (i < entries.length && Date.now() < sliceEnd) if (test(entries[i++]!)) n++
+        if (i === entries.length) break
+        if (Date.now() >= deadline) return undefined
+        await new Promise((resolve) => setImmediate(resolve))
+      }
       return n
     },
     clear: () => {

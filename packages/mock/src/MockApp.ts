@@ -15,6 +15,7 @@ import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import * as Auth from "./internal/Auth.js"
 import * as Chaos from "./internal/Chaos.js"
+import * as Cors from "./internal/Cors.js"
 import * as Executions from "./internal/Executions.js"
 import * as Node from "./internal/Node.js"
 import * as Pipeline from "./internal/Pipeline.js"
@@ -46,6 +47,12 @@ export interface MockOptions {
   readonly adminToken?: string | undefined
   /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
   readonly journal?: number | undefined
+  /**
+   * Which browser origins may call the mock (CORS): `"*"` (the default: any, since the mock holds
+   * no real data), a list of origins such as `["http://localhost:5173"]`, or `false` for no CORS
+   * at all. Cross-origin writes to the admin API are refused unless their origin is listed.
+   */
+  readonly cors?: Cors.Policy | undefined
 }
 
 /** What {@link MockOptions.onError} learns about the failed request (never its headers). */
@@ -66,8 +73,8 @@ export interface MockApp {
    */
   readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
-   * A new session token that authenticates as the account, for `Authorization: Bearer`. Throws
-   * when the data set does not define the account.
+   * A new session token that authenticates as the account, for `Authorization: Bearer`, valid for
+   * `SessionTokens.TTL_SECONDS` or until `reset`. Throws when the data set does not define the account.
    */
   readonly mintSessionToken: (linkedAccountId: string) => string
   /** The indexed data the app serves. */
@@ -78,7 +85,7 @@ export interface MockApp {
   readonly faults: () => Faults.Faults
   /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
   readonly setFaults: (faults: Faults.Faults) => void
-  /** Back to the start: empty journal, the initial faults, no arrived executions. */
+  /** Back to the start: empty journal, the initial faults, no arrived executions, no minted session tokens. */
   readonly reset: () => void
 }
 
@@ -133,11 +140,14 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
   const initialFaults = validFaults(options.faults ?? {})
   const chaos = Chaos.make(store, initialFaults)
-  const journal = Journal.make(options.journal ?? Journal.defaultCapacity)
+  // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
+  const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
+  const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
   const reset = () => {
     journal.clear()
     chaos.reset()
+    sessions.reset()
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
@@ -190,8 +200,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return recording === undefined ? response : answered(recording, request, exchange, response)
   }
 
-  const fetch = (request: Request, env?: unknown) => Promise.resolve(handle(request, env))
-  handles.set(fetch, handle)
+  const served = Cors.wrap(options.cors ?? "*", handle)
+  const fetch = (request: Request, env?: unknown) => Promise.resolve(served(request, env))
+  handles.set(fetch, served)
 
   return {
     app,

@@ -1,14 +1,16 @@
 /**
  * The mock over real TCP, on `@hono/node-server`. Requests that never reach the app (a malformed
- * request line, oversized headers, an invalid `Host`) still get the vendor's error body. While many
+ * request line, oversized headers, an invalid or missing `Host`, `CONNECT`, an `Upgrade`) still
+ * get the vendor's error body. While many
  * connections open at once, the event loop's turns are shared out (`internal/FairTurns.ts`) so that
  * every connection is accepted within seconds, not after a load tester's timeout.
  *
  * @since 0.1.0
  */
 import { getRequestListener, RequestError } from "@hono/node-server"
-import { createServer, STATUS_CODES } from "node:http"
+import { createServer, STATUS_CODES, type IncomingMessage } from "node:http"
 import type { Socket } from "node:net"
+import type { Duplex } from "node:stream"
 import { ErrorBody } from "@refold-effect/contract"
 import { fairTurns } from "./internal/FairTurns.js"
 import * as Reply from "./internal/Reply.js"
@@ -36,14 +38,15 @@ export interface MockServer {
 const CLOSE_GRACE_MS = 1000
 
 /** A raw HTTP/1.1 error response, for requests Node's parser rejects before any handler runs. */
-const rawError = (status: number, message: string): string => {
+const rawError = (status: number, message: string, code: string = Reply.codes.badRequest, headers: ReadonlyArray<string> = []): string => {
   const id = Reply.newRequestId()
-  const body = JSON.stringify(ErrorBody.make(status, Reply.codes.badRequest, message, id))
+  const body = JSON.stringify(ErrorBody.make(status, code, message, id))
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}`,
     `content-type: ${Reply.contentType}`,
     `content-length: ${Buffer.byteLength(body)}`,
     `x-request-id: ${id}`,
+    ...headers,
     "connection: close",
     "",
     body
@@ -55,6 +58,15 @@ const onClientError = (error: Error & { code?: string }, socket: Socket) => {
   if (error.code === "HPE_HEADER_OVERFLOW") return socket.end(rawError(431, "Request header fields too large"))
   if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return socket.end(rawError(408, "Request timeout"))
   socket.end(rawError(400, "Malformed HTTP request"))
+}
+
+/**
+ * `CONNECT` (a proxy's tunnel) and protocol upgrades (WebSocket) are not the API's: Node hands them
+ * to these events instead of the app, and without a listener drops the connection unanswered.
+ */
+const refuseTunnel = (request: IncomingMessage, socket: Duplex) => {
+  const what = request.method === "CONNECT" ? "CONNECT" : `Upgrade to ${JSON.stringify((request.headers.upgrade ?? "").slice(0, 40))}`
+  socket.end(rawError(405, `${what} is not supported: the mock answers plain HTTP requests only`, Reply.codes.methodNotAllowed, ["allow: GET, HEAD"]))
 }
 
 const hostForUrl = (host: string) => (host.includes(":") ? `[${host}]` : host)
@@ -70,12 +82,15 @@ export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockSe
     // Only requests that cannot become a `Request` get here: the handler never throws nor rejects.
     errorHandler: (error) =>
       error instanceof RequestError
-        ? Reply.errorResponse(400, Reply.codes.badRequest, `Invalid request: ${error.message}`)
+        ? Reply.errorResponse(400, Reply.codes.badRequest, `Invalid request: ${error.message}`, undefined, { connection: "close" })
         : Reply.errorResponse(500, Reply.codes.internal, "Internal server error")
   })
-  const server = createServer()
+  // Without a Host, Node would answer its own bare 400; the listener's RequestError answers the vendor's.
+  const server = createServer({ requireHostHeader: false })
   server.on("request", fairTurns(server, listener))
   server.on("clientError", onClientError)
+  server.on("connect", refuseTunnel)
+  server.on("upgrade", refuseTunnel)
 
   return new Promise((resolve, reject) => {
     server.once("error", (error: Error & { code?: string }) =>

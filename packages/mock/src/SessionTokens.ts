@@ -6,6 +6,10 @@
  * and `environment`), so that code which reads a token's claims works against the mock; the
  * signature is random, and the mock recognises a token by its exact string, never by decoding it.
  *
+ * Minted tokens are bounded: each expires {@link TTL_SECONDS} after it was minted (its `exp`
+ * claim), at most {@link MAX_MINTED} are valid at once (minting one more forgets the oldest), and a
+ * reset forgets them all. The data set's tokens never expire.
+ *
  * @since 0.1.0
  */
 import type { ExecutionStore } from "./ExecutionStore.js"
@@ -19,7 +23,17 @@ export interface SessionTokens {
    * account.
    */
   readonly mint: (linkedAccountId: string) => string
+  /** Forgets every minted token (the data set's stay). */
+  readonly reset: () => void
+  /** The text with every token this app knows (defined or minted, valid) replaced by `replacement`. */
+  readonly redact: (text: string, replacement: string) => string
 }
+
+/** How long a minted token is valid: one day, in seconds. */
+export const TTL_SECONDS = 86_400
+
+/** How many minted tokens are valid at once, at most. */
+export const MAX_MINTED = 10_000
 
 const base64url = (bytes: Uint8Array): string =>
   btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
@@ -33,15 +47,29 @@ const header = encodeJson({ alg: "HS256", typ: "JWT" })
  * same token, since the token could then not say which account it is.
  */
 export const make = (store: ExecutionStore): SessionTokens => {
-  const tokens = new Map<string, string>()
+  const defined = new Map<string, string>()
   for (const account of store.accounts) {
     for (const token of account.session_tokens) {
-      const owner = tokens.get(token)
+      const owner = defined.get(token)
       if (owner !== undefined && owner !== account.linked_account_id) {
         throw new Error(`Accounts ${JSON.stringify(owner)} and ${JSON.stringify(account.linked_account_id)} define the same session token`)
       }
-      tokens.set(token, account.linked_account_id)
+      defined.set(token, account.linked_account_id)
     }
+  }
+  // Longest first, so that a token containing another is redacted whole.
+  const definedTokens = [...defined.keys()].sort((a, b) => b.length - a.length)
+  /** Minted tokens, oldest first (a `Map` keeps insertion order), with their account and expiry. */
+  const minted = new Map<string, { readonly account: string; readonly expires: number }>()
+
+  const resolve = (token: string): string | undefined => {
+    const account = defined.get(token)
+    if (account !== undefined) return account
+    const entry = minted.get(token)
+    if (entry === undefined) return undefined
+    if (Date.now() < entry.expires) return entry.account
+    minted.delete(token)
+    return undefined
   }
 
   const mint = (linkedAccountId: string): string => {
@@ -54,16 +82,45 @@ export const make = (store: ExecutionStore): SessionTokens => {
         }`
       )
     }
+    const now = Date.now()
+    const iat = Math.floor(now / 1000)
     const payload = encodeJson({
       org_id: account.org_id,
       linked_account_id: account.linked_account_id,
       environment: account.environment ?? "test",
-      iat: Math.floor(Date.now() / 1000)
+      iat,
+      exp: iat + TTL_SECONDS
     })
     const token = `${header}.${payload}.${base64url(crypto.getRandomValues(new Uint8Array(32)))}`
-    tokens.set(token, account.linked_account_id)
+    if (minted.size >= MAX_MINTED) minted.delete(minted.keys().next().value!)
+    minted.set(token, { account: account.linked_account_id, expires: (iat + TTL_SECONDS) * 1000 })
     return token
   }
 
-  return { resolve: (token) => tokens.get(token), mint }
+  /** Minted tokens in a text: each starts with the fixed header, then two more dot-separated parts. */
+  const mintedIn = (text: string): Array<string> => {
+    const found: Array<string> = []
+    for (let at = text.indexOf(header); at !== -1; at = text.indexOf(header, at + 1)) {
+      const candidate = JWT.exec(text.slice(at))?.[0]
+      if (candidate === undefined) continue
+      // The signature is 43 characters; anything glued after it is not the token's.
+      const cut = candidate.slice(0, candidate.lastIndexOf(".") + 1 + SIGNATURE_LENGTH)
+      if (minted.has(cut)) found.push(cut)
+    }
+    return found
+  }
+
+  const redact = (text: string, replacement: string): string => {
+    let out = text
+    for (const token of definedTokens) if (out.includes(token)) out = out.split(token).join(replacement)
+    if (minted.size > 0) for (const token of mintedIn(out)) out = out.split(token).join(replacement)
+    return out
+  }
+
+  return { resolve, mint, reset: () => minted.clear(), redact }
 }
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/
+
+/** The length of a minted token's signature: 32 random bytes in base64url. */
+const SIGNATURE_LENGTH = 43
