@@ -80,15 +80,15 @@ const deeperThan = (text: string, max: number): boolean => {
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 /**
- * The JSON body of an admin request, or the 400 that explains why it is not one: a body that is not
- * `application/json`, not UTF-8, not JSON, or nested deeper than {@link MAX_DEPTH}. An empty body
- * is `{}`. (Its size is bounded by the `bodyLimit` in front of every route.)
+ * The JSON body of an admin request, or the 400 that explains why it is not one: a body sent as
+ * another type than `application/json` (or `+json`; a body without a type is read as JSON), not
+ * UTF-8, not JSON, or nested deeper than {@link MAX_DEPTH}. An empty body is `{}`. (Its size is bounded by the `bodyLimit` in front of every route.)
  */
 const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknown, Response>> => {
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   if (bytes.length === 0) return Either.right({})
   const type = c.req.header("content-type")
-  if (type === undefined || !JSON_TYPE.test(type)) {
+  if (type !== undefined && !JSON_TYPE.test(type)) {
     return Either.left(invalid(c, `Invalid Content-Type ${JSON.stringify((type ?? "(none)").slice(0, 100))}: send the body as application/json`))
   }
   let text: string

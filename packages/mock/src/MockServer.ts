@@ -1,6 +1,7 @@
 /**
  * The mock over real TCP, on `@hono/node-server`. Requests that never reach the app (a malformed
- * request line, oversized headers, an invalid or missing `Host`, `CONNECT`, an `Upgrade`) still
+ * request line, oversized headers, an invalid or missing `Host`, `CONNECT`, an `Upgrade`, an
+ * `Expect` other than `100-continue`) still
  * get the vendor's error body. While many
  * connections open at once, the event loop's turns are shared out (`internal/FairTurns.ts`) so that
  * every connection is accepted within seconds, not after a load tester's timeout.
@@ -8,7 +9,7 @@
  * @since 0.1.0
  */
 import { getRequestListener, RequestError } from "@hono/node-server"
-import { createServer, STATUS_CODES, type IncomingMessage } from "node:http"
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http"
 import type { Socket } from "node:net"
 import type { Duplex } from "node:stream"
 import { ErrorBody } from "@refold-effect/contract"
@@ -69,6 +70,15 @@ const refuseTunnel = (request: IncomingMessage, socket: Duplex) => {
   socket.end(rawError(405, `${what} is not supported: the mock answers plain HTTP requests only`, Reply.codes.methodNotAllowed, ["allow: GET, HEAD"]))
 }
 
+/** An `Expect` other than `100-continue`, which Node would answer with a bare 417 of its own. */
+const refuseExpectation = (request: IncomingMessage, response: ServerResponse) => {
+  const id = Reply.newRequestId()
+  const message = `Expectation ${JSON.stringify((request.headers.expect ?? "").slice(0, 40))} is not supported; only 100-continue is`
+  const body = JSON.stringify(ErrorBody.make(417, Reply.codes.badRequest, message, id))
+  response.writeHead(417, { "content-type": Reply.contentType, "content-length": Buffer.byteLength(body), "x-request-id": id, connection: "close" })
+  response.end(body)
+}
+
 const hostForUrl = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /**
@@ -91,6 +101,7 @@ export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockSe
   server.on("clientError", onClientError)
   server.on("connect", refuseTunnel)
   server.on("upgrade", refuseTunnel)
+  server.on("checkExpectation", refuseExpectation)
 
   return new Promise((resolve, reject) => {
     server.once("error", (error: Error & { code?: string }) =>

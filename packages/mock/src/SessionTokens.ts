@@ -110,15 +110,31 @@ export const make = (store: ExecutionStore): SessionTokens => {
     return found
   }
 
+  /** The data set's tokens in a text: each searched for when they are few, else the text's words looked up. */
+  const definedIn = (text: string): ReadonlyArray<string> =>
+    definedTokens.length <= SCAN_LIMIT ? definedTokens.filter((token) => text.includes(token)) : (text.match(WORDS) ?? []).flatMap((word) => [word, word.replace(EDGES, "")]).filter((word) => defined.has(word))
+
   const redact = (text: string, replacement: string): string => {
     let out = text
-    for (const token of definedTokens) if (out.includes(token)) out = out.split(token).join(replacement)
+    for (const token of definedIn(out)) if (out.includes(token)) out = out.split(token).join(replacement)
     if (minted.size > 0) for (const token of mintedIn(out)) out = out.split(token).join(replacement)
     return out
   }
 
   return { resolve, mint, reset: () => minted.clear(), redact }
 }
+
+/**
+ * Up to this many data set tokens, a text is searched for each (a token is found anywhere); past it,
+ * the text's words (runs of the characters tokens are made of) are looked up, so that reading the
+ * journal of a data set with thousands of accounts stays linear.
+ */
+const SCAN_LIMIT = 64
+
+const WORDS = /[A-Za-z0-9._~+/=-]+/g
+
+/** Punctuation at a word's ends that is more likely the sentence's than the token's. */
+const EDGES = /^[.~+/=-]+|[.~+/=-]+$/g
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/
 

@@ -280,6 +280,13 @@ describe("requests Node answers before the app (item 10)", () => {
     expect(JSON.parse(body!)).toMatchObject({ status_code: 400, error_code: "BAD_REQUEST", message: "Invalid request: Missing host header" })
   })
 
+  it("answers an Expect other than 100-continue with the vendor's JSON 417", async () => {
+    const { text } = await raw(server().port, `GET ${list} HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n`)
+    const [head, body] = text.split("\r\n\r\n")
+    expect(head).toMatch(/^HTTP\/1\.1 417 /)
+    expect(JSON.parse(body!)).toMatchObject({ status_code: 417, error_code: "BAD_REQUEST", message: expect.stringContaining("teapot") })
+  })
+
   it.each([
     ["CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"],
     ["an Upgrade request", `GET ${list} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`]
@@ -303,5 +310,27 @@ describe("deeply nested values given in code (item 6's siblings)", () => {
     const mock = createMockApp({ data: small(5) })
     expect(() => mock.setFaults({ latency: deep(20_000) } as never)).toThrow(/Invalid faults: nested too deeply/)
     expect(() => createMockApp({ data: small(5), faults: { errors: deep(20_000) } as never })).toThrow(/Invalid faults: nested too deeply/)
+  })
+})
+
+describe("admin bodies without a Content-Type (item 6)", () => {
+  const { server } = useServer()
+
+  it("are read as JSON", async () => {
+    const body = '{"faults":{"seed":6}}'
+    const { text } = await raw(server().port, `POST /__admin/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+    expect(text).toMatch(/^HTTP\/1\.1 200 /)
+    expect(text).toContain('{"faults":{"seed":6}}')
+  })
+})
+
+describe("redaction with many data set tokens (item 9)", () => {
+  const many = Array.from({ length: 500 }, (_, i) => ({ linked_account_id: `acct-${i}`, org_id: accounts.acme.org_id, session_tokens: [`tok-many-${i}-secret`] }))
+  const { send } = useServer({ data: { ...small(5), accounts: [...small(5).accounts, ...many] } })
+
+  it("still redacts each of them, sent as a word of a header or in the query", async () => {
+    await send(`${list}?jwt=tok-many-7-secret`, { headers: { authorization: "Bearer tok-many-499-secret", "x-note": "see tok-many-3-secret." } })
+    const { text } = await send("/__admin/requests")
+    for (const token of ["tok-many-7-secret", "tok-many-499-secret", "tok-many-3-secret"]) expect(text).not.toContain(token)
   })
 })

@@ -16,7 +16,7 @@ describe("useMockServer", () => {
     expect(response.status).toBe(200)
     expect(server.mock.journal.requests()).toHaveLength(1)
     expect(server.mock.faults()).toEqual({ seed: 2 })
-    const admin = await fetch(`${server.url}/__admin/requests/count`, { method: "POST", headers: { authorization: "Bearer adm" }, body: JSON.stringify({ headers: { authorization: { absent: false } } }) })
+    const admin = await fetch(`${server.url}/__admin/requests/count`, { method: "POST", headers: { authorization: "Bearer adm", "content-type": "application/json" }, body: JSON.stringify({ headers: { authorization: { absent: false } } }) })
     expect(await admin.json()).toEqual({ count: 1 })
   })
 
