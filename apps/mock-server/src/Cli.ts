@@ -6,6 +6,7 @@
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Config, Console, Effect, Option } from "effect"
+import { createRequire } from "node:module"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
@@ -150,7 +151,10 @@ const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--s
 const missingValue = (args: ReadonlyArray<string>): string | undefined =>
   args.find((arg, i) => valueFlags.has(arg) && (i + 1 >= args.length || args[i + 1]!.startsWith("--")))
 
-const cli = Command.run(command, { name: "refold mock server", version: "0.1.0" })
+// The published version (Changesets bumps package.json); src/ and dist/ are both one level down.
+const { version } = createRequire(import.meta.url)("../package.json") as { readonly version: string }
+
+const cli = Command.run(command, { name: "refold mock server", version })
 
 /** Runs the command line (`process.argv`: the runtime and script, then the flags). */
 export const run = (argv: ReadonlyArray<string>) => {

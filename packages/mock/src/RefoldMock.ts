@@ -1,7 +1,7 @@
 /**
  * The mock as an Effect test Layer: everything the SDK needs from the network (an `HttpClient`
  * routed to the mock app in-process: no port, no socket) plus the `RefoldMock` service to drive it
- * (journal, faults, reset, session tokens).
+ * (journal, faults, reset, session tokens, webhook deliveries).
  *
  * ```ts
  * import { it } from "@effect/vitest"
@@ -32,6 +32,7 @@ import { createMockApp, type MockApp } from "./MockApp.js"
 import * as MockClock from "./MockClock.js"
 import * as MockHttpClient from "./MockHttpClient.js"
 import type * as Stubs from "./Stubs.js"
+import type * as WebhookDeliveries from "./WebhookDeliveries.js"
 
 
 /** A mock that could not be built, or a request to it that was not valid (its message says which). */
@@ -49,6 +50,18 @@ export interface JournalAccess {
   readonly clear: Effect.Effect<void>
 }
 
+/** The webhook deliveries of the mock app. */
+export interface WebhooksAccess {
+  /** Every journaled delivery attempt, newest first (signatures redacted). */
+  readonly deliveries: Effect.Effect<ReadonlyArray<WebhookDeliveries.Attempt>>
+  /** Waits until no delivery is queued, in flight or waiting for a retry. */
+  readonly settled: Effect.Effect<void>
+  /** Queues the deliveries of an execution's transition, as the lifecycle does; succeeds with how many. */
+  readonly deliver: (transition: WebhookDeliveries.Transition) => Effect.Effect<number>
+  /** Forgets the delivery journal. */
+  readonly clear: Effect.Effect<void>
+}
+
 /** What a test can do with its mock. */
 export interface Service {
   /** The mock app (its Hono app, store, `fetch`). */
@@ -56,9 +69,10 @@ export interface Service {
   /** A base URL for clients; any URL reaches the app, this is the SDK's default. */
   readonly baseUrl: string
   readonly journal: JournalAccess
+  readonly webhooks: WebhooksAccess
   /** Replaces the global faults (the PRNG restarts from their seed). */
   readonly setFaults: (faults: Faults.Faults) => Effect.Effect<void, RefoldMockError>
-  /** Back to the start: journal, faults, arrived executions and minted session tokens. */
+  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries, minted session tokens. */
   readonly reset: Effect.Effect<void>
   /** A new session token of an account of the data set, for `Authorization: Bearer`. */
   readonly mintSessionToken: (linkedAccountId: string) => Effect.Effect<Redacted.Redacted<string>, RefoldMockError>
@@ -92,6 +106,12 @@ export const make = (app: MockApp, baseUrl: string = KitOptions.defaultBaseUrl):
         onRight: (decoded) => Effect.sync(() => app.journal.count(decoded))
       }),
     clear: Effect.sync(() => app.journal.clear())
+  },
+  webhooks: {
+    deliveries: Effect.sync(() => app.webhooks.attempts()),
+    settled: Effect.promise(() => app.webhooks.settled()),
+    deliver: (transition) => Effect.sync(() => app.webhooks.deliver(transition)),
+    clear: Effect.sync(() => app.webhooks.clear())
   },
   setFaults: (faults) => attempt(() => app.setFaults(faults)),
   reset: Effect.sync(() => app.reset()),
@@ -155,11 +175,21 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   /** Forgets every journaled request. */
   static readonly clearJournal: Effect.Effect<void, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.journal.clear)
 
+  /** The journaled webhook delivery attempts, newest first (signatures redacted). */
+  static readonly deliveries: Effect.Effect<ReadonlyArray<WebhookDeliveries.Attempt>, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.webhooks.deliveries)
+
+  /** Waits until no webhook delivery is queued, in flight or waiting for a retry. */
+  static readonly deliveriesSettled: Effect.Effect<void, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.webhooks.settled)
+
+  /** Queues the webhook deliveries of an execution's transition; succeeds with how many. */
+  static readonly deliver = (transition: WebhookDeliveries.Transition): Effect.Effect<number, never, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.webhooks.deliver(transition))
+
   /** Replaces the global faults. */
   static readonly setFaults = (faults: Faults.Faults): Effect.Effect<void, RefoldMockError, RefoldMock> =>
     Effect.flatMap(RefoldMock, (m) => m.setFaults(faults))
 
-  /** Back to the start: journal, faults, arrived executions and minted session tokens. */
+  /** Back to the start: journal, faults, arrived executions, webhooks and their deliveries, minted session tokens. */
   static readonly reset: Effect.Effect<void, never, RefoldMock> = Effect.flatMap(RefoldMock, (m) => m.reset)
 
   /**

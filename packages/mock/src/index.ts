@@ -27,6 +27,9 @@ export * as Faults from "./Faults.js"
 /** The request journal and WireMock's request patterns. */
 export * as Journal from "./Journal.js"
 
+/** Webhook deliveries: the transitions that call for them, the clock they retry on, their journal. */
+export * as WebhookDeliveries from "./WebhookDeliveries.js"
+
 /** The admin API under `/__admin`. */
 export * as Admin from "./Admin.js"
 

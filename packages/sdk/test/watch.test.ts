@@ -155,7 +155,7 @@ describe("executions.watch", () => {
         expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "interval" })
         expect(error.message).toContain(`Invalid option "interval": expected a positive finite duration`)
       }
-      const timeout = yield* refused((e) => e.waitFor(ID, { timeout: "never" }))
+      const timeout = yield* refused((e) => e.waitFor(ID, { timeout: "never" as unknown as number }))
       expect(timeout).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
       const id = yield* refused((e) => Stream.runDrain(e.watch("..")))
       expect(id).toMatchObject({ _tag: "InvalidArgument", parameter: "executionId" })

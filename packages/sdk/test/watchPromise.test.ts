@@ -147,7 +147,7 @@ describe("executions.waitFor (Promise)", () => {
       const refold = yield* client(server.url)
       expect(yield* Effect.promise(() => rejectionOf(refold.executions.waitFor(ID, { timeout: -1 })))).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
       const loop = rejectionOf((async () => {
-        for await (const _ of refold.executions.watch(ID, { interval: "often" })) {
+        for await (const _ of refold.executions.watch(ID, { interval: "often" as unknown as number })) {
           // never
         }
       })())
