@@ -13,10 +13,22 @@ import { afterAll, beforeAll } from "vitest"
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const dir = `${packageDir}test/.readme-snippets`
 
-const exec = (file: string, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+const exec = (file: string, args: ReadonlyArray<string>, env: Record<string, string> = {}, until?: RegExp) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(file, args, { cwd: packageDir, env: { ...process.env, ...env }, timeout: 170_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }))
+    let ready = false
+    const child = execFile(file, args, { cwd: packageDir, env: { ...process.env, ...env }, timeout: 170_000 }, (error, stdout, stderr) =>
+      resolve({ code: ready || error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr }))
+    // A snippet that serves (a webhook receiver) runs until stopped: once it says it is ready, it is done.
+    if (until !== undefined) {
+      let out = ""
+      child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString()
+        if (!ready && until.test(out)) {
+          ready = true
+          child.kill()
+        }
+      })
+    }
   })
 
 const blocks = (file: string) => [...readFileSync(file, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!)
@@ -59,9 +71,10 @@ describe("README snippets", () => {
   }, 180_000)
 
   it("each runs against the mock without an error", async () => {
-    const env = { REFOLD_BASE_URL: server.url, REFOLD_API_KEY: "tk_test_local", REFOLD_LINKED_ACCOUNT_ID: "user_12345" }
+    const env = { REFOLD_BASE_URL: server.url, REFOLD_API_KEY: "tk_test_local", REFOLD_LINKED_ACCOUNT_ID: "user_12345", PORT: "0" }
     const results = await Promise.all(
-      snippets.map((_, i) => exec(process.execPath, ["--conditions=@refold-effect/source", "--import", "tsx", `${dir}/snippet${i}.ts`], env))
+      snippets.map((code, i) =>
+        exec(process.execPath, ["--conditions=@refold-effect/source", "--import", "tsx", `${dir}/snippet${i}.ts`], env, code.includes(".listen(") ? /listening on/ : undefined))
     )
     results.forEach((result, i) => {
       expect({ snippet: i, stderr: result.stderr, code: result.code }).toEqual({ snippet: i, stderr: "", code: 0 })
