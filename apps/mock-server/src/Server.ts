@@ -12,7 +12,7 @@ import { Effect, Redacted, Schema, type Scope } from "effect"
 export type Source =
   | { readonly _tag: "Bundled" }
   | { readonly _tag: "Directory"; readonly dir: string }
-  | { readonly _tag: "Generated"; readonly size: number; readonly seed: number }
+  | { readonly _tag: "Generated"; readonly size: number; readonly seed: number; readonly anchor?: string | undefined }
 
 /** Everything the server needs to start. */
 export interface Config {
@@ -53,7 +53,7 @@ export const load = (source: Source): Effect.Effect<Fixture.DataSet, StartupErro
         case "Directory":
           return DataSet.load(source.dir)
         case "Generated":
-          return DataSet.generate({ size: source.size, seed: source.seed })
+          return DataSet.generate({ size: source.size, seed: source.seed, anchor: source.anchor })
       }
     },
     catch: (error) => new StartupError({ message: `invalid data set: ${reason(error)}` })
@@ -67,7 +67,7 @@ export const describeSource = (source: Source): string => {
     case "Directory":
       return `fixtures from ${source.dir}`
     case "Generated":
-      return `generated, seed ${source.seed}`
+      return `generated, seed ${source.seed}${source.anchor === undefined ? "" : `, as of ${source.anchor}`}`
   }
 }
 

@@ -26,6 +26,7 @@ import FlatQueue from "flatqueue"
 import { uniformInt } from "pure-rand/distribution/uniformInt"
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus"
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator"
+import * as Iso from "./internal/Iso.js"
 import type { MockClock } from "./MockClock.js"
 
 /** How a run can end on its own. */
@@ -129,8 +130,12 @@ interface Run {
   failAt: number
   /** The next node to finish, or -1 once stopping. */
   next: number
-  /** Bumped when the run's pending event is superseded, so that the stale one is skipped. */
-  version: number
+  /** The time of the run's one valid event (NaN: none); a queued entry at another time is stale. */
+  due: number
+  /** When the run's current node started, for its `execution_time`. */
+  since: number
+  /** False once the run is over or forgotten: its queued entries are skipped. */
+  live: boolean
 }
 
 /** 32-bit FNV-1a of the seed and the id, so that a run's draws depend on nothing else. */
@@ -148,31 +153,25 @@ const firstUnfinished = (nodes: ReadonlyArray<Fixture.Node>): number => {
   return at === -1 ? nodes.length : at
 }
 
-const iso = (time: number) => new Date(time).toISOString()
-
 /** A new lifecycle, tracking no execution yet (see {@link Lifecycle.reset}). */
 export const make = (options: Options): Lifecycle => {
   const { clock, records } = options
+  const iso = Iso.formatter()
   const seed = options.seed ?? 1
   const runs = new Map<string, Run>()
-  // Events: an index into `pending`, by clock time. A popped entry whose version is stale is skipped.
-  const queue = new FlatQueue<number>()
-  const pending: Array<{ run: Run; version: number } | undefined> = []
-  const free: Array<number> = []
+  // Events: runs by the time of their next event. An entry whose time is not its run's `due` is stale.
+  const queue = new FlatQueue<Run>()
   const waiters = new Map<string, Array<(record: Fixture.Record | undefined) => void>>()
   const listeners = new Set<(transition: Transition) => void>()
   let alarm: { readonly time: number; readonly cancel: () => void } | undefined
   /** While events are applied, the alarm is set once, at the end. */
   let firing = false
-  /** When each run's current node started, for its `execution_time`. */
-  const pendingSince = new WeakMap<Run, number>()
 
   const draw = (run: Run, [min, max]: readonly [number, number]) => uniformInt(run.rng, min, max)
 
   const schedule = (run: Run, time: number) => {
-    const slot = free.pop() ?? pending.length
-    pending[slot] = { run, version: run.version }
-    queue.push(slot, time)
+    run.due = time
+    queue.push(run, time)
     if (!firing && (alarm === undefined || time < alarm.time)) {
       alarm?.cancel()
       alarm = { time, cancel: clock.at(time, fire) }
@@ -232,7 +231,7 @@ export const make = (options: Options): Lifecycle => {
     if (k >= n || run.outcome === "COMPLETED" || k < run.failAt) {
       if (k < n) {
         const node: MutableNode = { ...nodes[k]!, node_status: "Success", attempts_made: 1 }
-        node.execution_time = time - (pendingSince.get(run) ?? time)
+        node.execution_time = time - run.since
         nodes[k] = node
       }
       const done = k + 1 >= n
@@ -251,7 +250,7 @@ export const make = (options: Options): Lifecycle => {
         ...struck,
         node_status: timedOut ? "Timed_Out" : "Errored",
         attempts_made: timedOut ? 1 : (struck.maximum_attempts ?? 1),
-        execution_time: time - (pendingSince.get(run) ?? time)
+        execution_time: time - run.since
       }
       for (let j = k + 1; j < n; j++) nodes[j] = { ...nodes[j]!, node_status: timedOut ? "Timed_Out" : "Errored_and_Skipped" }
       next = finish(record, { status: run.outcome, completion_percentage: Math.floor((100 * k) / n), nodes }, time)
@@ -281,14 +280,12 @@ export const make = (options: Options): Lifecycle => {
 
   function apply(now: number) {
     for (let head = queue.peekValue(); head !== undefined && head <= now; head = queue.peekValue()) {
-      const slot = queue.pop()!
-      const event = pending[slot]!
-      pending[slot] = undefined
-      free.push(slot)
-      const { run } = event
-      if (event.version !== run.version || runs.get(run.id) !== run) continue
+      const run = queue.pop()!
+      if (!run.live || run.due !== head) continue
+      run.due = Number.NaN
       const record = records.get(run.id)
       if (record === undefined) {
+        run.live = false
         runs.delete(run.id)
         settle(run.id, undefined)
         continue
@@ -296,18 +293,18 @@ export const make = (options: Options): Lifecycle => {
       const next = run.next === -1 ? stop(record, head) : step(run, record, head)
       records.put(next)
       if (next.status !== record.status) {
+        run.live = false
         runs.delete(run.id)
         emit(next, record.status, head)
         settle(run.id, next)
       } else {
-        pendingSince.set(run, head)
+        run.since = head
         scheduleNode(run, next, head)
       }
     }
   }
 
   const startStop = (run: Run, time: number) => {
-    run.version++
     run.next = -1
     schedule(run, time + STOP_MS)
   }
@@ -318,7 +315,7 @@ export const make = (options: Options): Lifecycle => {
     if (!live.has(record.status)) {
       if (run !== undefined) {
         runs.delete(id)
-        run.version++
+        run.live = false
         emit(record, run.next === -1 ? "STOPPING" : "RUNNING", clock.now())
       }
       settle(id, record)
@@ -329,12 +326,11 @@ export const make = (options: Options): Lifecycle => {
       if (record.status === "STOPPING" && run.next !== -1) startStop(run, time)
       return
     }
-    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, next: 0, version: 0 }
+    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, next: 0, due: Number.NaN, since: time, live: true }
     runs.set(id, fresh)
     if (record.status === "STOPPING") return startStop(fresh, time)
     fresh.next = firstUnfinished(record.nodes)
     plan(fresh, record.nodes.length, fresh.next)
-    pendingSince.set(fresh, time)
     scheduleNode(fresh, record, time)
   }
 
@@ -342,8 +338,7 @@ export const make = (options: Options): Lifecycle => {
     alarm?.cancel()
     alarm = undefined
     queue.clear()
-    pending.length = 0
-    free.length = 0
+    for (const run of runs.values()) run.live = false
     runs.clear()
     for (const id of [...waiters.keys()]) settle(id, undefined)
   }
@@ -368,8 +363,7 @@ export const make = (options: Options): Lifecycle => {
       run.failAt = node
       // The pending node keeps its finishing time unless the outcome makes it strike now.
       if (run.next === node && forced.status !== "COMPLETED") {
-        run.version++
-        scheduleNode(run, record, pendingSince.get(run) ?? clock.now())
+        scheduleNode(run, record, run.since)
       }
     },
     settled: (id) => {

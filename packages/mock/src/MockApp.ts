@@ -35,6 +35,7 @@ import * as SessionTokens from "./SessionTokens.js"
 import * as Subscriptions from "./internal/Subscriptions.js"
 import * as WebhookRoutes from "./internal/WebhookRoutes.js"
 import * as WebhookDeliveries from "./WebhookDeliveries.js"
+import * as Stubs from "./Stubs.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 
@@ -107,7 +108,7 @@ export interface MockApp {
   readonly setFaults: (faults: Faults.Faults) => void
   /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
   readonly webhooks: WebhookDeliveries.Deliveries
-  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no minted session tokens (the clock keeps its time). */
+  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no stubs, no minted session tokens (the clock keeps its time). */
   readonly reset: () => void
   /** The clock the executions run on. */
   readonly clock: MockClock.MockClock
@@ -115,6 +116,8 @@ export interface MockApp {
   readonly lifecycle: Lifecycle.Lifecycle
   /** Inserts or changes executions, as a test does; the lifecycle follows. */
   readonly edits: Edits.Edits
+  /** Answers set for the requests matching a pattern (see `Stubs`); cleared by `reset`. */
+  readonly stubs: Stubs.Stubs
   /** Stops the clock's timers, releases waiters and cancels pending webhook deliveries. The app still answers, on a stopped clock. */
   readonly close: () => void
 }
@@ -192,7 +195,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const webhooks = WebhookDeliveries.make(subscriptions.all, { ...options.webhooks, scheduler })
   lifecycle.onTransition(webhooks.deliver)
   const actions = Actions.make(store, lifecycle, clock.now)
+  const stubs = Stubs.make()
   const reset = () => {
+    stubs.clear()
     journal.clear()
     chaos.reset()
     lifecycle.reset(store.executions())
@@ -220,7 +225,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     updateWebhook: { handle: WebhookRoutes.update(subscriptions), auth: orgAuth },
     deleteWebhook: { handle: WebhookRoutes.remove(subscriptions), auth: orgAuth }
   }
-  const scenarios = Scenarios.step(chaos)
+  const scenarios = Scenarios.step(chaos, stubs)
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`);
   // the routes are the contract's, each with the same steps in front of its handler.
   for (const endpoint of RefoldApi.endpoints) {
@@ -290,6 +295,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     clock,
     lifecycle,
     edits,
+    stubs,
     close: () => {
       lifecycle.close()
       clock.close()

@@ -32,6 +32,7 @@ import { createMockApp, type MockApp } from "./MockApp.js"
 import * as MockClock from "./MockClock.js"
 import * as MockHttpClient from "./MockHttpClient.js"
 import type * as WebhookDeliveries from "./WebhookDeliveries.js"
+import type * as Stubs from "./Stubs.js"
 
 
 /** A mock that could not be built, or a request to it that was not valid (its message says which). */
@@ -83,6 +84,8 @@ export interface Service {
   readonly update: (id: string, patch: Partial<Fixture.Record>) => Effect.Effect<Fixture.Record, RefoldMockError>
   /** Forces how a running execution ends. */
   readonly force: (id: string, outcome: Lifecycle.Forced) => Effect.Effect<void, RefoldMockError>
+  /** Answers the API requests matching a WireMock request pattern (no headers) with a status, a body or a fault. */
+  readonly stub: (pattern: Journal.RequestPattern, answer: Stubs.Answer) => Effect.Effect<void, RefoldMockError>
 }
 
 const attempt = <A>(f: () => A): Effect.Effect<A, RefoldMockError> =>
@@ -117,7 +120,9 @@ export const make = (app: MockApp, baseUrl: string = KitOptions.defaultBaseUrl):
   advance: (duration) => attempt(() => app.clock.advance(typeof duration === "number" ? duration : Duration.toMillis(Duration.decode(duration)))),
   insert: (execution) => Effect.suspend(() => edited(app.edits.insert(execution))),
   update: (id, patch) => Effect.suspend(() => edited(app.edits.update(id, patch))),
-  force: (id, outcome) => attempt(() => app.lifecycle.force(id, outcome))
+  force: (id, outcome) => attempt(() => app.lifecycle.force(id, outcome)),
+  stub: (pattern, answer) =>
+    Effect.suspend(() => Either.match(app.stubs.add(pattern, answer), { onLeft: (message) => Effect.fail(new RefoldMockError({ message })), onRight: () => Effect.void }))
 })
 
 /**
@@ -205,6 +210,15 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   /** Forces how a running execution ends (`{ status: "ERRORED", node: 2 }`). */
   static readonly force = (id: string, outcome: Lifecycle.Forced): Effect.Effect<void, RefoldMockError, RefoldMock> =>
     Effect.flatMap(RefoldMock, (m) => m.force(id, outcome))
+
+  /**
+   * Answers the API requests matching a WireMock request pattern (method, url, urlPath,
+   * urlPattern, urlPathPattern, queryParameters; no headers) with `{ code, body, example, delay,
+   * fault }`, so that code which cannot set `Prefer` headers still meets a 503, a body of your own
+   * or a reset. The newest matching stub wins; `reset` clears them.
+   */
+  static readonly stub = (pattern: Journal.RequestPattern, answer: Stubs.Answer): Effect.Effect<void, RefoldMockError, RefoldMock> =>
+    Effect.flatMap(RefoldMock, (m) => m.stub(pattern, answer))
 
   /** A new session token of an account of the data set. */
   static readonly mintSessionToken = (linkedAccountId: string): Effect.Effect<Redacted.Redacted<string>, RefoldMockError, RefoldMock> =>

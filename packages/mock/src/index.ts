@@ -42,5 +42,8 @@ export * as MockClock from "./MockClock.js"
 /** How executions run on the clock: nodes, outcomes (seeded or forced), stops, transitions. */
 export * as Lifecycle from "./Lifecycle.js"
 
+/** Answers set for the requests that match a WireMock pattern. */
+export * as Stubs from "./Stubs.js"
+
 export { RefoldMock, RefoldMockError } from "./RefoldMock.js"
 export type { KitOptions } from "./internal/KitOptions.js"
