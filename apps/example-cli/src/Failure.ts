@@ -13,6 +13,7 @@ import {
   type BadRequest,
   type InvalidArgument,
   type NoProgress,
+  type WaitTimeout,
   type ResponseTooLarge,
   type DecodeError,
   type Forbidden,
@@ -113,7 +114,12 @@ const refold: { readonly [E in RefoldError as E["_tag"]]: (error: E) => string }
   TransportError: (e: TransportError) =>
     `Cannot reach the Refold API${e.url === undefined ? "" : ` at ${e.url}`}: ${e.message}. Check REFOLD_BASE_URL and the network.`,
   DecodeError: (e: DecodeError) =>
-    `Unexpected response (${e.status}): the body does not match the API contract: ${e.message}${requestId(e)}`
+    `Unexpected response (${e.status}): the body does not match the API contract: ${e.message}${requestId(e)}`,
+  // The SDK's `waitFor` (not used by `watch`, which has --timeout): said as `watch` says it.
+  WaitTimeout: (e: WaitTimeout) =>
+    `Gave up after ${seconds(e.timeout)}: execution ${e.executionId} is still ${
+      e.status === undefined ? "unknown (no answer yet)" : `${e.status}${e.completionPercentage === undefined ? "" : ` (${e.completionPercentage}%)`}`
+    }.`
 }
 
 const configMessages = (error: ConfigError.ConfigError): ReadonlyArray<string> =>
@@ -136,7 +142,7 @@ export const describe = (error: CliError): Outcome => {
   if (isRefold(error)) {
     const message = (refold[error._tag] as (e: RefoldError) => string)(error)
     const usage = error._tag === "InvalidArgument"
-    return { message, exitCode: usage ? ExitCode.usage : ExitCode.api }
+    return { message, exitCode: usage ? ExitCode.usage : error._tag === "WaitTimeout" ? ExitCode.watchTimedOut : ExitCode.api }
   }
   switch (error._tag) {
     case "ExecutionFailed":

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { RefoldMock } from "@refold-effect/mock"
-import { Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import { WaitTimeout } from "@refold-effect/sdk"
+import { Duration, Effect, Fiber, Layer, Redacted, Schedule } from "effect"
+import { Failure } from "../src/index.js"
 import { API_KEY, env, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 import { prefer } from "./support/Scenario.js"
@@ -162,4 +164,11 @@ describe("outages", () => {
       expect(stderr).toMatch(/^Cannot reach the Refold API at http:\/\/refold\.test\/api\/v2\/public\/execution\/\w+: .+\. Check REFOLD_BASE_URL and the network\.\n$/)
       expect(yield* RefoldMock.count({})).toBe(3)
     }).pipe(Effect.provide(mock)))
+})
+
+describe("an SDK wait that ran out", () => {
+  it("WaitTimeout is said as watch's --timeout is, with exit code 124", () => {
+    const error = new WaitTimeout({ executionId: "6ae6", timeout: Duration.minutes(5), status: "RUNNING", completionPercentage: 80, message: "late" })
+    expect(Failure.describe(error)).toEqual({ message: "Gave up after 5m: execution 6ae6 is still RUNNING (80%).", exitCode: 124 })
+  })
 })

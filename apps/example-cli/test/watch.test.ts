@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { RefoldMock } from "@refold-effect/mock"
-import { type Execution, Executions, type ExecutionsService } from "@refold-effect/sdk"
-import { Effect, Layer, Ref, Stream } from "effect"
+import { Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
+import { type Duration, Effect, Fiber, Layer, TestClock } from "effect"
 import { watch } from "../src/index.js"
-import { capture, lines, run } from "./support/Cli.js"
+import { API_KEY, capture, lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
 /** A fresh in-process mock per test, serving the bundled fixtures. */
@@ -70,44 +70,50 @@ describe("watch", () => {
 })
 
 describe("watch, over an execution that moves", () => {
-  // The mock serves each execution as its data set has it, so a run that progresses between polls
-  // is scripted here at the level of the SDK's `Executions` service.
-  const record = Fixtures.withStatus("COMPLETED")
-  const snapshot = (status: string, percent: number, done: number): Execution.Detail => ({
-    ...record,
-    status,
-    completion_percentage: percent,
-    nodes: record.nodes.map((node, i) => ({ ...node, node_status: i < done ? node.node_status : "Waiting" }))
-  })
-  const script = [snapshot("RUNNING", 0, 0), snapshot("RUNNING", 0, 0), snapshot("RUNNING", 50, 1), snapshot("RUNNING", 50, 1), snapshot("COMPLETED", 100, record.nodes.length)]
-  const scripted = Effect.gen(function*() {
-    const polls = yield* Ref.make(0)
-    const service: ExecutionsService = {
-      list: () => Effect.die("not used"),
-      pages: () => Stream.die("not used"),
-      stream: () => Stream.die("not used"),
-      stop: () => Effect.die("not used"),
-      rerun: () => Effect.die("not used"),
-      batches: () => Effect.die("not used"),
-      batchStream: () => Stream.die("not used"),
-      forAccount: () => service,
-      get: () => Ref.getAndUpdate(polls, (n) => n + 1).pipe(Effect.map((n) => script[Math.min(n, script.length - 1)]!))
-    }
-    return { polls, layer: Layer.succeed(Executions, service) }
-  })
+  // The mock's lifecycle on Effect's Clock: `TestClock.adjust` runs the execution and the polls.
+  const sdk = Executions.layer.pipe(
+    Layer.provide([RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: Fixtures.ACCOUNT }), RefoldConfig.layer({ baseUrl: "https://app.refold.ai" })]),
+    Layer.provideMerge(RefoldMock.layer({ fixtures: Fixtures.data })),
+    Layer.orDie
+  )
 
-  it.live("prints a line per change (not per poll) and exits 0 once COMPLETED", () =>
+  /** Moves the test clock in `step`s until `fiber` is done. */
+  const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, step: Duration.DurationInput) =>
     Effect.gen(function*() {
-      const { layer, polls } = yield* scripted
-      const { stdout, value } = yield* capture(Effect.either(watch(record._id, { interval: "10 millis" }).pipe(Effect.provide(layer))))
+      for (let i = 0; i < 10_000 && fiber.unsafePoll() === null; i++) {
+        yield* TestClock.adjust(step)
+        // Let the in-process requests woken by this step answer before the clock moves on.
+        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 1)))
+      }
+      return yield* Fiber.join(fiber)
+    })
+
+  it.effect("prints a line per change (not per poll) and exits 0 once COMPLETED", () =>
+    Effect.gen(function*() {
+      const record = Fixtures.withStatus("RUNNING")
+      yield* RefoldMock.force(record._id, { status: "COMPLETED" })
+      const fiber = yield* Effect.fork(capture(Effect.either(watch(record._id, { interval: "100 millis" }))))
+      const { stdout, value } = yield* drive(fiber, "100 millis")
       expect(value._tag).toBe("Right")
-      expect(yield* Ref.get(polls)).toBe(script.length)
-      const first = record.nodes[0]!
       const out = lines(stdout)
-      expect(out).toHaveLength(4)
-      expect(out[0]).toMatch(new RegExp(`^RUNNING {3}0% · 0/${record.nodes.length} nodes done · `))
-      expect(out[1]).toBe(`RUNNING  50% · 1/${record.nodes.length} nodes done · ${first.node_name}: Waiting → ${first.node_status}`)
-      expect(out[2]).toMatch(new RegExp(`^COMPLETED 100% · ${record.nodes.length}/${record.nodes.length} nodes done · `))
-      expect(out[3]).toBe(`Execution ${record._id} COMPLETED.`)
-    }))
+      const n = record.nodes.length
+      expect(out[0]).toMatch(/^RUNNING /)
+      expect(out.at(-2)).toMatch(new RegExp(`^COMPLETED 100% · ${n}/${n} nodes done · `))
+      expect(out.at(-1)).toBe(`Execution ${record._id} COMPLETED.`)
+      expect(new Set(out).size).toBe(out.length)
+      // Polled more often than it printed: unchanged snapshots print nothing.
+      const polls = yield* RefoldMock.count({ urlPath: `/api/v2/public/execution/${record._id}` })
+      expect(polls).toBeGreaterThan(out.length)
+    }).pipe(Effect.provide(sdk)))
+
+  it.effect("a run forced to ERRORED at a node: its error, ExecutionFailed", () =>
+    Effect.gen(function*() {
+      const record = Fixtures.withStatus("RUNNING")
+      const node = record.nodes.findIndex((n) => n.node_status !== "Success")
+      yield* RefoldMock.force(record._id, { status: "ERRORED", node })
+      const fiber = yield* Effect.fork(capture(Effect.either(watch(record._id, { interval: "1 second" }))))
+      const { stdout, value } = yield* drive(fiber, "1 second")
+      expect(value._tag === "Left" && value.left._tag).toBe("ExecutionFailed")
+      expect(lines(stdout).at(-1)).toMatch(/^ERRORED /)
+    }).pipe(Effect.provide(sdk)))
 })

@@ -15,6 +15,21 @@ export type { OpenEnum }
 /** The execution statuses the vendor documents. */
 export const statuses = ["COMPLETED", "RUNNING", "ERRORED", "STOPPED", "STOPPING", "TIMED_OUT"] as const
 
+/**
+ * The statuses after which an execution never changes again: it completed, errored, was stopped or
+ * timed out. `RUNNING` and `STOPPING` are not final (a stop settles as `STOPPED`); nor is a status
+ * the vendor adds later, since nothing says it is.
+ */
+export const terminalStatuses = ["COMPLETED", "ERRORED", "STOPPED", "TIMED_OUT"] as const satisfies ReadonlyArray<(typeof statuses)[number]>
+
+/** A status after which an execution never changes again. */
+export type TerminalStatus = (typeof terminalStatuses)[number]
+
+const terminal: ReadonlySet<string> = new Set(terminalStatuses)
+
+/** `true` for a {@link TerminalStatus}: the execution is over, polling it again would show nothing new. */
+export const isTerminal = (status: string): status is TerminalStatus => terminal.has(status)
+
 /** The node statuses from the vendor's SDK typings. */
 export const nodeStatuses = [
   "Success",

@@ -104,4 +104,11 @@ describe("Execution", () => {
     expect(Schema.is(Execution.ObjectId)("zz410cf6cdf931a12d7ab009")).toBe(false)
     expect(() => Schema.decodeUnknownSync(Execution.ObjectId)("xyz")).toThrow('Expected a 24-hex-digit ObjectId, actual "xyz"')
   })
+  it("knows which statuses are final: the documented ones but RUNNING and STOPPING, never an unknown one", () => {
+    expect(Execution.statuses.filter(Execution.isTerminal)).toEqual(["COMPLETED", "ERRORED", "STOPPED", "TIMED_OUT"])
+    expect(Execution.isTerminal("RUNNING")).toBe(false)
+    expect(Execution.isTerminal("STOPPING")).toBe(false)
+    expect(Execution.isTerminal("PAUSED")).toBe(false)
+    expect(Execution.isTerminal("completed")).toBe(false)
+  })
 })

@@ -32,10 +32,10 @@ import * as Journal from "./Journal.js"
 import * as Lifecycle from "./Lifecycle.js"
 import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
+import * as Stubs from "./Stubs.js"
 import * as Subscriptions from "./internal/Subscriptions.js"
 import * as WebhookRoutes from "./internal/WebhookRoutes.js"
 import * as WebhookDeliveries from "./WebhookDeliveries.js"
-import * as Stubs from "./Stubs.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 

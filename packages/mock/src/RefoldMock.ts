@@ -31,8 +31,8 @@ import type * as Lifecycle from "./Lifecycle.js"
 import { createMockApp, type MockApp } from "./MockApp.js"
 import * as MockClock from "./MockClock.js"
 import * as MockHttpClient from "./MockHttpClient.js"
-import type * as WebhookDeliveries from "./WebhookDeliveries.js"
 import type * as Stubs from "./Stubs.js"
+import type * as WebhookDeliveries from "./WebhookDeliveries.js"
 
 
 /** A mock that could not be built, or a request to it that was not valid (its message says which). */

@@ -8,13 +8,13 @@
  */
 import type { HttpClient } from "@effect/platform"
 import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
-import { type ConfigError, Context, Effect, Either, Layer, Option, Schema, Stream } from "effect"
+import { type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
-import { InvalidArgument, type RefoldError } from "./RefoldError.js"
+import { InvalidArgument, type RefoldError, WaitTimeout } from "./RefoldError.js"
 
 /** Parameters of {@link Executions.Service.pages} and {@link Executions.Service.stream}. */
 export interface WalkParams extends ListParams.ListParams {
@@ -31,6 +31,31 @@ export interface WalkParams extends ListParams.ListParams {
    * `1` walks page by page; `true` is the default.
    */
   readonly readAhead?: number | boolean | undefined
+}
+
+/** Options of {@link Service.watch}. */
+export interface WatchOptions {
+  /**
+   * The pause between the answer to one poll and the next request (default
+   * {@link watchDefaults}`.interval`, 2 seconds): a positive duration, in milliseconds or as text
+   * such as `"500 millis"`.
+   */
+  readonly interval?: Duration.DurationInput | undefined
+}
+
+/** Options of {@link Service.waitFor}. */
+export interface WaitOptions extends WatchOptions {
+  /**
+   * How long to wait for the execution to end before failing with `WaitTimeout` (default
+   * {@link watchDefaults}`.timeout`, 5 minutes); `Infinity` waits as long as it takes.
+   */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/** The poll interval of {@link Service.watch} and the timeout of {@link Service.waitFor} when not given. */
+export const watchDefaults: { readonly interval: Duration.Duration; readonly timeout: Duration.Duration } = {
+  interval: Duration.seconds(2),
+  timeout: Duration.minutes(5)
 }
 
 /** The page requests {@link Service.pages} and {@link Service.stream} keep in flight unless told otherwise. */
@@ -73,6 +98,22 @@ export interface Service {
    * execution's id. Retried only as {@link Service.stop} is.
    */
   readonly rerun: (executionId: string) => Effect.Effect<string, RefoldError>
+  /**
+   * Follows one execution until it ends: its first snapshot (the {@link Service.get} answer) at
+   * once, then, polling every `interval` on Effect's `Clock`, each snapshot that differs from the
+   * one before (status, completion, a node, any field); it ends after the snapshot with a terminal
+   * status (`COMPLETED`, `ERRORED`, `STOPPED`, `TIMED_OUT`: `Execution.isTerminal`). Each poll is
+   * a `get` with the SDK's retries, so a transient failure costs a retry, not the watch; a failure
+   * that remains fails the stream. Interrupting it (or leaving it, e.g. with `Stream.take`)
+   * stops the polling at once, a request in flight included.
+   */
+  readonly watch: (executionId: string, options?: WatchOptions) => Stream.Stream<Execution.Detail, RefoldError>
+  /**
+   * The execution once it has ended (the last snapshot of {@link Service.watch}, whatever its
+   * terminal status: check `status` for the outcome). Fails with `WaitTimeout` (the last status
+   * seen) when it has not ended within `timeout`, and like `watch` otherwise. Interruptible.
+   */
+  readonly waitFor: (executionId: string, options?: WaitOptions) => Effect.Effect<Execution.Detail, RefoldError>
   /** One page of the batches of a batch node (`GET …/nodes/:node_id/batches`). */
   readonly batches: (executionId: string, nodeId: string, params?: BatchParams) => Effect.Effect<Batch.BatchPage, RefoldError>
   /** Every batch of a batch node, page after page from `params.page` (default 1), in order. */
@@ -138,6 +179,29 @@ export const checkId = (parameter: string, id: unknown): Either.Either<string, I
   typeof id === "string" && id.trim() !== "" && id !== "." && id !== ".."
     ? Either.right(id)
     : Either.left(invalid(parameter, `Invalid ${parameter}: expected a non-empty string other than "." and "..", got ${JSON.stringify(id)}`))
+
+/** Checks a duration option: positive, and finite unless `infinite` is allowed. */
+const checkDuration = (
+  parameter: string,
+  input: Duration.DurationInput | undefined,
+  fallback: Duration.Duration,
+  infinite = false
+): Either.Either<Duration.Duration, InvalidArgument> => {
+  if (input === undefined) return Either.right(fallback)
+  const d = Duration.decodeUnknown(input)
+  if (Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && (infinite || Duration.isFinite(d.value))) return Either.right(d.value)
+  const shown = Option.isSome(d) ? Duration.format(d.value) : JSON.stringify(String(input))
+  return Either.left(
+    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${shown}`)
+  )
+}
+
+/**
+ * What two snapshots are compared by: their JSON. The get endpoint's answers are parsed JSON, so
+ * equal answers print equally; a snapshot whose `latest_output` or unknown fields change is a
+ * change too, which a comparison of the schema's fields alone would miss.
+ */
+const fingerprint = (detail: Execution.Detail): string => JSON.stringify(detail)
 
 /** Span options of the SDK's operations: no stack trace captured per call. */
 export const untraced = { captureStackTrace: false } as const
@@ -226,7 +290,37 @@ const service = (transport: Transport.Transport, account: string | undefined): S
         )).pipe(Stream.flattenIterables)
     })).pipe(Stream.withSpan("Executions.batchStream"))
 
-  return { list, get, pages, stream, stop, rerun, batches, batchStream, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
+  const watch = (executionId: string, options: WatchOptions = {}): Stream.Stream<Execution.Detail, RefoldError> =>
+    Stream.unwrap(Effect.map(checkDuration("interval", options.interval, watchDefaults.interval), (interval) =>
+      // The first poll at once, the next ones `interval` after each answer (Schedule.spaced, on the Clock).
+      Stream.repeatEffectWithSchedule(Effect.map(get(executionId), (detail) => [detail, fingerprint(detail)] as const), Schedule.spaced(interval)).pipe(
+        Stream.changesWith((a, b) => a[1] === b[1]),
+        Stream.map(([detail]) => detail),
+        Stream.takeUntil((detail) => Execution.isTerminal(detail.status))
+      ))).pipe(Stream.withSpan("Executions.watch", { ...untraced, attributes: { "refold.execution_id": executionId } }))
+
+  const waitFor = (executionId: string, options: WaitOptions = {}): Effect.Effect<Execution.Detail, RefoldError> =>
+    Effect.gen(function*() {
+      const timeout = yield* checkDuration("timeout", options.timeout, watchDefaults.timeout, true)
+      const last = yield* Ref.make(Option.none<Execution.Detail>())
+      const follow = Stream.runForEach(watch(executionId, options), (detail) => Ref.set(last, Option.some(detail)))
+      const ended = Duration.isFinite(timeout) ? yield* Effect.timeoutOption(follow, timeout) : yield* Effect.asSome(follow)
+      const seen = yield* Ref.get(last)
+      if (Option.isSome(ended) && Option.isSome(seen)) return seen.value
+      const status = Option.getOrUndefined(Option.map(seen, (detail) => detail.status))
+      const completionPercentage = Option.getOrUndefined(Option.map(seen, (detail) => detail.completion_percentage))
+      return yield* new WaitTimeout({
+        executionId,
+        timeout,
+        ...(status === undefined ? {} : { status }),
+        ...(completionPercentage === undefined ? {} : { completionPercentage }),
+        message: status === undefined
+          ? `Execution ${executionId}: no poll answered within ${Duration.format(timeout)}`
+          : `Execution ${executionId} is still ${status} (${completionPercentage}%) after ${Duration.format(timeout)}`
+      })
+    }).pipe(Effect.withSpan("Executions.waitFor", { ...untraced, attributes: { "refold.execution_id": executionId } }))
+
+  return { list, get, pages, stream, stop, rerun, batches, batchStream, watch, waitFor, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
 }
 
 /**

@@ -147,6 +147,22 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
   ...requestFields
 }) {}
 
+/**
+ * `waitFor` gave up: the execution was not over (`COMPLETED`, `ERRORED`, `STOPPED`, `TIMED_OUT`)
+ * within its `timeout`. Distinct from {@link Timeout}, a request that got no answer. The execution
+ * itself goes on; `status` is the last one seen.
+ */
+export class WaitTimeout extends Schema.TaggedError<WaitTimeout>()("WaitTimeout", {
+  executionId: Schema.String,
+  /** How long `waitFor` waited. */
+  timeout: Schema.Duration,
+  /** The execution's status at the last poll; absent when no poll answered before the timeout. */
+  status: Schema.optional(Schema.String),
+  /** Its `completion_percentage` at the last poll, when one answered. */
+  completionPercentage: Schema.optional(Schema.Number),
+  message: Schema.String
+}) {}
+
 /** Every error the SDK fails with. */
 export type RefoldError =
   | InvalidArgument
@@ -161,6 +177,7 @@ export type RefoldError =
   | DecodeError
   | ResponseTooLarge
   | NoProgress
+  | WaitTimeout
 
 /** The schema of {@link RefoldError}, for code that serialises errors (journals, RPC). */
 export const RefoldError = Schema.Union(
@@ -175,7 +192,8 @@ export const RefoldError = Schema.Union(
   TransportError,
   DecodeError,
   ResponseTooLarge,
-  NoProgress
+  NoProgress,
+  WaitTimeout
 )
 
 const tags: ReadonlySet<string> = new Set(RefoldError.members.map((member) => member._tag))

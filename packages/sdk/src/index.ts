@@ -24,7 +24,10 @@ export {
   Executions,
   make,
   type Service as ExecutionsService,
-  type WalkParams
+  type WaitOptions,
+  type WalkParams,
+  watchDefaults,
+  type WatchOptions
 } from "./Executions.js"
 
 /** Running workflows. */
@@ -58,7 +61,8 @@ export {
   ServerError,
   Timeout,
   TransportError,
-  Unauthorized
+  Unauthorized,
+  WaitTimeout
 } from "./RefoldError.js"
 
 /** Verifying and decoding webhook deliveries: `Webhooks.verify`, `Webhooks.decode`, `Webhooks.receive`. */

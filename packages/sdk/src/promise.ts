@@ -16,7 +16,7 @@ import { FetchHttpClient } from "@effect/platform"
 import type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
 import type { ConfigError} from "effect";
 import { Cause, Chunk, type Duration, Config, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
-import { type BatchParams, Executions, type Service, type WalkParams } from "./Executions.js"
+import { type BatchParams, Executions, type Service, type WaitOptions, type WalkParams, type WatchOptions } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Overrides from "./internal/overrides.js"
 import type { ListParams } from "./ListParams.js"
@@ -41,13 +41,14 @@ export {
   ServerError,
   Timeout,
   TransportError,
-  Unauthorized
+  Unauthorized,
+  WaitTimeout
 } from "./RefoldError.js"
 /** Webhook deliveries as Promises: `Webhooks.verify`, `Webhooks.decode`, `Webhooks.receive`. */
 export { InvalidPayload, InvalidSignature, promise as Webhooks } from "./Webhooks.js"
 /** Parameters of `list` and `iterate`. */
 export type { DateBound, ListParams } from "./ListParams.js"
-export type { BatchParams, WalkParams } from "./Executions.js"
+export type { BatchParams, WaitOptions, WalkParams, WatchOptions } from "./Executions.js"
 export type { ExecuteOptions } from "./Workflows.js"
 /** The wire types of pages, executions, batches and control answers. */
 export type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
@@ -94,6 +95,15 @@ export interface CallOptions {
   readonly linkedAccountId?: string | undefined
 }
 
+/**
+ * Options of `watch`: the poll `interval`, and the per-call options but `timeout` (each poll's
+ * per-attempt timeout stays the client's, so that `timeout` means one thing on `waitFor`).
+ */
+export interface WatchCallOptions extends WatchOptions, Omit<CallOptions, "timeout"> {}
+
+/** Options of `waitFor`: how long to wait (`timeout`), the poll `interval`, and the per-call options. */
+export interface WaitCallOptions extends WaitOptions, Omit<CallOptions, "timeout"> {}
+
 /** The executions of the linked account. Every rejection is one of the SDK's error classes. */
 export interface ExecutionsClient {
   /** One page of executions, newest first. */
@@ -112,6 +122,18 @@ export interface ExecutionsClient {
   stop(executionId: string, options?: CallOptions): Promise<Control.StopResult>
   /** Runs an execution again: the new execution's id. */
   rerun(executionId: string, options?: CallOptions): Promise<string>
+  /**
+   * Follows an execution until it ends: its first snapshot at once, then every `interval` (default
+   * 2 s) each one that changed, the last one with a terminal status (`COMPLETED`, `ERRORED`,
+   * `STOPPED`, `TIMED_OUT`); see `Executions.watch`. Leaving the loop or aborting `signal` stops
+   * the polling, a request in flight included; an abort rejects with the signal's reason.
+   */
+  watch(executionId: string, options?: WatchCallOptions): AsyncIterable<Execution.Detail>
+  /**
+   * The execution once it has ended (check its `status`). Rejects with `WaitTimeout` when it has
+   * not ended within `timeout` (default 5 minutes), with the signal's reason when `signal` aborts.
+   */
+  waitFor(executionId: string, options?: WaitCallOptions): Promise<Execution.Detail>
   /** One page of a batch node's batches. */
   batches(executionId: string, nodeId: string, params?: BatchParams, options?: CallOptions): Promise<Batch.BatchPage>
   /** Every batch of a batch node, page after page. */
@@ -171,6 +193,12 @@ const overridesOf = (options: CallOptions | undefined): Partial<RefoldConfig.Set
     ...(options.maxRetries === undefined ? {} : { maxRetries: checked.right.maxRetries })
   }
 }
+
+/**
+ * The per-call options of `watch` and `waitFor`: no per-attempt `timeout` (the client's applies),
+ * even from a caller outside TypeScript that passes one where `waitFor` reads its own.
+ */
+const withoutTimeout = ({ linkedAccountId, maxRetries, signal }: Omit<CallOptions, "timeout">): CallOptions => ({ linkedAccountId, maxRetries, signal })
 
 const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined, closed: boolean): unknown =>
   signal?.aborted
@@ -334,6 +362,10 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
       pages: (params, callOptions) => walk((service) => service.pages(params), callOptions),
       stop: (executionId, callOptions) => call((service) => service.stop(executionId), callOptions),
       rerun: (executionId, callOptions) => call((service) => service.rerun(executionId), callOptions),
+      watch: (executionId, { interval, ...callOptions } = {}) =>
+        walk((service) => service.watch(executionId, { interval }), withoutTimeout(callOptions)),
+      waitFor: (executionId, { interval, timeout, ...callOptions } = {}) =>
+        call((service) => service.waitFor(executionId, { interval, timeout }), withoutTimeout(callOptions)),
       batches: (executionId, nodeId, params, callOptions) => call((service) => service.batches(executionId, nodeId, params), callOptions),
       iterateBatches: (executionId, nodeId, params, callOptions) =>
         walk((service) => service.batchStream(executionId, nodeId, params), callOptions)

@@ -28,7 +28,9 @@ const snippets = [
 ]
 
 describe("README snippets", () => {
-  const mock = createMockApp()
+  // Executions run sixty times faster than real time, so that the snippets which follow a run to
+  // its end (watch, waitFor) take seconds.
+  const mock = createMockApp({ clock: { speed: 60 } })
   let server: Awaited<ReturnType<typeof serve>>
   beforeAll(async () => {
     server = await serve(mock, { port: 0 })

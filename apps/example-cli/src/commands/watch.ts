@@ -1,11 +1,11 @@
 /**
- * `refold-executions watch <id>`: polls an execution until it ends, printing its progress as it
- * changes.
+ * `refold-executions watch <id>`: follows an execution until it ends (the SDK's
+ * `executions.watch`), printing its progress as it changes.
  *
  * @since 0.1.0
  */
 import { type Execution, Executions } from "@refold-effect/sdk"
-import { Console, Duration, Effect, Option, Ref, Schedule, Stream } from "effect"
+import { Console, Duration, Effect, Option, Ref, Stream } from "effect"
 import { ExecutionFailed, WatchTimedOut } from "../Failure.js"
 import * as Format from "../Format.js"
 
@@ -20,12 +20,10 @@ export interface WatchOptions {
 /** The defaults of {@link WatchOptions}. */
 export const defaults = { interval: Duration.seconds(2), timeout: Duration.minutes(5) } as const
 
-/** The statuses after which an execution never changes again. */
-export const terminal: ReadonlySet<string> = new Set(["COMPLETED", "ERRORED", "STOPPED", "TIMED_OUT"])
-
 /**
- * Polls the execution every `interval` until its status is terminal, printing a progress line
- * whenever its status, completion or a node's status changes. Succeeds when it ends `COMPLETED`;
+ * Follows the execution with the SDK's `executions.watch` (a poll every `interval`, a snapshot per
+ * change, the end at a terminal status), printing a progress line whenever its status, completion
+ * or a node's status changes. Succeeds when it ends `COMPLETED`;
  * fails with `ExecutionFailed` when it ends otherwise, and with `WatchTimedOut` when `timeout`
  * runs out first. A poll that fails (after the SDK's own retries) ends the watch with its error.
  */
@@ -35,7 +33,7 @@ export const watch = Effect.fn("watch")(function*(executionId: string, options: 
   const timeout = Duration.decode(options.timeout ?? defaults.timeout)
   const latest = yield* Ref.make(Option.none<Execution.Detail>())
 
-  const ended = yield* Stream.repeatEffectWithSchedule(executions.get(executionId), Schedule.spaced(interval)).pipe(
+  const ended = yield* executions.watch(executionId, { interval }).pipe(
     Stream.tap((next) =>
       Ref.getAndSet(latest, Option.some(next)).pipe(
         Effect.flatMap((previous) => {
@@ -44,7 +42,6 @@ export const watch = Effect.fn("watch")(function*(executionId: string, options: 
         })
       )
     ),
-    Stream.takeUntil((execution) => terminal.has(execution.status)),
     Stream.runLast,
     Effect.timeoutOption(timeout),
     Effect.map(Option.flatten)
