@@ -1,5 +1,5 @@
 /**
- * The `refold-executions` command line: `list`, `get` and `watch` as `@effect/cli` commands over the
+ * The `refold-executions` command line: `list`, `get`, `watch` and `run` as `@effect/cli` commands over the
  * programs of `./commands`, each run with the SDK's `Executions` service configured from the
  * environment, ending in an exit code.
  *
@@ -10,15 +10,21 @@
  */
 import { type CliApp, Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
 import type { HttpClient } from "@effect/platform"
-import { Execution, Executions, RefoldAuth, RefoldConfig } from "@refold-effect/sdk"
-import { Duration, Effect, Layer, Option } from "effect"
+import { Execution, Executions, RefoldAuth, RefoldConfig, Workflows } from "@refold-effect/sdk"
+import { Duration, Effect, Either, Layer, Option } from "effect"
 import { get } from "./commands/get.js"
 import { list } from "./commands/list.js"
+import { run as runWorkflow } from "./commands/run.js"
 import { defaults as watchDefaults, watch } from "./commands/watch.js"
 import * as Failure from "./Failure.js"
 
 /** The SDK from the environment: `REFOLD_API_KEY` + `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, … */
 export const executionsLayer = Executions.layer.pipe(Layer.provide([RefoldAuth.layerConfig(), RefoldConfig.layerConfig()]))
+
+/** The SDK's `Workflows` and `Executions` from the environment, for `run`. */
+export const workflowsLayer = Layer.merge(Workflows.layer, Executions.layer).pipe(
+  Layer.provide([RefoldAuth.layerConfig(), RefoldConfig.layerConfig()])
+)
 
 const units: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
 
@@ -102,9 +108,52 @@ const watchCommand = Command.make(
   )
 )
 
+/** A JSON object, as `--payload` takes it; the message names the flag and what was wrong. */
+export const parsePayload = (text: string): Either.Either<Record<string, unknown>, string> => {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    return Either.left(`--payload: expected a JSON object, got invalid JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Either.right(value as Record<string, unknown>)
+    : Either.left(`--payload: expected a JSON object such as '{"email":"a@b.c"}', got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`)
+}
+
+const runCommand = Command.make(
+  "run",
+  {
+    workflowId: Args.text({ name: "workflowId" }).pipe(Args.withDescription("The workflow to execute.")),
+    slug: Options.text("slug").pipe(Options.withPseudoName("app"), Options.withDescription("The slug of the workflow's application (required by the API).")),
+    payload: optional(
+      Options.text("payload").pipe(
+        Options.withPseudoName("json"),
+        Options.mapEffect((text) =>
+          Either.match(parsePayload(text), {
+            onLeft: (message) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(message))),
+            onRight: Effect.succeed
+          })
+        )
+      )
+    ).pipe(Options.withDescription("The trigger payload, a JSON object (default {}).")),
+    interval: durationOption("interval", watchDefaults.interval).pipe(
+      Options.withDescription("Pause between polls, such as 2s or 500ms (default 2s).")
+    ),
+    timeout: durationOption("timeout", watchDefaults.timeout).pipe(
+      Options.withDescription("Give up after this long, such as 5m (default 5m); exit code 124.")
+    )
+  },
+  ({ workflowId, ...options }) => runWorkflow(workflowId, options).pipe(Effect.provide(workflowsLayer))
+).pipe(
+  Command.withDescription(
+    "Execute a workflow and follow the new execution to its end, printing a progress bar. Exits 0 only when it COMPLETED."
+  )
+)
+
 /** The command tree. */
 export const command = Command.make("refold-executions").pipe(
-  Command.withSubcommands([listCommand, getCommand, watchCommand]),
+  Command.withSubcommands([listCommand, getCommand, watchCommand, runCommand]),
   Command.withDescription("Executions of a Refold linked account, from the terminal.")
 )
 

@@ -29,15 +29,15 @@ import { ConfigError, Console, Duration, Effect, Schema } from "effect"
 
 /** The exit codes of `refold-executions`, as documented in its README. */
 export const ExitCode = {
-  /** Done; for `watch`, the execution COMPLETED. */
+  /** Done; for `watch` and `run`, the execution COMPLETED. */
   ok: 0,
-  /** `watch`: the execution ended ERRORED, STOPPED or TIMED_OUT. */
+  /** `watch`, `run`: the execution ended ERRORED, STOPPED or TIMED_OUT. */
   executionFailed: 1,
   /** Bad flags or arguments, missing or invalid configuration: fix the command line or environment. */
   usage: 2,
   /** The API could not be used: rejected credentials, not found, rate limits, outages, timeouts. */
   api: 3,
-  /** `watch`: `--timeout` ran out before the execution ended (as `timeout(1)`). */
+  /** `watch`, `run`: `--timeout` ran out before the execution ended (as `timeout(1)`). */
   watchTimedOut: 124
 } as const
 
@@ -58,8 +58,21 @@ export class WatchTimedOut extends Schema.TaggedError<WatchTimedOut>()("WatchTim
   percent: Schema.optional(Schema.Number)
 }) {}
 
+/** `run`: the API accepted the execute request but named no execution to follow. */
+export class NotStarted extends Schema.TaggedError<NotStarted>()("NotStarted", {
+  workflowId: Schema.String,
+  /** The API's `message`, if any. */
+  message: Schema.optional(Schema.String)
+}) {}
+
 /** Everything a command can fail with. */
-export type CliError = RefoldError | ConfigError.ConfigError | ValidationError.ValidationError | ExecutionFailed | WatchTimedOut
+export type CliError =
+  | RefoldError
+  | ConfigError.ConfigError
+  | ValidationError.ValidationError
+  | ExecutionFailed
+  | WatchTimedOut
+  | NotStarted
 
 /** What the CLI prints for a failure (nothing when the message was already shown) and its exit code. */
 export interface Outcome {
@@ -156,6 +169,13 @@ export const describe = (error: CliError): Outcome => {
           error.status === undefined ? "unknown (no answer yet)" : `${error.status}${error.percent === undefined ? "" : ` (${error.percent}%)`}`
         }.`,
         exitCode: ExitCode.watchTimedOut
+      }
+    case "NotStarted":
+      return {
+        message: `Workflow ${error.workflowId}: the API answered without an execution_id to follow${
+          error.message === undefined ? "" : ` (${JSON.stringify(error.message)})`
+        }.`,
+        exitCode: ExitCode.api
       }
     default:
       // @effect/cli has already printed what was wrong with the command line, and its usage.

@@ -142,6 +142,19 @@ export const progress = (previous: Execution.Detail | undefined, next: Execution
   return changed.length === 0 ? headline(next) : `${headline(next)} · ${changed.join(", ")}`
 }
 
+/** How many characters wide the bar of {@link bar} is. */
+export const BAR_WIDTH = 20
+
+/**
+ * The progress bar `run` prints for each snapshot of an execution:
+ * `[########------------]  40% RUNNING · 2/5 nodes done` (`completion_percentage`, clamped to 0–100).
+ */
+export const bar = (execution: Execution.Detail): string => {
+  const percent = Math.min(100, Math.max(0, execution.completion_percentage))
+  const filled = Math.round((percent / 100) * BAR_WIDTH)
+  return `[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(percent).padStart(3)}% ${execution.status} · ${settled(execution.nodes)}/${execution.nodes.length} nodes done`
+}
+
 /** The first node that failed, with what it reported, for the message of an unsuccessful run. */
 export const failedNode = (execution: Execution.Detail): string | undefined => {
   const node = execution.nodes.find((n) => ["Errored", "Timed_Out", "Rejected", "Stopped"].includes(n.node_status))

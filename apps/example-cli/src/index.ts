@@ -15,6 +15,9 @@ export { get, type GetOptions } from "./commands/get.js"
 /** `watch`: poll an execution until it ends. */
 export { watch, type WatchOptions } from "./commands/watch.js"
 
+/** `run`: execute a workflow and follow it to its end. */
+export { run, type RunOptions } from "./commands/run.js"
+
 /** The command line: its command tree and `run(args)` to an exit code. */
 export * as Cli from "./Cli.js"
 

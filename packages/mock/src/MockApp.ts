@@ -108,7 +108,7 @@ export interface MockApp {
   readonly setFaults: (faults: Faults.Faults) => void
   /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
   readonly webhooks: WebhookDeliveries.Deliveries
-  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no minted session tokens (the clock keeps its time). */
+  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no stubs, no minted session tokens (the clock keeps its time). */
   readonly reset: () => void
   /** The clock the executions run on. */
   readonly clock: MockClock.MockClock
@@ -180,7 +180,6 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const onError = options.onError ?? defaultOnError
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
   const initialFaults = validFaults(options.faults ?? {})
-  const chaos = Chaos.make(store, initialFaults)
   // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
@@ -188,6 +187,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
   const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
   lifecycle.reset(store.executions())
+  // Arrivals run like any other execution: their times on the clock, their lives in the lifecycle.
+  const chaos = Chaos.make(store, initialFaults, { now: clock.now, inserted: lifecycle.observe })
   const edits = Edits.make(store, lifecycle)
   // Webhooks retry on the mock's clock, and every terminal transition delivers.
   const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.onClock(clock)

@@ -4,8 +4,8 @@
  * simulated arrivals that shift offset pagination.
  */
 import { Either } from "effect"
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
-import { createMockApp, Faults, serve, type MockServer } from "../src/index.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { createMockApp, Faults, MockClock, serve, type MockServer } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 import { asAccount, inProcess } from "./support/http.js"
 
@@ -145,10 +145,6 @@ describe("an app with global faults", () => {
 })
 
 describe("arrivals", () => {
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
   const ids = (body: unknown) => (body as { docs: Array<{ _id: string }> }).docs.map((d) => d._id)
 
   it("insert executions at the account's head every n requests: an offset paginator sees a repeat", async () => {
@@ -169,13 +165,31 @@ describe("arrivals", () => {
     expect(mock.store.size).toBe(data.executions.length)
   })
 
-  it("insert by elapsed time with everyMs, without a timer between requests", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] })
-    vi.setSystemTime(new Date("2030-01-01T00:00:00.000Z"))
-    const mock = createMockApp({ data: small(20), faults: { arrivals: { account: accounts.acme.linked_account_id, everyMs: 100 } } })
+  it("run on the app's clock like any RUNNING execution: an arrival advances and ends", async () => {
+    const mock = createMockApp({ data: small(20), clock: { speed: 0 }, faults: { arrivals: { account: accounts.acme.linked_account_id, everyRequests: 1 } } })
+    const t = inProcess(mock)
+    const live = mock.lifecycle.size()
+    const page = (await t.call(`${list}?limit=1`, { headers: acme })).body as { docs: Array<{ _id: string; createdAt: string }> }
+    const arrival = page.docs[0]!
+    expect(arrival._id).toMatch(/^ae/)
+    // Created at the app's clock time, and tracked by its lifecycle.
+    expect(Date.parse(arrival.createdAt)).toBeGreaterThanOrEqual(mock.clock.now())
+    expect(mock.lifecycle.size()).toBe(live + 1)
+    const settled = mock.lifecycle.settled(arrival._id)
+    mock.clock.advance(86_400_000)
+    const ended = await settled
+    expect(ended?.status).toMatch(/^(COMPLETED|ERRORED|TIMED_OUT)$/)
+    expect(mock.store.find(arrival._id)).toMatchObject({ status: ended?.status, completion_time: expect.any(String) })
+    mock.close()
+  })
+
+  it("insert by elapsed time on the app's clock with everyMs, without a timer between requests", async () => {
+    // A manual clock starting at a known time: arrivals are timed by the app's clock, not the system's.
+    const clock = MockClock.make({ speed: 0, source: { now: () => Date.parse("2030-01-01T00:00:00.000Z"), wait: () => () => {} } })
+    const mock = createMockApp({ data: small(20), clock, faults: { arrivals: { account: accounts.acme.linked_account_id, everyMs: 100 } } })
     const t = inProcess(mock)
     const before = (await t.call(list, { headers: acme })).body as { totalDocs: number }
-    vi.setSystemTime(new Date("2030-01-01T00:00:00.350Z"))
+    clock.advance(350)
     const after = (await t.call(list, { headers: acme })).body as { totalDocs: number; docs: Array<{ createdAt: string }> }
     expect(after.totalDocs).toBe(before.totalDocs + 3)
     // Arrivals due at once are a millisecond apart, so that their order is their arrival order.

@@ -12,7 +12,7 @@ import { createRequire } from "node:module"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createMockApp, serve, type MockApp, type MockServer } from "../src/index.js"
+import { createMockApp, Lifecycle, serve, type MockApp, type MockServer } from "../src/index.js"
 
 const docsDir = process.env["REFOLD_API_DOCS"] ?? fileURLToPath(new URL("../../../../shared/api/", import.meta.url))
 const spec = join(docsDir, "refold-public-api.openapi.yaml")
@@ -69,7 +69,8 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
 
   beforeAll(async () => {
     if (!existsSync(spec)) throw new Error(`The vendor's OpenAPI document is expected at ${spec} (set REFOLD_API_DOCS to its directory)`)
-    mock = createMockApp()
+    // A manual clock: a stop settles, and a synchronous run ends, when the test advances it.
+    mock = createMockApp({ clock: { speed: 0 } })
     token = mock.mintSessionToken(account)
     // The upstream corrupts one response on request (header x-corrupt), to prove that Prism's
     // verdicts reach these assertions: a validator that never fails would prove nothing.
@@ -229,7 +230,8 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
     const post = { method: "POST" }
     const running = mock.store.executions(account).find((r) => r.status === "RUNNING")!
     expect(await valid(`${list}/${running._id}/stop`, apiKey, post)).toEqual({ message: "Stopping instance" })
-    await valid(`${list}/${running._id}`)
+    expect(await valid(`${list}/${running._id}`)).toMatchObject({ status: "STOPPING" })
+    mock.clock.advance(Lifecycle.STOP_MS)
     const stopped = await valid(`${list}/${running._id}`)
     expect(stopped).toMatchObject({ status: "STOPPED" })
     const failed = mock.store.executions(account).find((r) => r.status === "ERRORED")!
@@ -245,7 +247,17 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
     const workflow = `/api/v2/public/workflow/${failed.associated_workflow!._id}/execute`
     const body = JSON.stringify({ payload: { email: "jane@example.com" } })
     expect(await valid(workflow, { ...apiKey, slug, "content-type": "application/json" }, { method: "POST", body })).toMatchObject({ execution_id: expect.any(String) })
-    expect(await valid(workflow, { ...apiKey, slug, sync_execution: "true", "content-type": "application/json" }, { method: "POST", body })).toMatchObject({ errored: false })
+    // A synchronous run answers once it ends on the clock: forced to complete, then the clock moved.
+    const before = new Set(mock.store.executions().map((r) => r._id))
+    const answered = valid(workflow, { ...apiKey, slug, sync_execution: "true", "content-type": "application/json" }, { method: "POST", body })
+    let run: string | undefined
+    while (run === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      run = mock.store.executions().find((r) => !before.has(r._id) && r.type_of_execution === "SYNC")?._id
+    }
+    mock.lifecycle.force(run, { status: "COMPLETED" })
+    mock.clock.advance(3_600_000)
+    expect(await answered).toMatchObject({ errored: false, execution_id: run })
     // Each example of the new routes holds against the document too.
     await valid(`${list}/${running._id}/stop`, { ...apiKey, prefer: "example=seed" }, post)
     await valid(`${list}/${failed._id}/rerun?__example=seed`, apiKey, post)

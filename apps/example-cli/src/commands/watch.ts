@@ -22,12 +22,16 @@ export const defaults = { interval: Duration.seconds(2), timeout: Duration.minut
 
 /**
  * Follows the execution with the SDK's `executions.watch` (a poll every `interval`, a snapshot per
- * change, the end at a terminal status), printing a progress line whenever its status, completion
- * or a node's status changes. Succeeds when it ends `COMPLETED`;
- * fails with `ExecutionFailed` when it ends otherwise, and with `WatchTimedOut` when `timeout`
- * runs out first. A poll that fails (after the SDK's own retries) ends the watch with its error.
+ * change, the end at a terminal status), printing `render(previous, next)` for each snapshot (nothing
+ * when it gives `undefined`). Succeeds when it ends `COMPLETED`; fails with `ExecutionFailed` when it
+ * ends otherwise, and with `WatchTimedOut` when `timeout` runs out first. A poll that fails (after the
+ * SDK's own retries) ends it with its error. Shared by `watch` and `run`.
  */
-export const watch = Effect.fn("watch")(function*(executionId: string, options: WatchOptions = {}) {
+export const follow = Effect.fn("follow")(function*(
+  executionId: string,
+  options: WatchOptions,
+  render: (previous: Execution.Detail | undefined, next: Execution.Detail) => string | undefined
+) {
   const executions = yield* Executions
   const interval = Duration.decode(options.interval ?? defaults.interval)
   const timeout = Duration.decode(options.timeout ?? defaults.timeout)
@@ -37,7 +41,7 @@ export const watch = Effect.fn("watch")(function*(executionId: string, options: 
     Stream.tap((next) =>
       Ref.getAndSet(latest, Option.some(next)).pipe(
         Effect.flatMap((previous) => {
-          const line = Format.progress(Option.getOrUndefined(previous), next)
+          const line = render(Option.getOrUndefined(previous), next)
           return line === undefined ? Effect.void : Console.log(line)
         })
       )
@@ -56,4 +60,13 @@ export const watch = Effect.fn("watch")(function*(executionId: string, options: 
     return yield* new ExecutionFailed({ executionId, status: execution.status, reason: Format.failedNode(execution) })
   }
   yield* Console.log(`Execution ${executionId} COMPLETED.`)
+})
+
+/**
+ * Follows the execution (see {@link follow}), printing a progress line whenever its status,
+ * completion or a node's status changes. Succeeds when it ends `COMPLETED`; fails with
+ * `ExecutionFailed` when it ends otherwise, and with `WatchTimedOut` when `timeout` runs out first.
+ */
+export const watch = Effect.fn("watch")(function*(executionId: string, options: WatchOptions = {}) {
+  return yield* follow(executionId, options, Format.progress)
 })

@@ -8,8 +8,8 @@
  */
 import type { Fixture } from "@refold-effect/fixtures"
 import type { ExecutionStore } from "../ExecutionStore.js"
-import type * as Live from "../Lifecycle.js"
-import * as Lifecycle from "./Lifecycle.js"
+import type { Lifecycle } from "../Lifecycle.js"
+import * as Records from "./Records.js"
 
 /** The outcome of a stop: the execution's status after it, or `undefined` for an unknown execution. */
 export type Stopped = Fixture.Record["status"] | undefined
@@ -32,7 +32,7 @@ export interface Actions {
   /** Starts a new RUNNING execution from an ERRORED, TIMED_OUT or STOPPED one of the account. */
   readonly rerun: (linkedAccountId: string, executionId: string) => Rerun
   /** Starts a run of one of the account's workflows, of the application `slug`. */
-  readonly execute: (linkedAccountId: string, workflowId: string, slug: string, start: Lifecycle.Start) => Executed
+  readonly execute: (linkedAccountId: string, workflowId: string, slug: string, start: Records.Start) => Executed
   /** The execution once it has finished, on the clock (`undefined` if it goes away first). */
   readonly settled: (executionId: string) => Promise<Fixture.Record | undefined>
 }
@@ -43,7 +43,7 @@ const MACHINE = "6d6f636b00"
 const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0")
 
 /** The actions of an app over `store`, with times from `now` (the app's clock), told to `lifecycle`. */
-export const make = (store: ExecutionStore, lifecycle: Live.Lifecycle, now: () => number = Date.now): Actions => {
+export const make = (store: ExecutionStore, lifecycle: Lifecycle, now: () => number = Date.now): Actions => {
   let serial = 0
 
   /** A creation time after every execution's, so that the insert is the cheap one (at the head). */
@@ -69,15 +69,15 @@ export const make = (store: ExecutionStore, lifecycle: Live.Lifecycle, now: () =
       const record = store.get(account, executionId)
       if (record === undefined) return undefined
       if (record.status !== "RUNNING") return record.status
-      const next = store.update(record._id, (r) => Lifecycle.stopping(r, new Date(Math.max(now(), Date.parse(r.createdAt))).toISOString()))
+      const next = store.update(record._id, (r) => Records.stopping(r, new Date(Math.max(now(), Date.parse(r.createdAt))).toISOString()))
       lifecycle.observe(next)
       return next.status
     },
     rerun: (account, executionId) => {
       const original = store.get(account, executionId)
       if (original === undefined) return { _tag: "NotFound" }
-      if (!Lifecycle.RERUNNABLE.includes(original.status)) return { _tag: "NotRerunnable", status: original.status }
-      return { _tag: "Started", record: start((id, createdAt) => Lifecycle.rerun(original, id, createdAt)) }
+      if (!Records.RERUNNABLE.includes(original.status)) return { _tag: "NotRerunnable", status: original.status }
+      return { _tag: "Started", record: start((id, createdAt) => Records.rerun(original, id, createdAt)) }
     },
     execute: (account, workflowId, slug, options) => {
       // The workflow is known by its newest execution of the account: a lookup in the filter index.
@@ -91,7 +91,7 @@ export const make = (store: ExecutionStore, lifecycle: Live.Lifecycle, now: () =
         slug: [slug]
       }).docs[0]
       if (template === undefined) return { _tag: "WorkflowNotFound" }
-      return { _tag: "Started", record: start((id, createdAt) => Lifecycle.execute(template, id, createdAt, options)) }
+      return { _tag: "Started", record: start((id, createdAt) => Records.execute(template, id, createdAt, options)) }
     },
     settled: lifecycle.settled
   }

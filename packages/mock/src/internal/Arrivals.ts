@@ -3,6 +3,9 @@
  * that an offset-paginating client sees each page shift by the number that arrived. Counted per API
  * request or lazily by elapsed time (no timer runs between requests).
  *
+ * An arrival is told to `inserted` (the app's lifecycle), so that it runs on the mock's clock like
+ * any other `RUNNING` execution.
+ *
  * Bounded: the store holds at most {@link MAX_HELD} arrived executions of an app at a time (across
  * settings). Past that, each new arrival evicts the oldest arrived one, so a long run with arrivals
  * keeps a constant size, and inserts stay O(1) per index list (see `ExecutionStore.insert`).
@@ -47,13 +50,24 @@ const blank = (account: string, orgId: string): Fixture.Record => ({
   nodes: []
 })
 
-/** Arrivals for `settings` into `store`, with times from `now`. Throws for an account the data set does not define. */
+/** Where arrivals go and when they happen: the app's clock and its lifecycle. */
+export interface Sink {
+  /** The time, in ms (the app's clock). */
+  readonly now: () => number
+  /** Called with each arrival once it is in the store (the lifecycle's `observe`). */
+  readonly inserted: (record: Fixture.Record) => void
+}
+
+const standalone: Sink = { now: Date.now, inserted: () => {} }
+
+/** Arrivals for `settings` into `store`, told to `sink`. Throws for an account the data set does not define. */
 export const make = (
   store: ExecutionStore,
   settings: NonNullable<Faults["arrivals"]>,
   kept: Held = held(),
-  now: () => number = Date.now
+  sink: Sink = standalone
 ): Arrivals => {
+  const { now } = sink
   const account = store.account(settings.account)
   if (account === undefined) {
     throw new Error(`Invalid faults.arrivals.account: the data set defines no linked account ${JSON.stringify(settings.account)}`)
@@ -84,6 +98,7 @@ export const make = (
       }
       try {
         store.insert(record)
+        sink.inserted(record)
         arrived++
         kept.ids.push(record._id)
         if (kept.ids.length - kept.head > MAX_HELD) {

@@ -22,14 +22,14 @@ export interface Chaos {
   readonly arrived: () => number
 }
 
-/** The chaos of an app over `store`, starting with `initial`. */
-export const make = (store: ExecutionStore, initial: Faults.Faults): Chaos => {
+/** The chaos of an app over `store`, starting with `initial`; arrivals go to `sink` (clock and lifecycle). */
+export const make = (store: ExecutionStore, initial: Faults.Faults, sink?: Arrivals.Sink): Chaos => {
   let injector = Faults.injector(initial)
   // Arrived executions still in the store, across settings: their number stays bounded.
   let held = Arrivals.held()
-  let arrivals = initial.arrivals === undefined ? undefined : Arrivals.make(store, initial.arrivals, held)
+  let arrivals = initial.arrivals === undefined ? undefined : Arrivals.make(store, initial.arrivals, held, sink)
   const set = (faults: Faults.Faults) => {
-    const nextArrivals = faults.arrivals === undefined ? undefined : Arrivals.make(store, faults.arrivals, held)
+    const nextArrivals = faults.arrivals === undefined ? undefined : Arrivals.make(store, faults.arrivals, held, sink)
     injector = Faults.injector(faults)
     arrivals = nextArrivals
   }

@@ -9,7 +9,7 @@ import type { Context } from "hono"
 import type { Actions } from "./Actions.js"
 import * as Body from "./Body.js"
 import * as Ids from "./Ids.js"
-import * as Lifecycle from "./Lifecycle.js"
+import * as Records from "./Records.js"
 import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
 
@@ -42,5 +42,5 @@ export const execute = (actions: Actions) => async (c: Context<Reply.MockEnv>): 
   if (sync !== "true") return Reply.json(200, JSON.stringify({ message: Execute.STARTED_MESSAGE, execution_id: record._id }), Reply.requestId(c))
   // Synchronous: answered when the run ends on the app's clock (or when the app is reset or closed).
   const ended = await actions.settled(record._id)
-  return Reply.json(200, JSON.stringify(Lifecycle.result(ended ?? record)), Reply.requestId(c))
+  return Reply.json(200, JSON.stringify(Records.result(ended ?? record)), Reply.requestId(c))
 }

@@ -1,30 +1,21 @@
 /**
- * How an execution's record changes when it is stopped, rerun or started by `executeWorkflow`:
+ * The records the actions make: an execution's record when it is stopped, rerun or started by
+ * `executeWorkflow` (its later life, the stop's end included, is the public `Lifecycle`'s):
  * plain functions from a record to its next version, consistent with the fixtures' rules (node
  * statuses follow the execution's status, `completion_percentage` is the share of successful nodes,
  * `completion_time` is set once a run is finished).
  */
-import { type Execute, Execution } from "@refold-effect/contract"
+import type { Execute } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
-
 
 /** The statuses a rerun starts from: failed or stopped runs. */
 export const RERUNNABLE: ReadonlyArray<Fixture.Record["status"]> = ["ERRORED", "TIMED_OUT", "STOPPED"]
-
-/** `true` once a run is over (COMPLETED, ERRORED, STOPPED, TIMED_OUT). */
-export const isFinished = (r: Fixture.Record): boolean => Execution.isTerminal(r.status)
 
 const percentage = (nodes: ReadonlyArray<Fixture.Node>) =>
   nodes.length === 0 ? 0 : Math.floor((100 * nodes.filter((n) => n.node_status === "Success").length) / nodes.length)
 
 /** A stop acknowledged: `STOPPING`, nodes as they were. */
 export const stopping = (r: Fixture.Record, now: string): Fixture.Record => ({ ...r, status: "STOPPING", updatedAt: now })
-
-/** A stop done: `STOPPED`, the nodes that had not finished (`Ready`, `Waiting`) `Stopped`. */
-export const stopped = (r: Fixture.Record, now: string): Fixture.Record => {
-  const nodes = r.nodes.map((n): Fixture.Node => (n.node_status === "Ready" || n.node_status === "Waiting" ? { ...n, node_status: "Stopped" } : n))
-  return { ...r, status: "STOPPED", updatedAt: now, completion_time: now, completion_percentage: percentage(nodes), nodes }
-}
 
 /** A node that has not run yet: no input, no output, no attempt. */
 const ready = (n: Fixture.Node): Fixture.Node => ({
