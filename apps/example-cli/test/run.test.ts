@@ -5,7 +5,7 @@
  * execution ends, so that the exit code it expects is certain.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { RefoldMock } from "@refold-effect/mock"
+import { type Lifecycle, RefoldMock } from "@refold-effect/mock"
 import { Effect, Fiber, TestClock } from "effect"
 import { Format } from "../src/index.js"
 import { API_KEY, lines, run } from "./support/Cli.js"
@@ -31,7 +31,7 @@ const tick = Effect.promise(() => new Promise((r) => setTimeout(r, 1)))
  * Runs the CLI with `args`, forces the execution it starts to end as `forced` once it exists, and
  * moves the test clock a second at a time until the CLI is done.
  */
-const runForced = (args: ReadonlyArray<string>, forced?: RefoldMock.Forced) =>
+const runForced = (args: ReadonlyArray<string>, forced?: Lifecycle.Forced) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(run(args))
     let id: string | undefined
