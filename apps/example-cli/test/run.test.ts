@@ -140,8 +140,8 @@ describe("run", () => {
 describe("Format.bar", () => {
   it("fills the bar by completion_percentage, clamped", () => {
     const at = (completion_percentage: number) => Format.bar({ ...sample, completion_percentage, status: "RUNNING" } as never)
-    expect(at(0)).toMatch(/^\[-{20}\]   0% RUNNING/)
-    expect(at(50)).toMatch(/^\[#{10}-{10}\]  50% RUNNING/)
+    expect(at(0)).toMatch(/^\[-{20}\] {3}0% RUNNING/)
+    expect(at(50)).toMatch(/^\[#{10}-{10}\] {2}50% RUNNING/)
     expect(at(250)).toMatch(/^\[#{20}\] 100% RUNNING/)
   })
 })
