@@ -9,6 +9,9 @@ import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform
 import { createMockApp } from "@refold-effect/mock"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import * as Sdk from "../src/index.js"
+import * as Exchange from "../src/internal/exchange.js"
+import * as Transport from "../src/internal/transport.js"
+import { Execution } from "@refold-effect/contract"
 
 const apiKey = "tk_bench", account = "user_12345"
 const headers = { "x-api-key": apiKey, linked_account_id: account, accept: "application/json" }
@@ -64,6 +67,22 @@ for (const [name, sdk] of Object.entries(modules)) {
       { concurrency: "unbounded", discard: true }
     ))
   if (name === "sdk") paths.bare = { run: loop(() => bare) }
+  if (name === "sdk" && process.env.PIECES) {
+    const settings = await runtime.runPromise(sdk.RefoldConfig)
+    const send = Exchange.make(client, settings.maxBodySize)
+    const template = Exchange.template(headers)
+    const outgoing = { method: "GET", url: `${url}/api/v2/public/execution/${encodeURIComponent(id)}` } as const
+    const limit: Exchange.Limit = { millis: 20_000, onTimeout: () => { throw new Error("timeout") } }
+    const transport = await runtime.runPromise(Transport.make)
+    const decoder = Transport.decoder(Execution.Detail)
+    const span = <A, E>(effect: Effect.Effect<A, E>) => Effect.withSpan(effect, "outer", { captureStackTrace: false })
+    paths.exchange = { run: loop(() => span(send(outgoing, template, limit))) }
+    paths.request = { run: loop(() => span(transport.request({ method: "GET", path: `/api/v2/public/execution/${encodeURIComponent(id)}`, decoder }))) }
+  }
+  if (name === "sdk" && process.env.MANUAL) {
+    const manual = Effect.provideService(bare, FetchHttpClient.RequestInit, { redirect: "manual" })
+    paths.manual = { run: loop(() => manual) }
+  }
   paths[name] = { run: loop(() => executions.get(id)) }
 }
 
