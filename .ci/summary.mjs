@@ -1,8 +1,8 @@
-// Sums the vitest JSON reports of every package into one closing line: "tests: N passed, N failed".
+// Sums the vitest JSON reports of every package (and .ci/pack-check.mjs's checks) into one closing line: "tests: N passed, N failed".
 import { readdirSync, readFileSync, existsSync } from "node:fs"
 import { join } from "node:path"
 
-const roots = ["packages", "apps"].flatMap((d) => (existsSync(d) ? readdirSync(d).map((p) => join(d, p)) : [])).concat(["fixtures", "bench"])
+const roots = ["packages", "apps"].flatMap((d) => (existsSync(d) ? readdirSync(d).map((p) => join(d, p)) : [])).concat(["fixtures", "bench", ".ci"])
 let passed = 0
 let failed = 0
 let skipped = 0

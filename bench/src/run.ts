@@ -11,6 +11,7 @@ import * as Report from "./Report.js"
 import * as Servers from "./Servers.js"
 import * as Settings from "./Settings.js"
 import type { Suite } from "./Suite.js"
+import * as Clock from "./suites/clock.js"
 import * as Load from "./suites/load.js"
 import * as Scale from "./suites/scale.js"
 import * as Sdk from "./suites/sdk.js"
@@ -25,7 +26,8 @@ const suites: ReadonlyArray<readonly [ReadonlyArray<number>, Suite]> = [
   [[3], Scale.run],
   [[4], Startup.run],
   [[5], Sdk.run],
-  [[6], Load.run]
+  [[6], Load.run],
+  [[7], Clock.run]
 ]
 
 const main = async () => {

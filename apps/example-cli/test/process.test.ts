@@ -13,7 +13,7 @@ import { spawn } from "./support/Process.js"
 // Both tests start a Node process: let them start side by side.
 describe.concurrent("the refold-executions process", () => {
   // The real mock server on a free port of 127.0.0.1, for this suite.
-  const server = useMockServer({ fixtures: Fixtures.data })
+  const server = useMockServer({ fixtures: Fixtures.data, clock: { speed: 0 } })
 
   it.live("lists ERRORED executions from the mock server on stdout and exits 0", () =>
     Effect.gen(function*() {

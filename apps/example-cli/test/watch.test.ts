@@ -11,7 +11,8 @@ import { capture, lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
 /** A fresh in-process mock per test, serving the bundled fixtures. */
-const mock = RefoldMock.layer({ fixtures: Fixtures.data })
+// A manual clock: these tests change executions themselves, and expect the rest to stay as they are.
+const mock = RefoldMock.layer({ fixtures: Fixtures.data, clock: { speed: 0 } })
 
 describe("watch", () => {
   it.live("a COMPLETED execution: its progress, then exit code 0", () =>

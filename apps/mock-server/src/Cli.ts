@@ -6,6 +6,8 @@
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Config, Console, Effect, Option } from "effect"
+import { createRequire } from "node:module"
+import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
 
@@ -52,6 +54,12 @@ const seed = integer("seed", 0, 2 ** 32 - 1).pipe(
   Options.withDescription("Seed of --generate (default 1): the same seed always gives the same data.")
 )
 
+const anchor = Options.text("anchor").pipe(
+  Options.withPseudoName("date"),
+  Options.optional,
+  Options.withDescription("The day --generate's data set is as of (YYYY-MM-DD; default today): executions are created over the 214 days before it.")
+)
+
 const apiKeys = Options.text("api-key").pipe(
   Options.repeated,
   Options.withDescription("Accept only this x-api-key (repeat for several). Default: the data set's keys, else any non-empty key.")
@@ -88,6 +96,7 @@ const source = (flags: {
   readonly fixtures: Option.Option<string>
   readonly generate: Option.Option<number>
   readonly seed: Option.Option<number>
+  readonly anchor: Option.Option<string>
 }): Effect.Effect<Server.Source, Server.StartupError> => {
   if (Option.isSome(flags.fixtures) && Option.isSome(flags.generate)) {
     return new Server.StartupError({ message: "--fixtures and --generate exclude each other: serve a directory or a generated data set" })
@@ -95,15 +104,23 @@ const source = (flags: {
   if (Option.isSome(flags.seed) && Option.isNone(flags.generate)) {
     return new Server.StartupError({ message: "--seed only applies to --generate" })
   }
+  if (Option.isSome(flags.anchor) && Option.isNone(flags.generate)) {
+    return new Server.StartupError({ message: "--anchor only applies to --generate" })
+  }
   if (Option.isSome(flags.fixtures)) return Effect.succeed({ _tag: "Directory", dir: flags.fixtures.value })
   if (Option.isSome(flags.generate)) {
-    return Effect.succeed({ _tag: "Generated", size: flags.generate.value, seed: Option.getOrElse(flags.seed, () => 1) })
+    return Effect.succeed({
+      _tag: "Generated",
+      size: flags.generate.value,
+      seed: Option.getOrElse(flags.seed, () => 1),
+      anchor: Option.getOrElse(flags.anchor, () => new Date().toISOString().slice(0, 10))
+    })
   }
   return Effect.succeed({ _tag: "Bundled" })
 }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, apiKeys, cors, ...FaultFlags.options }, (flags) =>
+export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, anchor, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options }, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
@@ -112,6 +129,8 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
       apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
       faults: yield* FaultFlags.faults(flags),
       adminToken: Option.getOrUndefined(flags.adminToken),
+      clockSpeed: yield* ClockFlags.speed(flags),
+      lifecycleSeed: Option.getOrUndefined(flags.lifecycleSeed),
       cors: yield* corsPolicy(flags.cors)
     }
     const running = yield* Server.start(config)
@@ -123,7 +142,7 @@ export const command = Command.make("refold-mock", { port, host, fixtures, gener
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--api-key", "--cors", ...FaultFlags.valueFlags])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--anchor", "--api-key", "--cors", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, or followed by another flag). The
@@ -132,7 +151,10 @@ const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--s
 const missingValue = (args: ReadonlyArray<string>): string | undefined =>
   args.find((arg, i) => valueFlags.has(arg) && (i + 1 >= args.length || args[i + 1]!.startsWith("--")))
 
-const cli = Command.run(command, { name: "refold mock server", version: "0.1.0" })
+// The published version (Changesets bumps package.json); src/ and dist/ are both one level down.
+const { version } = createRequire(import.meta.url)("../package.json") as { readonly version: string }
+
+const cli = Command.run(command, { name: "refold mock server", version })
 
 /** Runs the command line (`process.argv`: the runtime and script, then the flags). */
 export const run = (argv: ReadonlyArray<string>) => {

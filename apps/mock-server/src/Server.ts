@@ -12,7 +12,7 @@ import { Effect, Redacted, Schema, type Scope } from "effect"
 export type Source =
   | { readonly _tag: "Bundled" }
   | { readonly _tag: "Directory"; readonly dir: string }
-  | { readonly _tag: "Generated"; readonly size: number; readonly seed: number }
+  | { readonly _tag: "Generated"; readonly size: number; readonly seed: number; readonly anchor?: string | undefined }
 
 /** Everything the server needs to start. */
 export interface Config {
@@ -25,6 +25,10 @@ export interface Config {
   readonly faults?: Faults.Faults | undefined
   /** When set, `/__admin` (but health) wants `Authorization: Bearer <token>`. */
   readonly adminToken?: Redacted.Redacted<string> | undefined
+  /** How fast executions run: 1 real time (default), 60 a minute per second, 0 manual. */
+  readonly clockSpeed?: number | undefined
+  /** Seed of the executions' outcomes and timings (default 1). */
+  readonly lifecycleSeed?: number | undefined
   /** Which browser origins may call the mock (the mock's `cors` option); default any. */
   readonly cors?: Cors | undefined
 }
@@ -49,7 +53,7 @@ export const load = (source: Source): Effect.Effect<Fixture.DataSet, StartupErro
         case "Directory":
           return DataSet.load(source.dir)
         case "Generated":
-          return DataSet.generate({ size: source.size, seed: source.seed })
+          return DataSet.generate({ size: source.size, seed: source.seed, anchor: source.anchor })
       }
     },
     catch: (error) => new StartupError({ message: `invalid data set: ${reason(error)}` })
@@ -63,7 +67,7 @@ export const describeSource = (source: Source): string => {
     case "Directory":
       return `fixtures from ${source.dir}`
     case "Generated":
-      return `generated, seed ${source.seed}`
+      return `generated, seed ${source.seed}${source.anchor === undefined ? "" : `, as of ${source.anchor}`}`
   }
 }
 
@@ -76,17 +80,22 @@ export interface Running {
 /** Loads the data, builds the app and listens, until the scope closes. */
 export const start = Effect.fn("MockServer.start")(function*(config: Config): Effect.fn.Return<Running, StartupError, Scope.Scope> {
   const data = yield* load(config.source)
-  const mock = yield* Effect.try({
-    try: () =>
-      createMockApp({
-        data,
-        apiKeys: config.apiKeys,
-        faults: config.faults,
-        adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken),
-        cors: config.cors
-      }),
-    catch: (error) => new StartupError({ message: reason(error).startsWith("Invalid faults") ? reason(error) : `invalid data set: ${reason(error)}` })
-  })
+  const mock = yield* Effect.acquireRelease(
+    Effect.try({
+      try: () =>
+        createMockApp({
+          data,
+          apiKeys: config.apiKeys,
+          faults: config.faults,
+          adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken),
+          clock: { speed: config.clockSpeed },
+          lifecycleSeed: config.lifecycleSeed,
+          cors: config.cors
+        }),
+      catch: (error) => new StartupError({ message: reason(error).startsWith("Invalid faults") ? reason(error) : `invalid data set: ${reason(error)}` })
+    }),
+    (mock) => Effect.sync(() => mock.close())
+  )
   const server = yield* Effect.acquireRelease(
     Effect.tryPromise({
       try: () => serve(mock, { port: config.port, host: config.host }),
@@ -105,7 +114,9 @@ const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun
  */
 export const banner = (running: Running, config: Config): string => {
   const { store } = running.mock
-  const served = `refold mock listening on ${running.server.url} — ${plural(store.accounts.length, "account")}, ${plural(store.size, "execution")} (${describeSource(config.source)})`
+  const speed = running.mock.clock.speed
+  const clock = speed === 0 ? "clock manual" : speed === 1 ? "clock real time" : `clock ×${speed}`
+  const served = `refold mock listening on ${running.server.url} — ${plural(store.accounts.length, "account")}, ${plural(store.size, "execution")} (${describeSource(config.source)}); ${clock}`
   const faults = running.mock.faults()
   return Object.keys(faults).length === 0
     ? served

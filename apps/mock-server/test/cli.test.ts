@@ -56,7 +56,7 @@ describe("refold-mock, in-process", () => {
     const bundled = DataSet.bundled()
     const { url, out, stop } = await start(["--port", "0"])
     expect(out.stdout()).toBe(
-      `refold mock listening on ${url} — ${bundled.accounts.length} accounts, ${bundled.executions.length} executions (bundled fixtures)`
+      `refold mock listening on ${url} — ${bundled.accounts.length} accounts, ${bundled.executions.length} executions (bundled fixtures); clock real time`
     )
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect((await list(url)).status).toBe(200)
@@ -82,7 +82,7 @@ describe("refold-mock, in-process", () => {
 
   it("generates n executions from a seed, and restricts API keys without printing them", async () => {
     const { url, out, stop } = await start(["--port", "0", "--generate", "250", "--seed", "7", "--api-key", "tk-one", "--api-key", "pk-two"])
-    expect(out.stdout()).toContain("— 4 accounts, 250 executions (generated, seed 7)")
+    expect(out.stdout()).toContain(`— 4 accounts, 250 executions (generated, seed 7, as of ${new Date().toISOString().slice(0, 10)})`)
     expect(out.stdout()).not.toMatch(/tk-one|pk-two/)
     expect((await list(url, "tk-one")).status).toBe(200)
     expect((await list(url, "pk-two")).status).toBe(200)
@@ -122,6 +122,14 @@ describe("refold-mock, in-process", () => {
     [["--host", "--port", "1"], "--host needs a value"],
     [["--generate", "5", "--fixtures", "x"], "--fixtures and --generate exclude each other"],
     [["--seed", "3"], "--seed only applies to --generate"],
+    [["--anchor", "2026-01-01"], "--anchor only applies to --generate"],
+    [["--generate", "5", "--anchor", "someday"], "anchor must be a date from 1971 to 2105, got \"someday\""],
+    [["--clock", "fast"], "Expected one of the following cases: real, manual"],
+    [["--clock-speed", "0"], "--clock-speed must be a number above 0 and at most 1000000, got \"0\""],
+    [["--clock-speed", "-2"], "--clock-speed must be a number above 0"],
+    [["--clock-speed", "x"], "--clock-speed must be a number above 0"],
+    [["--clock", "manual", "--clock-speed", "60"], "--clock manual and --clock-speed exclude each other"],
+    [["--clock-speed"], "--clock-speed needs a value"],
     [["--fixtures", "/nonexistent/dir"], "/nonexistent/dir"],
     [["--host", "256.0.0.1", "--port", "0", "--generate", "5"], "Cannot listen on 256.0.0.1:0"]
   ])("refuses %j with a clear message", async (args, message) => {
@@ -129,6 +137,36 @@ describe("refold-mock, in-process", () => {
     expect(Exit.isFailure(exit)).toBe(true)
     expect(stderr).toContain(message)
     expect(stdout).not.toContain("listening")
+  })
+
+  it("runs executions on a manual clock that moves only with POST /__admin/clock/advance", async () => {
+    const { url, out, stop } = await start(["--port", "0", "--generate", "300", "--seed", "2", "--clock", "manual", "--lifecycle-seed", "5"])
+    expect(out.stdout()).toContain("; clock manual")
+    const running = async () =>
+      ((await (await fetch(`${url}/api/v2/public/execution?status=RUNNING&limit=1000`, { headers: { "x-api-key": "k", linked_account_id: "user_12345" } })).json()) as { totalDocs: number }).totalDocs
+    const before = await running()
+    expect(before).toBeGreaterThan(0)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await running()).toBe(before)
+    const advanced = await fetch(`${url}/__admin/clock/advance`, { method: "POST", body: JSON.stringify({ ms: 3_600_000 }) })
+    expect(((await advanced.json()) as { mode: string; running: number })).toMatchObject({ mode: "manual", running: 0 })
+    expect(await running()).toBe(0)
+    await stop()
+  })
+
+  it("anchors a generated data set on --anchor, so that the days before it hold executions", async () => {
+    const { url, out, stop } = await start(["--port", "0", "--generate", "300", "--anchor", "2025-02-10", "--clock", "manual"])
+    expect(out.stdout()).toContain("(generated, seed 1, as of 2025-02-10)")
+    const week = await fetch(`${url}/api/v2/public/execution?start_date=2025-02-03&end_date=2025-02-09&limit=1`, { headers: { "x-api-key": "k", linked_account_id: "user_12345" } })
+    expect(((await week.json()) as { totalDocs: number }).totalDocs).toBeGreaterThan(0)
+    await stop()
+  })
+
+  it("names a faster clock in its start-up line", async () => {
+    const { url, out, stop } = await start(["--port", "0", "--generate", "20", "--clock-speed", "60"])
+    expect(out.stdout()).toContain("; clock ×60")
+    expect(((await (await fetch(`${url}/__admin/clock`)).json()) as { speed: number }).speed).toBe(60)
+    await stop()
   })
 
   it("refuses an invalid PORT in the environment, naming it", async () => {

@@ -8,12 +8,14 @@ import { createMockApp, handler, serve } from "@refold-effect/mock"
 import { Hono } from "hono"
 import * as DiagnosticsChannel from "node:diagnostics_channel"
 import * as Child from "../Child.js"
+import * as Living from "../Living.js"
 
 /** Where the data comes from. */
 export type Data =
   | { readonly kind: "bundled" }
   | { readonly kind: "generate"; readonly size: number; readonly seed: number; readonly accounts?: number }
   | { readonly kind: "dir"; readonly dir: string }
+  | { readonly kind: "living"; readonly size: number; readonly seed: number; readonly running: number; readonly clockSpeed: number }
 
 /** The child's argument. */
 export interface Args {
@@ -38,6 +40,8 @@ const load = (data: Data): Fixture.DataSet => {
       return DataSet.generate({ size: data.size, seed: data.seed, accounts: data.accounts })
     case "dir":
       return DataSet.load(data.dir)
+    case "living":
+      return Living.generate(data.size, data.seed, data.running)
   }
 }
 
@@ -97,7 +101,7 @@ export type BreakdownResult = Record<string, Record<string, number>>
 const { data } = Child.args<Args>()
 const heapBefore = Child.memory(true).heapUsed
 const t0 = performance.now()
-const mock = createMockApp({ data: load(data) })
+const mock = createMockApp({ data: load(data), clock: { speed: data.kind === "living" ? data.clockSpeed : 1 } })
 const loadMs = performance.now() - t0
 const server = await serve(mock, { port: 0 })
 const ready: Ready = { url: server.url, size: mock.store.size, loadMs, heapBefore, heapAfter: Child.memory(true).heapUsed }
@@ -106,6 +110,7 @@ Child.serve(
   ready,
   {
     memory: (args: { readonly collect: boolean }) => Child.memory(args.collect),
+    clock: () => ({ ...mock.clock.snapshot(), running: mock.lifecycle.size() }),
     trafficReset,
     traffic: (): Traffic => ({ accepted, received, answered }),
     breakdown: async (args: BreakdownArgs): Promise<BreakdownResult> => {

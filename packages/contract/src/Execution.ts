@@ -103,7 +103,9 @@ const versionedFields = {
   completion_time: Schema.optional(Timestamp),
   updatedAt: Schema.optional(Timestamp),
   /** Set by the vendor's newer engine ("Thanos"); its executions have no batch details (501). */
-  executed_by_thanos: Schema.optional(Schema.Boolean)
+  executed_by_thanos: Schema.optional(Schema.Boolean),
+  /** How long a finished run took, in milliseconds (the vendor's `Instance` schema). */
+  instance_execution_time: Schema.optional(Schema.Number)
 }
 
 /** One execution as a document of the list endpoint (`docs[]`). */

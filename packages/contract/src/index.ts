@@ -26,6 +26,9 @@ export * as Control from "./Control.js"
 /** `executeWorkflow`: its headers, payload and (either) result. */
 export * as Execute from "./Execute.js"
 
+/** Webhook subscriptions, their events, the payloads delivered to them and their documented errors. */
+export * as Webhook from "./Webhook.js"
+
 /** The `HttpApi` definition of every operation and both auth schemes, and the route list derived from it. */
 export * as RefoldApi from "./RefoldApi.js"
 

@@ -18,7 +18,9 @@ describe("OpenApi", () => {
       "/api/v2/public/execution/{execution_id}/stop",
       "/api/v2/public/execution/{execution_id}/rerun",
       "/api/v2/public/execution/{execution_id}/nodes/{node_id}/batches",
-      "/api/v2/public/workflow/{workflow_id}/execute"
+      "/api/v2/public/workflow/{workflow_id}/execute",
+      "/api/v2/public/webhook",
+      "/api/v2/public/webhook/{id}"
     ])
     const list = spec.paths["/api/v2/public/execution"]!.get!
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
@@ -54,6 +56,12 @@ describe("OpenApi", () => {
     expect(execute.parameters.find((p) => p.name === "slug")).toMatchObject({ in: "header", required: true })
     expect(execute.requestBody).toMatchObject({ required: false })
     expect(Object.keys(execute.responses)).toContain("400")
+    // Webhooks: the org API key alone, and both spellings of the body documented.
+    const register = spec.paths["/api/v2/public/webhook"]!.post!
+    expect(register.security).toEqual([{ "Org API Key": [] }])
+    expect(register.requestBody).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/CreateWebhookRequest" } } } })
+    expect(Object.keys((spec.components.schemas["CreateWebhookRequest"] as { properties: object }).properties)).toEqual(expect.arrayContaining(["webhook_url", "url", "webhook_events", "events"]))
+    expect(Object.keys(spec.paths["/api/v2/public/webhook/{id}"]!)).toEqual(["get", "put", "delete"])
   })
 
   it("lists every route of the definition, for servers and clients to derive from", () => {
@@ -63,7 +71,12 @@ describe("OpenApi", () => {
       `POST ${RefoldApi.stopPath}`,
       `POST ${RefoldApi.rerunPath}`,
       `GET ${RefoldApi.batchesPath}`,
-      `POST ${RefoldApi.executePath}`
+      `POST ${RefoldApi.executePath}`,
+      `GET ${RefoldApi.webhooksPath}`,
+      `POST ${RefoldApi.webhooksPath}`,
+      `GET ${RefoldApi.webhookPath}`,
+      `PUT ${RefoldApi.webhookPath}`,
+      `DELETE ${RefoldApi.webhookPath}`
     ])
     const documented = Object.entries(spec.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))
     expect(RefoldApi.endpoints.map((e) => `${e.method} ${e.path.replace(/:([a-z_]+)/g, "{$1}")}`)).toEqual(documented)

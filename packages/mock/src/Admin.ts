@@ -14,6 +14,9 @@
  * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
  * | `POST /__admin/reset` | journal, faults, arrived executions and minted session tokens back to the start |
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
+ * | `GET /__admin/webhooks/deliveries?limit=n` | `{ deliveries: [attempt, ...], meta: { total, pending } }`, newest first |
+ * | `DELETE /__admin/webhooks/deliveries` | forgets the delivery journal |
+ * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
  *
  * @since 0.1.0
  */
@@ -24,9 +27,11 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
+import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
+import type { Deliveries } from "./WebhookDeliveries.js"
 
 /** The path prefix of the admin API. */
 export const prefix = "/__admin"
@@ -41,8 +46,11 @@ export interface Options {
   readonly chaos: Chaos
   readonly store: ExecutionStore
   readonly sessions: SessionTokens
+  readonly webhooks: Deliveries
   /** Resets everything the admin API can change. */
   readonly reset: () => void
+  /** The clock and lifecycle routes' dependencies. */
+  readonly live: LiveAdmin.Options
 }
 
 const digest = (s: string) => createHash("sha256").update(s).digest()
@@ -133,12 +141,31 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
   admin.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => invalid(c as Context<Reply.MockEnv>, `Request body larger than ${MAX_BODY_BYTES / 1024} KiB`) }))
 
-  admin.get("/requests", (c) => {
+  /** The `limit` query parameter, or the 400 that explains why it is not one. */
+  const limitOf = (c: Context<Reply.MockEnv>): Either.Either<number | undefined, Response> => {
     const limitParam = c.req.query("limit")
     const limit = limitParam === undefined ? undefined : /^[0-9]{1,9}$/.test(limitParam) ? Number(limitParam) : NaN
-    if (Number.isNaN(limit)) return invalid(c, `Invalid query parameter "limit": expected a non-negative integer, got ${JSON.stringify(limitParam)}`)
+    if (Number.isNaN(limit)) return Either.left(invalid(c, `Invalid query parameter "limit": expected a non-negative integer, got ${JSON.stringify(limitParam)}`))
+    return Either.right(limit)
+  }
+
+  admin.get("/requests", (c) => {
+    const limit = limitOf(c)
+    if (Either.isLeft(limit)) return limit.left
     const all = options.journal.requests()
-    return ok(c, { requests: limit === undefined ? all : all.slice(0, limit), meta: { total: all.length } })
+    return ok(c, { requests: limit.right === undefined ? all : all.slice(0, limit.right), meta: { total: all.length } })
+  })
+
+  admin.get("/webhooks/deliveries", (c) => {
+    const limit = limitOf(c)
+    if (Either.isLeft(limit)) return limit.left
+    const all = options.webhooks.attempts()
+    return ok(c, { deliveries: limit.right === undefined ? all : all.slice(0, limit.right), meta: { total: all.length, pending: options.webhooks.pending() } })
+  })
+
+  admin.delete("/webhooks/deliveries", (c) => {
+    options.webhooks.clear()
+    return ok(c, {})
   })
 
   admin.post("/requests/count", async (c) => {
@@ -182,6 +209,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     options.reset()
     return ok(c, {})
   })
+
+  LiveAdmin.routes(admin, options.live)
 
   admin.post("/session-tokens", async (c) => {
     const body = await jsonBody(c)

@@ -1,8 +1,12 @@
 /**
  * The API's documentation, served by the mock: `GET /openapi.json` (the contract's generated
- * OpenAPI document) and `GET /docs`, an interactive reference of it rendered by Scalar
- * (`@scalar/api-reference`), whose script is served from `node_modules`: no CDN at run time, and the
- * page asks for no font or asset from anywhere but the mock.
+ * OpenAPI document) and `GET /docs`, an interactive reference of it rendered by Swagger UI
+ * (`swagger-ui-dist`), whose script and stylesheet are served from `node_modules`: no CDN at run
+ * time, and the page asks nothing of any host but the mock.
+ *
+ * Swagger UI rather than Scalar: `swagger-ui-dist` adds 12 MB and no engine warning on Node 20,
+ * where `@scalar/api-reference` brought about 300 MB on disk (Vue, an AI chat SDK, icon sets) and wants
+ * Node 22 (figures in the README).
  *
  * @since 0.1.0
  */
@@ -19,50 +23,54 @@ export const openApiPath = "/openapi.json"
 /** The path of the API reference page. */
 export const docsPath = "/docs"
 
-const scriptPath = "/docs/scalar.js"
+/** The files of `swagger-ui-dist` the page loads, by the path the mock serves them at. */
+const assets = {
+  "/docs/swagger-ui-bundle.js": { file: "swagger-ui-bundle.js", type: "text/javascript; charset=utf-8" },
+  "/docs/swagger-ui.css": { file: "swagger-ui.css", type: "text/css; charset=utf-8" }
+} as const
 
-/** Where the Scalar standalone bundle lives (its package exports no path to it, so go from its entry). */
-const scriptFile = () => join(dirname(createRequire(import.meta.url).resolve("@scalar/api-reference")), "browser", "standalone.js")
+/** The folder of `swagger-ui-dist` (it has no `exports`, so its `package.json` resolves). */
+const assetDir = () => dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
 
 const lazy = <A>(make: () => A): (() => A) => {
   let value: { readonly a: A } | undefined
   return () => (value ??= { a: make() }).a
 }
 
+// The document names the real API as its server; "Try it out" on the mock's page must hit the mock,
+// so the page replaces the servers with its own origin. No validator badge: it would call out.
 const page = `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Refold execution API · refold-effect mock</title>
+    <link rel="stylesheet" href="/docs/swagger-ui.css" />
   </head>
   <body>
     <div id="app"></div>
-    <script src="${scriptPath}"></script>
+    <script src="/docs/swagger-ui-bundle.js"></script>
     <script>
-      Scalar.createApiReference("#app", {
-        url: "${openApiPath}",
-        withDefaultFonts: false,
-        showDeveloperTools: "never",
-        agent: { disabled: true },
-        mcp: { disabled: true },
-        telemetry: false,
-        servers: [{ url: window.location.origin, description: "this mock" }]
-      })
+      fetch("${openApiPath}")
+        .then((response) => response.json())
+        .then((spec) => {
+          spec.servers = [{ url: window.location.origin, description: "this mock" }]
+          window.ui = SwaggerUIBundle({ spec, dom_id: "#app", deepLinking: true, validatorUrl: null })
+        })
     </script>
   </body>
 </html>
 `
 
-/** The documentation routes. The script (about 4 MB) is read on first request and then kept in memory. */
+/** The documentation routes. Each asset is read on first request and then kept in memory. */
 export const routes = (): Hono => {
   const document = lazy(() => OpenApi.render())
-  const script = lazy(() => readFileSync(scriptFile()))
   const docs = new Hono({ strict: false })
   docs.get(openApiPath, () => new Response(document(), { headers: { "content-type": Reply.contentType } }))
   docs.get(docsPath, () => new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }))
-  docs.get(scriptPath, () =>
-    new Response(script(), { headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600" } })
-  )
+  for (const [path, asset] of Object.entries(assets)) {
+    const body = lazy(() => readFileSync(join(assetDir(), asset.file)))
+    docs.get(path, () => new Response(body(), { headers: { "content-type": asset.type, "cache-control": "public, max-age=3600" } }))
+  }
   return docs
 }

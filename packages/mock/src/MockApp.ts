@@ -14,6 +14,7 @@ import * as Docs from "./Docs.js"
 import * as ExecutionStore from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import * as Actions from "./internal/Actions.js"
+import * as Edits from "./internal/Edits.js"
 import * as Auth from "./internal/Auth.js"
 import * as Batches from "./internal/Batches.js"
 import * as Chaos from "./internal/Chaos.js"
@@ -28,7 +29,13 @@ import * as Routes from "./internal/Routes.js"
 import * as Scenarios from "./internal/Scenarios.js"
 import * as Workflows from "./internal/Workflows.js"
 import * as Journal from "./Journal.js"
+import * as Lifecycle from "./Lifecycle.js"
+import * as MockClock from "./MockClock.js"
 import * as SessionTokens from "./SessionTokens.js"
+import * as Subscriptions from "./internal/Subscriptions.js"
+import * as WebhookRoutes from "./internal/WebhookRoutes.js"
+import * as WebhookDeliveries from "./WebhookDeliveries.js"
+import * as Stubs from "./Stubs.js"
 
 export type { MockEnv } from "./internal/Reply.js"
 
@@ -52,6 +59,15 @@ export interface MockOptions {
   readonly adminToken?: string | undefined
   /** How many requests the journal keeps (default 1000); `0` turns journaling off. */
   readonly journal?: number | undefined
+  /** How webhooks are delivered: retries, backoff, timeouts, the clock (see `WebhookDeliveries`). */
+  readonly webhooks?: WebhookDeliveries.Options | undefined
+  /**
+   * The clock executions run on: a clock's options (`{ speed: 60 }`, `{ speed: 0 }` for manual;
+   * default real time) or a clock of your own (`MockClock.make`). See `MockClock`.
+   */
+  readonly clock?: MockClock.Options | MockClock.MockClock | undefined
+  /** Seed of the executions' outcomes and timings (default 1). See `Lifecycle`. */
+  readonly lifecycleSeed?: number | undefined
   /**
    * Which browser origins may call the mock (CORS): `"*"` (the default: any, since the mock holds
    * no real data), a list of origins such as `["http://localhost:5173"]`, or `false` for no CORS
@@ -90,8 +106,20 @@ export interface MockApp {
   readonly faults: () => Faults.Faults
   /** Replaces the global faults. Throws an `Error` naming the field when they are invalid. */
   readonly setFaults: (faults: Faults.Faults) => void
-  /** Back to the start: empty journal, the initial faults, no arrived executions, no minted session tokens. */
+  /** The webhook deliveries: `deliver(transition)` on each change of an execution's status, and their journal. */
+  readonly webhooks: WebhookDeliveries.Deliveries
+  /** Back to the start: empty journal, the initial faults, the data set's executions, no webhooks, no stubs, no minted session tokens (the clock keeps its time). */
   readonly reset: () => void
+  /** The clock the executions run on. */
+  readonly clock: MockClock.MockClock
+  /** The executions' lives: force outcomes, wait for ends, listen to transitions. */
+  readonly lifecycle: Lifecycle.Lifecycle
+  /** Inserts or changes executions, as a test does; the lifecycle follows. */
+  readonly edits: Edits.Edits
+  /** Answers set for the requests matching a pattern (see `Stubs`); cleared by `reset`. */
+  readonly stubs: Stubs.Stubs
+  /** Stops the clock's timers, releases waiters and cancels pending webhook deliveries. The app still answers, on a stopped clock. */
+  readonly close: () => void
 }
 
 const validFaults = (faults: unknown): Faults.Faults =>
@@ -101,6 +129,8 @@ const validFaults = (faults: unknown): Faults.Faults =>
 interface Operation {
   readonly handle: Pipeline.Answerer<Reply.MockEnv>
   readonly paging?: Scenarios.Paging
+  /** The credentials step, when not the API's (`linked_account_id` with a key, or a session token). */
+  readonly auth?: Pipeline.Step<Reply.MockEnv>
 }
 
 /** One handler per operation of the contract: the type makes a missing one a compile error. */
@@ -155,37 +185,52 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
-  const actions = Actions.make(store)
+  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
+  lifecycle.reset(store.executions())
+  const edits = Edits.make(store, lifecycle)
+  // Webhooks retry on the mock's clock, and every terminal transition delivers.
+  const scheduler = options.webhooks?.scheduler ?? WebhookDeliveries.onClock(clock)
+  const subscriptions = Subscriptions.make(data.accounts[0]?.org_id, scheduler.now)
+  const webhooks = WebhookDeliveries.make(subscriptions.all, { ...options.webhooks, scheduler })
+  lifecycle.onTransition(webhooks.deliver)
+  const actions = Actions.make(store, lifecycle, clock.now)
+  const stubs = Stubs.make()
   const reset = () => {
+    stubs.clear()
     journal.clear()
     chaos.reset()
-    actions.reset()
+    lifecycle.reset(store.executions())
+    subscriptions.reset()
+    webhooks.reset()
     sessions.reset()
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, reset }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, reset, live: { clock, lifecycle, edits } }))
   app.route("/", Docs.routes())
   const reads = Executions.make(store)
+  // Webhooks belong to the org: the API key alone, no linked account (see `WebhookRoutes`).
+  const orgAuth = WebhookRoutes.orgAuth(keys === undefined ? undefined : new Set(keys))
   const operations: Operations = {
     listExecutions: { handle: reads.list, paging: Query.paging },
     getExecution: { handle: reads.get },
     stopExecution: { handle: Control.stop(actions) },
     rerunExecution: { handle: Control.rerun(actions) },
     listExecutionNodeBatches: { handle: Batches.list(store), paging: Batches.paging },
-    executeWorkflow: { handle: Workflows.execute(actions) }
+    executeWorkflow: { handle: Workflows.execute(actions) },
+    listWebhooks: { handle: WebhookRoutes.list(subscriptions), auth: orgAuth },
+    registerWebhook: { handle: WebhookRoutes.create(subscriptions), auth: orgAuth },
+    getWebhookById: { handle: WebhookRoutes.get(subscriptions), auth: orgAuth },
+    updateWebhook: { handle: WebhookRoutes.update(subscriptions), auth: orgAuth },
+    deleteWebhook: { handle: WebhookRoutes.remove(subscriptions), auth: orgAuth }
   }
-  // Every API request counts for the stops still to settle, whatever it is answered with.
-  const tick: Pipeline.Step<Reply.MockEnv> = (c, next) => {
-    actions.tick()
-    return next(c)
-  }
-  const scenarios = Scenarios.step(chaos)
+  const scenarios = Scenarios.step(chaos, stubs)
   // One handler per route, so that Hono answers a plain request synchronously (see `Pipeline`);
   // the routes are the contract's, each with the same steps in front of its handler.
   for (const endpoint of RefoldApi.endpoints) {
     const operation = operations[endpoint.name]
-    app.on(endpoint.method, endpoint.path, Pipeline.handler([tick, scenarios, auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
+    app.on(endpoint.method, endpoint.path, Pipeline.handler([scenarios, operation.auth ?? auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
   }
   app.notFound((c) => {
     const path = pathOf(c.req.url)
@@ -215,6 +260,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return response
   }
   const handle = (request: Request, env?: unknown): Response | Promise<Response> => {
+    // Whatever fell due on the clock happens before the request is answered.
+    clock.poll()
     const node = Node.bindings(env)
     const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
     const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
@@ -243,6 +290,16 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     journal,
     faults: chaos.current,
     setFaults: (faults) => chaos.set(validFaults(faults)),
-    reset
+    webhooks,
+    reset,
+    clock,
+    lifecycle,
+    edits,
+    stubs,
+    close: () => {
+      lifecycle.close()
+      clock.close()
+      webhooks.reset()
+    }
   }
 }

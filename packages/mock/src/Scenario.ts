@@ -60,7 +60,12 @@ export const examples = {
   executeWorkflow: {
     seed: "the docs' answer of execute-workflow.mdx: {\"message\":\"Workflow execution started\",\"execution_id\":\"6a314c54d4616e99e7fa5a02\"}",
     sync: "an InstanceExecutionResult as the OpenAPI document describes it (sync_execution: true)"
-  }
+  },
+  listWebhooks: { seed: "the docs' answer of get-webhook.mdx: one webhook" },
+  registerWebhook: { seed: "the docs' answer of create-webhook.mdx (registers nothing)" },
+  getWebhookById: { seed: "the docs' answer of get-webhook-by-id.mdx" },
+  updateWebhook: { seed: "the docs' answer of update-webhook.mdx (changes nothing)" },
+  deleteWebhook: { seed: "the docs' answer of delete-webhook.mdx: the remaining webhooks (deletes nothing)" }
 } as const satisfies Record<RefoldApi.EndpointName, Record<string, string>>
 
 /** What a request asks for. Every field is optional; an empty scenario is the normal answer. */

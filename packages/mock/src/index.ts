@@ -27,11 +27,23 @@ export * as Faults from "./Faults.js"
 /** The request journal and WireMock's request patterns. */
 export * as Journal from "./Journal.js"
 
+/** Webhook deliveries: the transitions that call for them, the clock they retry on, their journal. */
+export * as WebhookDeliveries from "./WebhookDeliveries.js"
+
 /** The admin API under `/__admin`. */
 export * as Admin from "./Admin.js"
 
 /** `/openapi.json` and the `/docs` API reference. */
 export * as Docs from "./Docs.js"
+
+/** The clock an app's executions run on: real time, a speed factor, manual, or Effect's `Clock`. */
+export * as MockClock from "./MockClock.js"
+
+/** How executions run on the clock: nodes, outcomes (seeded or forced), stops, transitions. */
+export * as Lifecycle from "./Lifecycle.js"
+
+/** Answers set for the requests that match a WireMock pattern. */
+export * as Stubs from "./Stubs.js"
 
 export { RefoldMock, RefoldMockError } from "./RefoldMock.js"
 export type { KitOptions } from "./internal/KitOptions.js"

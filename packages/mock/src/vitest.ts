@@ -43,6 +43,7 @@ export const useMockServer = (options: UseMockServerOptions = {}): MockServerHan
     running = { mock, server: await serve(mock, { port: port ?? 0, host }) }
   })
   afterAll(async () => {
+    running?.mock.webhooks.reset()
     await running?.server.close()
     running = undefined
   })

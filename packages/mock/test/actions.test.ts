@@ -6,7 +6,7 @@
 import { ErrorBody } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
 import { describe, expect, it } from "vitest"
-import { createMockApp } from "../src/index.js"
+import { createMockApp, Lifecycle } from "../src/index.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
 
 const user = "user_12345"
@@ -16,16 +16,19 @@ const execution = "/api/v2/public/execution"
 const post = (extra: Record<string, string> = {}, body?: string): RequestInit => ({ method: "POST", headers: { ...headers, ...extra }, ...(body === undefined ? {} : { body }) })
 
 describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
-  const t = useTransport(kind, () => createMockApp())
+  // A manual clock: a stop settles, and a synchronous run ends, when the test advances it.
+  const t = useTransport(kind, () => createMockApp({ clock: { speed: 0 } }))
   const first = (account: string, test: (r: Fixture.Record) => boolean) => t.mock.store.executions(account).find(test)!
 
-  it("stops a RUNNING execution: STOPPING for the next request, then STOPPED with its unfinished nodes Stopped", async () => {
+  it("stops a RUNNING execution: STOPPING, then STOPPED on the clock with its unfinished nodes Stopped", async () => {
     const running = first(user, (r) => r.status === "RUNNING" && r.nodes.some((n) => n.node_status === "Ready" || n.node_status === "Waiting"))
     const stopped = await t.call(`${execution}/${running._id}/stop`, post())
     expect(stopped.status).toBe(200)
     expect(stopped.body).toEqual({ message: "Stopping instance" })
     const stopping = await t.call(`${execution}/${running._id}`, { headers })
     expect(stopping.body).toMatchObject({ status: "STOPPING" })
+    expect((await t.call(`${execution}/${running._id}`, { headers })).body).toMatchObject({ status: "STOPPING" })
+    t.mock.clock.advance(Lifecycle.STOP_MS)
     const after = (await t.call(`${execution}/${running._id}`, { headers })).body as Fixture.Record
     expect(after.status).toBe("STOPPED")
     expect(after.completion_time).toBeDefined()
@@ -70,7 +73,7 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
     }
   })
 
-  it("executes a workflow: a RUNNING execution of source API Call, or COMPLETED with sync_execution", async () => {
+  it("executes a workflow: a RUNNING execution of source API Call, or, with sync_execution, the result once it ends on the clock", async () => {
     const template = first(user, (r) => r.associated_workflow !== undefined)
     const workflow = template.associated_workflow!._id!
     const slug = template.associated_application!.slug!
@@ -83,7 +86,15 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
     expect(record.nodes[0]!.input_data).toEqual({ email: "jane@example.com" })
     const apiCalls = (await t.call(`${execution}?execution_source=API_CALL&limit=1`, { headers })).body as { docs: Array<{ _id: string }> }
     expect(apiCalls.docs[0]!._id).toBe(started.execution_id)
-    const sync = await t.call(`/api/v2/public/workflow/${workflow}/execute`, post({ slug, sync_execution: "true" }))
+    const answered = t.call(`/api/v2/public/workflow/${workflow}/execute`, post({ slug, sync_execution: "true" }))
+    let run: Fixture.Record | undefined
+    while (run === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      run = t.mock.store.executions().find((r) => r.type_of_execution === "SYNC" && r.status === "RUNNING" && r.trigger_application_event === "API Call")
+    }
+    t.mock.lifecycle.force(run._id, { status: "COMPLETED" })
+    t.mock.clock.advance(3_600_000)
+    const sync = await answered
     const result = sync.body as { execution_id: string; errored: boolean; status_code: number }
     expect(result).toMatchObject({ errored: false, status_code: 200 })
     expect((await t.call(`${execution}/${result.execution_id}`, { headers })).body).toMatchObject({ status: "COMPLETED", type_of_execution: "SYNC" })
@@ -172,6 +183,7 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
   })
 
   it("applies scenarios and journals the new routes as the GETs", async () => {
+    t.mock.reset() // the data set's running executions again: an earlier test ran the clock past their ends
     const running = first(user, (r) => r.status === "RUNNING")
     const example = await t.call(`${execution}/${running._id}/stop`, post({ prefer: "example=seed" }))
     expect(example.body).toEqual({ message: "Stopping instance" })

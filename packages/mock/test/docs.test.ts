@@ -14,19 +14,23 @@ describe("docs", () => {
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8")
     const document = (await response.json()) as { paths: Record<string, unknown> }
     expect(document).toEqual(OpenApi.document())
-    expect(Object.keys(document.paths)).toEqual(RefoldApi.endpoints.map((e) => e.path.replace(/:([a-z_]+)/g, "{$1}")))
+    expect(Object.keys(document.paths)).toEqual([...new Set(RefoldApi.endpoints.map((e) => e.path.replace(/:([a-z_]+)/g, "{$1}")))])
     expect(Object.keys(document.paths)).toContain("/api/v2/public/execution/{execution_id}/stop")
   })
 
-  it("serves /docs as an HTML page that loads Scalar from the mock itself, never a CDN", async () => {
+  it("serves /docs as an HTML page that loads Swagger UI from the mock itself, never a CDN", async () => {
     const response = await get("/docs")
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8")
     const html = await response.text()
-    expect(html).toContain('<script src="/docs/scalar.js"></script>')
-    expect(html).toContain('url: "/openapi.json"')
+    expect(html).toContain('<script src="/docs/swagger-ui-bundle.js"></script>')
+    expect(html).toContain('<link rel="stylesheet" href="/docs/swagger-ui.css" />')
+    expect(html).toContain('fetch("/openapi.json")')
     expect(html).not.toMatch(/https?:\/\//)
-    const script = await get("/docs/scalar.js")
+    const script = await get("/docs/swagger-ui-bundle.js")
     expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8")
     expect((await script.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000)
+    const style = await get("/docs/swagger-ui.css")
+    expect(style.headers.get("content-type")).toBe("text/css; charset=utf-8")
+    expect(await style.text()).toContain(".swagger-ui")
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
-import { accounts, record, seedListExecution, small } from "./support/data.js"
+import { accounts, frozen, record, seedListExecution, small } from "./support/data.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
 
 const data = small(30)
@@ -10,7 +10,7 @@ const path = (id: string) => `/api/v2/public/execution/${id}`
 const globexExecution = data.executions.find((r) => r.linked_account_id === accounts.globex.linked_account_id)!
 
 describe.each(kinds)("GET /api/v2/public/execution/:execution_id (%s)", (kind) => {
-  const t = useTransport(kind, () => createMockApp({ data }))
+  const t = useTransport(kind, () => createMockApp({ data, ...frozen }))
 
   it("returns the whole record, nodes included, minus the fixture-only execution_source", async () => {
     const reply = await t.call(path(seedListExecution._id), { headers: acme })
@@ -70,7 +70,7 @@ describe("detail serialisation", () => {
         }
       ]
     })
-    const mock = createMockApp({ data: { accounts: Object.values(accounts), executions: [odd] } })
+    const mock = createMockApp({ data: { accounts: Object.values(accounts), executions: [odd] }, ...frozen })
     const response = await mock.fetch(new Request(`http://x${path(odd._id)}`, { headers: acme }))
     expect(((await response.json()) as { nodes: unknown }).nodes).toEqual(odd.nodes)
   })

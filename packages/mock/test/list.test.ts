@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
-import { accounts, record, small } from "./support/data.js"
+import { accounts, frozen, record, small } from "./support/data.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
 import * as Oracle from "./support/oracle.js"
 
@@ -9,7 +9,7 @@ const acme = asAccount(accounts.acme.linked_account_id)
 const list = "/api/v2/public/execution"
 
 describe.each(kinds)("GET /api/v2/public/execution (%s)", (kind) => {
-  const t = useTransport(kind, () => createMockApp({ data }))
+  const t = useTransport(kind, () => createMockApp({ data, ...frozen }))
 
   it("answers the seed page's request with the documented envelope and defaults", async () => {
     const reply = await t.call(`${list}?page=1&limit=10&status=All&execution_source=All`, { headers: acme })
@@ -188,7 +188,7 @@ describe.each(kinds)("date filters (%s)", (kind) => {
     at(4, "2024-03-02T23:59:59.999Z"),
     at(5, "2024-03-03T00:00:00.000Z")
   ]
-  const t = useTransport(kind, () => createMockApp({ data: { accounts: Object.values(accounts), executions: edges } }))
+  const t = useTransport(kind, () => createMockApp({ data: { accounts: Object.values(accounts), executions: edges }, ...frozen }))
   const ids = async (query: string) => {
     const reply = await t.call(`${list}?${query}`, { headers: acme })
     expect(reply.status).toBe(200)
@@ -214,6 +214,7 @@ describe.each(kinds)("ordering (%s)", (kind) => {
   const tie = "2024-03-01T12:00:00.000Z"
   const t = useTransport(kind, () =>
     createMockApp({
+      ...frozen,
       data: {
         accounts: Object.values(accounts),
         executions: [
@@ -234,7 +235,7 @@ describe.each(kinds)("ordering (%s)", (kind) => {
 
 describe("page bodies", () => {
   it("stay as they were answered while later pages are built, small and larger than any buffer the mock reuses", async () => {
-    const mock = createMockApp({ data })
+    const mock = createMockApp({ data, ...frozen })
     const queries = [
       ...Array.from({ length: 120 }, (_, i) => ({ page: (i % 20) + 1, limit: (i % 3) * 40 + 1 })),
       { page: 1, limit: 1000 },

@@ -6,7 +6,7 @@ import { Execution } from "@refold-effect/contract"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { createMockApp, ExecutionStore } from "../src/index.js"
-import { accounts, record, small } from "./support/data.js"
+import { accounts, frozen, record, small } from "./support/data.js"
 import { asAccount, inProcess } from "./support/http.js"
 import * as Oracle from "./support/oracle.js"
 
@@ -39,7 +39,7 @@ const reversed = (q: { start_date?: string | undefined; end_date?: string | unde
 
 describe("pagination and filters vs an oracle", () => {
   const data = small(700, 7)
-  const t = inProcess(createMockApp({ data }))
+  const t = inProcess(createMockApp({ data, ...frozen }))
 
   it("matches the oracle's page and mongoose-paginate-v2 metadata for any page, limit and filters", async () => {
     await fc.assert(

@@ -6,12 +6,13 @@ import { DataSet, Examples } from "@refold-effect/fixtures"
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
+import { frozen } from "./support/data.js"
 
 const headers = asAccount("user_12345", "YOUR_API_KEY")
 const bundled = DataSet.bundled()
 
 describe.each(kinds)("the seed pages' requests against the bundled data (%s)", (kind) => {
-  const t = useTransport(kind, () => createMockApp())
+  const t = useTransport(kind, () => createMockApp(frozen))
 
   it("lists page 1 of user_12345 for ?page=1&limit=10&status=All&execution_source=All", async () => {
     const reply = await t.call("/api/v2/public/execution?page=1&limit=10&status=All&execution_source=All", { headers })

@@ -61,6 +61,9 @@ export {
   Unauthorized
 } from "./RefoldError.js"
 
+/** Verifying and decoding webhook deliveries: `Webhooks.verify`, `Webhooks.decode`, `Webhooks.receive`. */
+export * as Webhooks from "./Webhooks.js"
+
 /** List parameters and their encoding. */
 export { type DateBound, type ListParams } from "./ListParams.js"
 

@@ -43,6 +43,8 @@ export {
   TransportError,
   Unauthorized
 } from "./RefoldError.js"
+/** Webhook deliveries as Promises: `Webhooks.verify`, `Webhooks.decode`, `Webhooks.receive`. */
+export { InvalidPayload, InvalidSignature, promise as Webhooks } from "./Webhooks.js"
 /** Parameters of `list` and `iterate`. */
 export type { DateBound, ListParams } from "./ListParams.js"
 export type { BatchParams, WalkParams } from "./Executions.js"

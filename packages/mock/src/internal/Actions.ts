@@ -3,12 +3,12 @@
  * app's own id counter and the stops still to settle. Plain functions over the store; the handlers
  * only translate their outcomes into answers.
  *
- * Without a clock (the next step of the mock), a stop settles by requests: the execution reads
- * `STOPPING` in the answer to the one API request that follows the stop (any route, any account),
- * and `STOPPED` from the request after that on.
+ * What happens next is the lifecycle's (see `Lifecycle`): a stopped execution reads `STOPPING`,
+ * then `STOPPED` on the clock; a rerun or an executed run starts `RUNNING` and runs on the clock.
  */
 import type { Fixture } from "@refold-effect/fixtures"
 import type { ExecutionStore } from "../ExecutionStore.js"
+import type * as Live from "../Lifecycle.js"
 import * as Lifecycle from "./Lifecycle.js"
 
 /** The outcome of a stop: the execution's status after it, or `undefined` for an unknown execution. */
@@ -27,16 +27,14 @@ export type Executed =
 
 /** One app's actions. */
 export interface Actions {
-  /** Called once per API request, before it is answered: settles the stops that are due. */
-  readonly tick: () => void
-  /** Stops a RUNNING execution of the account (STOPPING now, STOPPED later); others are left as they are. */
+  /** Stops a RUNNING execution of the account (STOPPING now, STOPPED on the clock); others are left as they are. */
   readonly stop: (linkedAccountId: string, executionId: string) => Stopped
   /** Starts a new RUNNING execution from an ERRORED, TIMED_OUT or STOPPED one of the account. */
   readonly rerun: (linkedAccountId: string, executionId: string) => Rerun
   /** Starts a run of one of the account's workflows, of the application `slug`. */
   readonly execute: (linkedAccountId: string, workflowId: string, slug: string, start: Lifecycle.Start) => Executed
-  /** Forgets the stops still to settle. */
-  readonly reset: () => void
+  /** The execution once it has finished, on the clock (`undefined` if it goes away first). */
+  readonly settled: (executionId: string) => Promise<Fixture.Record | undefined>
 }
 
 /** The middle of the ids the mock makes, after the creation second (MongoDB's random value). */
@@ -44,12 +42,9 @@ const MACHINE = "6d6f636b00"
 
 const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0")
 
-/** The actions of an app over `store`, with times from `now`. */
-export const make = (store: ExecutionStore, now: () => number = Date.now): Actions => {
-  let requests = 0
+/** The actions of an app over `store`, with times from `now` (the app's clock), told to `lifecycle`. */
+export const make = (store: ExecutionStore, lifecycle: Live.Lifecycle, now: () => number = Date.now): Actions => {
   let serial = 0
-  /** Ids of STOPPING executions by the request that stopped them. */
-  const pending = new Map<string, number>()
 
   /** A creation time after every execution's, so that the insert is the cheap one (at the head). */
   const nextTime = () => Math.max(now(), store.latest() + 1)
@@ -61,33 +56,21 @@ export const make = (store: ExecutionStore, now: () => number = Date.now): Actio
     }
   }
 
-  const settle = () => {
-    for (const [id, at] of pending) {
-      if (at >= requests - 1) continue
-      pending.delete(id)
-      const record = store.find(id)
-      if (record?.status === "STOPPING") store.update(id, (r) => Lifecycle.stopped(r, new Date(Math.max(now(), Date.parse(r.updatedAt ?? r.createdAt))).toISOString()))
-    }
-  }
-
   const start = (make: (id: string, createdAt: string) => Fixture.Record): Fixture.Record => {
     const time = nextTime()
     const record = make(newId(time), new Date(time).toISOString())
     store.insert(record)
+    lifecycle.observe(record)
     return record
   }
 
   return {
-    tick: () => {
-      requests++
-      if (pending.size > 0) settle()
-    },
     stop: (account, executionId) => {
       const record = store.get(account, executionId)
       if (record === undefined) return undefined
       if (record.status !== "RUNNING") return record.status
       const next = store.update(record._id, (r) => Lifecycle.stopping(r, new Date(Math.max(now(), Date.parse(r.createdAt))).toISOString()))
-      pending.set(record._id, requests)
+      lifecycle.observe(next)
       return next.status
     },
     rerun: (account, executionId) => {
@@ -110,6 +93,6 @@ export const make = (store: ExecutionStore, now: () => number = Date.now): Actio
       if (template === undefined) return { _tag: "WorkflowNotFound" }
       return { _tag: "Started", record: start((id, createdAt) => Lifecycle.execute(template, id, createdAt, options)) }
     },
-    reset: () => pending.clear()
+    settled: lifecycle.settled
   }
 }

@@ -62,6 +62,23 @@ const newerDetail = {
   ]
 }
 
+/** The webhook of the create, get and update pages' examples (the update page's changes applied there). */
+const docsWebhook = {
+  _id: "6a313eda6d5528bdcf71ebac",
+  org_id: "6500a1b2c3d4e5f6a7b8c9d0",
+  environment: "test",
+  is_enabled: true,
+  webhook_events: ["Workflow Errored", "Connection Expired"],
+  workflow_ids: [],
+  webhook_url: "https://your-app.com/webhooks",
+  webhook_body: "{{event}}",
+  method: "POST",
+  webhook_type: "default",
+  createdAt: "2026-06-16T12:17:30.231Z",
+  updatedAt: "2026-06-16T12:17:30.231Z",
+  __v: 0
+}
+
 /** The page and limit a request asked for, for the examples that are pages. */
 export interface Paging {
   readonly page: number
@@ -103,6 +120,46 @@ const bodies: Bodies = {
         status_code: 200,
         executed_by_thanos: false
       })
+  },
+  // The 200 examples of the webhook pages, verbatim.
+  listWebhooks: {
+    seed: () =>
+      JSON.stringify([
+        {
+          _id: "69c4c8ece6c48f40c1d3ff42",
+          org_id: "6500a1b2c3d4e5f6a7b8c9d0",
+          environment: "test",
+          is_enabled: false,
+          webhook_events: ["Connection Created", "Connection Deleted", "Workflow Completed", "Workflow Errored"],
+          webhook_url: "https://your-app.com/webhooks",
+          webhook_type: "default",
+          method: "POST",
+          createdAt: "2026-03-12T08:14:02.110Z"
+        }
+      ])
+  },
+  registerWebhook: { seed: () => JSON.stringify(docsWebhook) },
+  getWebhookById: { seed: () => JSON.stringify(docsWebhook) },
+  updateWebhook: {
+    seed: () => {
+      const { createdAt: _, __v: __, ...rest } = docsWebhook
+      return JSON.stringify({ ...rest, is_enabled: false, webhook_events: ["Workflow Completed"], updatedAt: "2026-06-16T12:17:46.860Z" })
+    }
+  },
+  deleteWebhook: {
+    seed: () =>
+      JSON.stringify([
+        {
+          _id: "69c4c8ece6c48f40c1d3ff42",
+          org_id: "6500a1b2c3d4e5f6a7b8c9d0",
+          environment: "test",
+          is_enabled: false,
+          webhook_events: ["Connection Created", "Workflow Completed"],
+          webhook_url: "https://your-app.com/webhooks",
+          webhook_type: "default",
+          method: "POST"
+        }
+      ])
   }
 }
 

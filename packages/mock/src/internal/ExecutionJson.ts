@@ -30,7 +30,8 @@ const summaryKeys = [
   "associated_trigger_application",
   "completion_time",
   "updatedAt",
-  "executed_by_thanos"
+  "executed_by_thanos",
+  "instance_execution_time"
 ] as const satisfies ReadonlyArray<keyof Execution.Summary>
 
 /** The list document of an execution: the fields of `Execution.Summary`, in the seed page's order. */

@@ -4,6 +4,7 @@
  * statuses follow the execution's status, `completion_percentage` is the share of successful nodes,
  * `completion_time` is set once a run is finished).
  */
+import type { Execute } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
 
 /** The statuses of a run that is over. */
@@ -76,8 +77,8 @@ export interface Start {
 
 /**
  * A run of the workflow of `template` started by `executeWorkflow`: source `API Call`, the payload
- * as the trigger node's input, RUNNING; or, with `sync`, already COMPLETED (the mock runs no nodes,
- * so a synchronous run finishes at once, every node with the output it had in `template`).
+ * as the trigger node's input, RUNNING (a `SYNC` one with `sync`); it then runs on the app's clock
+ * (see `Lifecycle`), and the synchronous caller is answered when it ends.
  */
 export const execute = (template: Fixture.Record, id: string, createdAt: string, start: Start): Fixture.Record => {
   const { associated_event_id: _, ...base } = fresh(template, id, createdAt)
@@ -92,14 +93,33 @@ export const execute = (template: Fixture.Record, id: string, createdAt: string,
     completion_percentage: 0,
     nodes: started(template.nodes, start.payload)
   }
-  if (!start.sync) return { ...record, completion_percentage: percentage(record.nodes) }
-  const nodes = template.nodes.map((n, i): Fixture.Node => ({
-    ...n,
-    node_status: "Success",
-    attempts_made: 1,
-    execution_time: Math.max(1, n.execution_time),
-    input_data: i === 0 ? (start.payload ?? {}) : (n.input_data ?? {}),
-    latest_output: n.latest_output ?? {}
-  }))
-  return { ...record, status: "COMPLETED", completion_time: createdAt, completion_percentage: 100, nodes }
+  return { ...record, completion_percentage: percentage(record.nodes) }
+}
+
+/**
+ * The answer of a synchronous `executeWorkflow` (the OpenAPI document's `InstanceExecutionResult`,
+ * with the docs' `message`): the last node's output as `return_value` when the run completed; else
+ * `errored`, and the failed node's output as `execution_error`.
+ */
+export const result = (r: Fixture.Record): Execute.Result => {
+  const completed = r.status === "COMPLETED"
+  const failed = r.nodes.find((n) => n.node_status === "Errored" || n.node_status === "Rejected" || n.node_status === "Timed_Out")
+  const output = failed?.latest_output
+  return {
+    message: completed ? "Workflow executed" : `Workflow ended ${r.status}`,
+    execution_id: r._id,
+    return_value: completed ? (r.nodes[r.nodes.length - 1]?.latest_output ?? null) : null,
+    errored: !completed,
+    status_code: completed ? 200 : 500,
+    executed_by_thanos: r.executed_by_thanos ?? false,
+    ...(completed
+      ? {}
+      : {
+          execution_error: {
+            status: r.status,
+            ...(failed === undefined ? {} : { node_id: failed.node_id, node_name: failed.node_name }),
+            ...(typeof output === "object" && output !== null && !Array.isArray(output) ? output : output === undefined ? {} : { message: output })
+          }
+        })
+  }
 }

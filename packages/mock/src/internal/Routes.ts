@@ -18,7 +18,9 @@ const others: ReadonlyArray<string> = [
   "GET /__admin/settings",
   "POST /__admin/settings",
   "POST /__admin/reset",
-  "POST /__admin/session-tokens"
+  "POST /__admin/session-tokens",
+  "GET /__admin/webhooks/deliveries",
+  "DELETE /__admin/webhooks/deliveries"
 ]
 
 /** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */

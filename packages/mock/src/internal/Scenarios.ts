@@ -7,6 +7,7 @@ import type { RefoldApi } from "@refold-effect/contract"
 import { Either } from "effect"
 import type { Context } from "hono"
 import * as Scenario from "../Scenario.js"
+import type * as Stubs from "../Stubs.js"
 import type { Chaos } from "./Chaos.js"
 import * as Examples from "./Examples.js"
 import * as Node from "./Node.js"
@@ -27,15 +28,16 @@ export const appliedTo = (request: Request): string | undefined => applied.get(r
  * Per-request scenarios, then global faults, then arrivals, for the API's routes. Synchronous when
  * there is nothing to do, so that a plain request pays no promise.
  */
-export const step = (chaos: Chaos): Pipeline.Step<Reply.MockEnv> => (c, next) => {
+export const step = (chaos: Chaos, stubs?: Stubs.Stubs): Pipeline.Step<Reply.MockEnv> => (c, next) => {
   const parsed = Scenario.parse(Node.headers(c.req.raw, c.env), c.req.url)
   if (Either.isLeft(parsed)) return Reply.error(c, 400, INVALID_SCENARIO, parsed.left)
   chaos.tick()
-  if (parsed.right === undefined && !chaos.active()) return next(c)
-  return answer(chaos, c, next, parsed.right)
+  const scenario = parsed.right ?? stubs?.match(c.req.raw)
+  if (scenario === undefined && !chaos.active()) return next(c)
+  return answer(chaos, c, next, scenario)
 }
 
-const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.Answerer<Reply.MockEnv>, scenario: Scenario.Scenario | undefined) => {
+const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.Answerer<Reply.MockEnv>, scenario: Stubs.Stubbed | undefined) => {
   const request = c.req.raw
   if (scenario === undefined) {
     const decision = chaos.next()
@@ -62,7 +64,10 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.An
   if (scenario.fault === "empty") return Wire.empty(c, scenario.code ?? 200)
 
   let response: Response
-  if (scenario.code !== undefined && scenario.code !== 200) {
+  if (scenario.body !== undefined) {
+    applied.set(request, scenario.fault ?? `stub=${scenario.code ?? 200}`)
+    response = Reply.json(scenario.code ?? 200, scenario.body, Reply.requestId(c))
+  } else if (scenario.code !== undefined && scenario.code !== 200) {
     if (scenario.fault === undefined) applied.set(request, `code=${scenario.code}`)
     response = Wire.error(c, scenario.code)
   } else {

@@ -9,6 +9,7 @@ import type { Context } from "hono"
 import type { Actions } from "./Actions.js"
 import * as Body from "./Body.js"
 import * as Ids from "./Ids.js"
+import * as Lifecycle from "./Lifecycle.js"
 import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
 
@@ -38,15 +39,8 @@ export const execute = (actions: Actions) => async (c: Context<Reply.MockEnv>): 
     return Reply.error(c, 404, "RESOURCE_NOT_FOUND", `Workflow ${c.req.param("workflow_id")} of application ${JSON.stringify(slug.slice(0, 64))} not found for this linked account`)
   }
   const record = outcome.record
-  const answer: Execute.Result = sync === "true"
-    ? {
-        message: "Workflow executed",
-        execution_id: record._id,
-        return_value: record.nodes[record.nodes.length - 1]?.latest_output ?? null,
-        errored: false,
-        status_code: 200,
-        executed_by_thanos: false
-      }
-    : { message: Execute.STARTED_MESSAGE, execution_id: record._id }
-  return Reply.json(200, JSON.stringify(answer), Reply.requestId(c))
+  if (sync !== "true") return Reply.json(200, JSON.stringify({ message: Execute.STARTED_MESSAGE, execution_id: record._id }), Reply.requestId(c))
+  // Synchronous: answered when the run ends on the app's clock (or when the app is reset or closed).
+  const ended = await actions.settled(record._id)
+  return Reply.json(200, JSON.stringify(Lifecycle.result(ended ?? record)), Reply.requestId(c))
 }

@@ -137,3 +137,6 @@ export const small = (size = 60, seed = 1): Fixture.DataSet => ({
   accounts: Object.values(accounts),
   executions: [...generated(size, seed), seedListExecution]
 })
+
+/** App options for tests that compare answers with the data set: a manual clock, so no execution moves. */
+export const frozen = { clock: { speed: 0 } } as const

@@ -3,7 +3,7 @@
  * `fetch`), and the check every response goes through: each body is decoded with the contract's
  * schemas, so that no test can accept a response that breaks the wire format.
  */
-import { Batch, Control, ErrorBody, Execute, Execution, Page, RefoldApi } from "@refold-effect/contract"
+import { Batch, Control, ErrorBody, Execute, Execution, Page, RefoldApi, Webhook } from "@refold-effect/contract"
 import { Schema } from "effect"
 import { afterAll, beforeAll, expect } from "vitest"
 import { serve, type MockApp, type MockServer } from "../../src/index.js"
@@ -39,7 +39,12 @@ const successes: { readonly [E in RefoldApi.EndpointName]: Schema.Schema.AnyNoCo
   stopExecution: Control.StopResult,
   rerunExecution: Control.RerunResult,
   listExecutionNodeBatches: Batch.BatchPage,
-  executeWorkflow: Execute.Result
+  executeWorkflow: Execute.Result,
+  listWebhooks: Webhook.Webhooks,
+  registerWebhook: Webhook.Webhook,
+  getWebhookById: Webhook.Webhook,
+  updateWebhook: Webhook.Webhook,
+  deleteWebhook: Webhook.Webhooks
 }
 
 const matches = (template: string, path: string) => {

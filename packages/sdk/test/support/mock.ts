@@ -55,7 +55,9 @@ let bundled: ReturnType<typeof DataSet.bundled> | undefined
 export const start = (transport: Transport, options: StartOptions = {}): Effect.Effect<Running, never, Scope.Scope> =>
   Effect.gen(function*() {
     bundled ??= DataSet.bundled()
-    const mock = createMockApp({ data: bundled, ...options })
+    // A manual clock unless a test asks otherwise: these tests compare answers with the data set,
+    // which would otherwise move as its running executions advance.
+    const mock = createMockApp({ data: bundled, clock: { speed: 0 }, ...options })
     const requests: Array<string> = []
     let aborted = 0
     let inFlight = 0

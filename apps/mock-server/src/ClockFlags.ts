@@ -1,0 +1,58 @@
+/**
+ * The command line's clock flags (see `MockClock` and `Lifecycle` in `@refold-effect/mock`): how
+ * fast the executions run, and the seed of their outcomes.
+ *
+ * ```sh
+ * refold-mock --clock-speed 60        # a minute of executions per second
+ * refold-mock --clock manual          # time moves only with POST /__admin/clock/advance {"ms": N}
+ * ```
+ *
+ * @since 0.2.0
+ */
+import { HelpDoc, Options } from "@effect/cli"
+import { MockClock } from "@refold-effect/mock"
+import { Effect, Option } from "effect"
+import * as Server from "./Server.js"
+
+/** The clock flags, parsed but not yet checked together. */
+export const options = {
+  clock: Options.choice("clock", ["real", "manual"]).pipe(
+    Options.optional,
+    Options.withDescription("real (default): executions run as time passes, times --clock-speed; manual: only POST /__admin/clock/advance {\"ms\": N} moves them.")
+  ),
+  clockSpeed: Options.text("clock-speed").pipe(
+    Options.mapTryCatch(
+      (s) => {
+        const n = s.trim() === "" ? Number.NaN : Number(s)
+        if (MockClock.invalidSpeed(n) !== undefined || n === 0) throw new RangeError(s)
+        return n
+      },
+      (error) => HelpDoc.p(`--clock-speed must be a number above 0 and at most 1000000, got ${JSON.stringify((error as Error).message)}`)
+    ),
+    Options.withPseudoName("factor"),
+    Options.optional,
+    Options.withDescription("Run executions this many times faster than real time (60: a minute per second; 0.5: half speed). Default 1.")
+  ),
+  lifecycleSeed: Options.integer("lifecycle-seed").pipe(
+    Options.optional,
+    Options.withDescription("Seed of the executions' outcomes and node timings (default 1): the same seed, the same runs.")
+  )
+}
+
+/** The flags that take a value. */
+export const valueFlags = ["--clock", "--clock-speed", "--lifecycle-seed"]
+
+/** The clock speed the flags select (0: manual), or why they conflict. */
+export const speed = (flags: {
+  readonly clock: Option.Option<"real" | "manual">
+  readonly clockSpeed: Option.Option<number>
+}): Effect.Effect<number, Server.StartupError> => {
+  if (Option.getOrUndefined(flags.clock) === "manual") {
+    return Option.isSome(flags.clockSpeed)
+      ? new Server.StartupError({ message: "--clock manual and --clock-speed exclude each other: a manual clock moves only when told" })
+      : Effect.succeed(0)
+  }
+  return Effect.succeed(Option.getOrElse(flags.clockSpeed, () => 1))
+}
+
+

@@ -1,0 +1,193 @@
+/**
+ * The mock's clock: the time its executions run on, one per app. It reads a time source (the
+ * system's, or Effect's `Clock` in `RefoldMock.layer`), scaled by a speed factor, plus what was
+ * added by {@link MockClock.advance}:
+ *
+ * - real time (speed 1, the default);
+ * - faster or slower (`speed: 60`: a minute of executions per second);
+ * - manual (speed 0): time moves only when told, with `advance` (`POST /__admin/clock/advance`).
+ *
+ * Whatever must happen at a given time (the next node of an execution to finish, a stop to take
+ * effect) is an alarm: alarms wait in one priority queue, behind ONE timer of the time source set
+ * for the earliest of them, so that a thousand pending alarms cost one timer. Timers never keep the
+ * process alive (`unref`), and `close` clears them. `poll` fires what is due without waiting for the
+ * timer: the app calls it before answering a request, so an answer always reflects the clock.
+ *
+ * @since 0.2.0
+ */
+import FlatQueue from "flatqueue"
+
+/** What the clock reads and how it waits: the system's by default, Effect's `Clock` in tests. */
+export interface Source {
+  /** Milliseconds since the epoch. */
+  readonly now: () => number
+  /** Calls `wake` after `ms` of this source's time; the function returned cancels it. */
+  readonly wait: (ms: number, wake: () => void) => () => void
+}
+
+/** How to build a clock. Every field is optional. */
+export interface Options {
+  /** How many clock milliseconds pass per millisecond of the source: 1 (default), 60, 0.5, or 0 (manual). */
+  readonly speed?: number | undefined
+  /** The time source; default: the system's (`Date.now`, unref'd `setTimeout`). */
+  readonly source?: Source | undefined
+}
+
+/** What `GET /__admin/clock` shows. */
+export interface Snapshot {
+  /** `"manual"` when time moves only by `advance`, else `"real"` (at `speed`). */
+  readonly mode: "real" | "manual"
+  readonly speed: number
+  /** The clock's time, ISO 8601. */
+  readonly now: string
+  /** The clock's time, in milliseconds since the epoch. */
+  readonly nowMs: number
+  /** How much `advance` added so far, in milliseconds. */
+  readonly advancedMs: number
+  /** How many alarms are pending. */
+  readonly pending: number
+}
+
+/** The clock of one app. */
+export interface MockClock {
+  readonly speed: number
+  /** The clock's time, in milliseconds since the epoch. */
+  readonly now: () => number
+  /**
+   * Calls `fire` with `time` once the clock reaches it (at once on the next `poll` or `advance` when
+   * it already has). Returns a function that cancels the alarm.
+   */
+  readonly at: (time: number, fire: (time: number) => void) => () => void
+  /** Fires the alarms that are due. Cheap when none is: one read of the source. */
+  readonly poll: () => void
+  /**
+   * Moves the clock forward by `ms` (in every mode) and fires, in time order, the alarms that fall
+   * due on the way. Throws a `RangeError` unless `ms` is a finite number from 0 to {@link MAX_ADVANCE_MS}.
+   */
+  readonly advance: (ms: number) => void
+  readonly snapshot: () => Snapshot
+  /** Cancels every alarm and its timer. The clock still tells the time. */
+  readonly close: () => void
+}
+
+/** The largest single `advance`: one year. */
+export const MAX_ADVANCE_MS = 366 * 86_400_000
+
+/** The largest delay `setTimeout` takes; a longer wait is re-armed when it ends. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** The system's time, with timers that do not keep the process alive. */
+export const systemSource: Source = {
+  now: Date.now,
+  wait: (ms, wake) => {
+    const timer = setTimeout(wake, ms)
+    timer.unref()
+    return () => clearTimeout(timer)
+  }
+}
+
+/**
+ * Checks a speed factor, as given on a command line or in options: a finite number from 0 to
+ * 1,000,000. Returns a message naming the problem, or `undefined`.
+ */
+export const invalidSpeed = (speed: unknown): string | undefined =>
+  typeof speed === "number" && Number.isFinite(speed) && speed >= 0 && speed <= 1_000_000
+    ? undefined
+    : `Invalid clock speed ${JSON.stringify(speed)}: expected a number from 0 (manual) to 1000000`
+
+/** A new clock starting at the source's current time. Throws a `RangeError` for an invalid speed. */
+export const make = (options: Options = {}): MockClock => {
+  const speed = options.speed ?? 1
+  const bad = invalidSpeed(speed)
+  if (bad !== undefined) throw new RangeError(bad)
+  const source = options.source ?? systemSource
+  const origin = source.now()
+  let advanced = 0
+  const now = speed === 1 ? () => source.now() + advanced : () => origin + (source.now() - origin) * speed + advanced
+
+  // Alarms by time; a cancelled one stays queued until it comes up, and is then skipped.
+  const queue = new FlatQueue<number>()
+  const alarms = new Map<number, (time: number) => void>()
+  let serial = 0
+  let timer: { readonly time: number; readonly cancel: () => void } | undefined
+
+  /** Fires every alarm due by `until`, in time order; an alarm may set new ones. */
+  const fireUntil = (until: number) => {
+    for (let head = queue.peekValue(); head !== undefined && head <= until; head = queue.peekValue()) {
+      const id = queue.pop()!
+      const fire = alarms.get(id)
+      if (fire === undefined) continue
+      alarms.delete(id)
+      fire(head)
+    }
+  }
+
+  /** Sets the source's timer for the earliest alarm, unless it is already set for it. */
+  const arm = () => {
+    while (queue.length > 0 && !alarms.has(queue.peek()!)) queue.pop()
+    const head = queue.peekValue()
+    if (speed === 0 || head === undefined) {
+      timer?.cancel()
+      timer = undefined
+      return
+    }
+    if (timer !== undefined && timer.time === head) return
+    timer?.cancel()
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil((head - now()) / speed)))
+    timer = {
+      time: head,
+      cancel: source.wait(wait, () => {
+        timer = undefined
+        poll()
+      })
+    }
+  }
+
+  const poll = () => {
+    const head = queue.peekValue()
+    if (head === undefined || head > now()) return
+    fireUntil(now())
+    arm()
+  }
+
+  return {
+    speed,
+    now,
+    at: (time, fire) => {
+      const id = serial++
+      alarms.set(id, fire)
+      queue.push(id, time)
+      if (timer === undefined || time < timer.time) arm()
+      return () => {
+        alarms.delete(id)
+      }
+    },
+    poll,
+    advance: (ms) => {
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
+        throw new RangeError(`Invalid clock advance ${JSON.stringify(ms)}: expected milliseconds from 0 to ${MAX_ADVANCE_MS}`)
+      }
+      const target = now() + ms
+      advanced += ms
+      fireUntil(target)
+      arm()
+    },
+    snapshot: () => {
+      const time = now()
+      return {
+        mode: speed === 0 ? "manual" : "real",
+        speed,
+        now: new Date(time).toISOString(),
+        nowMs: time,
+        advancedMs: advanced,
+        pending: alarms.size
+      }
+    },
+    close: () => {
+      timer?.cancel()
+      timer = undefined
+      alarms.clear()
+      queue.clear()
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Stubs: answers a test sets for the API requests that match a WireMock request pattern, so that a
+ * client that cannot send `Prefer` headers or `__` parameters still gets a status, a body or a
+ * fault (`RefoldMock.stub(pattern, answer)`). The newest matching stub wins; a request's own
+ * scenario comes first. An answer is a {@link Scenario.Scenario} (`code`, `example`, `delay`,
+ * `fault`) plus an optional JSON `body` sent with `code` (default 200).
+ *
+ * @since 0.2.0
+ */
+import { Either } from "effect"
+import * as Journal from "./Journal.js"
+import * as Scenario from "./Scenario.js"
+
+/** What a stubbed request is answered with. */
+export interface Answer {
+  /** 200, or an error status from 400 to 599 (answered with the vendor's error body unless `body` is given). */
+  readonly code?: number | undefined
+  /** Any JSON, sent as the body with `code`. */
+  readonly body?: unknown
+  readonly example?: string | undefined
+  readonly delay?: number | undefined
+  readonly fault?: Scenario.Fault | undefined
+}
+
+/** A decoded answer: a scenario and the body's JSON text. */
+export interface Stubbed extends Scenario.Scenario {
+  readonly body?: string | undefined
+}
+
+/** The stubs of one app. */
+export interface Stubs {
+  /** Adds a stub; returns a message naming the problem when the pattern or answer is invalid. */
+  readonly add: (pattern: unknown, answer: Answer) => Either.Either<void, string>
+  /** The answer of the newest stub matching the request, if any. */
+  readonly match: (request: Request) => Stubbed | undefined
+  /** How many stubs there are. */
+  readonly size: () => number
+  readonly clear: () => void
+}
+
+const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
+  if (typeof answer !== "object" || answer === null) return Either.left("Invalid stub answer: expected an object")
+  const extra = Object.keys(answer).find((k) => !["code", "body", "example", "delay", "fault"].includes(k))
+  if (extra !== undefined) return Either.left(`Invalid stub answer: unknown field ${JSON.stringify(extra)}; expected code, body, example, delay, fault`)
+  // The same checks as a request's own scenario, through its query form.
+  const params = new URLSearchParams()
+  for (const key of ["code", "example", "delay", "fault"] as const) if (answer[key] !== undefined) params.set(`__${key}`, String(answer[key]))
+  const parsed = Scenario.parse({ get: () => null }, `http://stub/?${params}`)
+  if (Either.isLeft(parsed)) return Either.left(parsed.left.replace("Invalid scenario query parameter \"__", "Invalid stub answer \""))
+  if (answer.body === undefined) return Either.right(parsed.right ?? {})
+  if (answer.example !== undefined) return Either.left("Invalid stub answer: give body or example, not both")
+  let body: string | undefined
+  try {
+    body = JSON.stringify(answer.body)
+  } catch (e) {
+    return Either.left(`Invalid stub answer body: ${(e as Error).message}`)
+  }
+  if (body === undefined) return Either.left("Invalid stub answer body: not JSON")
+  return Either.right({ ...parsed.right, body })
+}
+
+/** The request as the journal's patterns see it (path, query, method; no headers). */
+const entryOf = (request: Request): Journal.Entry => {
+  const url = new URL(request.url)
+  const query: Record<string, Array<string>> = {}
+  for (const [k, v] of url.searchParams) (query[k] ??= []).push(v)
+  return { id: "", loggedDate: 0, loggedDateString: "", request: { method: request.method, url: `${url.pathname}${url.search}`, path: url.pathname, query, headers: {} } }
+}
+
+/** No stub yet. */
+export const make = (): Stubs => {
+  let stubs: Array<{ readonly matches: (e: Journal.Entry) => boolean; readonly answer: Stubbed }> = []
+  return {
+    add: (pattern, answer) => {
+      const decoded = Journal.decodeRequestPattern(pattern)
+      if (Either.isLeft(decoded)) return Either.left(decoded.left)
+      if (decoded.right.headers !== undefined) return Either.left("Invalid stub pattern: stubs match requests without their headers; drop \"headers\"")
+      return Either.map(checkAnswer(answer), (stubbed) => {
+        stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed }, ...stubs]
+      })
+    },
+    match: (request) => {
+      if (stubs.length === 0) return undefined
+      const entry = entryOf(request)
+      return stubs.find((s) => s.matches(entry))?.answer
+    },
+    size: () => stubs.length,
+    clear: () => {
+      stubs = []
+    }
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * The mock's webhook deliveries: on each terminal transition of an execution, the documented
+ * payload to every subscription that wants it, signed as the vendor signs it, retried as the vendor
+ * retries, each attempt in a bounded journal.
+ *
+ * - **Which.** `COMPLETED` is `Workflow Completed`; `ERRORED` and `TIMED_OUT` are `Workflow Errored`
+ *   (the run stopped because of an error; `status` says which); `STOPPED` (a user's stop) is no
+ *   event. A subscription hears an execution when it is enabled, lists the event, its
+ *   `workflow_ids` is empty or holds the execution's workflow, and its key's environment is the
+ *   execution's.
+ * - **How.** A `POST` (or the subscription's `method`) of the JSON payload to `webhook_url` and
+ *   nowhere else (redirects are not followed), with `x-cobalt-signature`: the hex HMAC-SHA256 of the
+ *   raw body keyed on the API key that registered the subscription.
+ * - **Retries.** Anything but a 200 (another status, a refused connection, no answer within
+ *   `timeout`) is retried up to `retries` times (3, as the vendor), after `backoff × 2^(n-1)`
+ *   on the mock's clock (the {@link Scheduler}): 1 s, 2 s, 4 s by default.
+ * - **Never in the way.** `deliver` only queues: requests go out after the API's answer, at most
+ *   `concurrency` at a time, each bounded by `timeout` in real time. A receiver that hangs or
+ *   refuses costs its own attempts, nothing else. When `queue` deliveries already wait, a new one is
+ *   dropped (and journaled as `dropped`) rather than held without bound.
+ *
+ * @since 0.1.0
+ */
+import { Webhook } from "@refold-effect/contract"
+import type { Fixture } from "@refold-effect/fixtures"
+import { createHmac } from "node:crypto"
+import type { Registered } from "./internal/Subscriptions.js"
+import * as Uuid from "./internal/Uuid.js"
+import { REDACTED } from "./Journal.js"
+import type { MockClock } from "./MockClock.js"
+
+/** Time as the mock keeps it: real time, a faster one, a manual one, or Effect's `Clock` in tests. */
+export interface Scheduler {
+  /** The current time, epoch milliseconds. */
+  readonly now: () => number
+  /** Runs `task` once `delayMs` have passed on this clock; the result cancels it. */
+  readonly schedule: (delayMs: number, task: () => void) => () => void
+}
+
+/** Real time. Its timers do not keep a process alive on their own. */
+export const realTime: Scheduler = {
+  now: Date.now,
+  schedule: (delayMs, task) => {
+    const timer = setTimeout(task, delayMs)
+    timer.unref?.()
+    return () => clearTimeout(timer)
+  }
+}
+
+/** The mock's own clock as a scheduler: backoffs follow its speed, and a manual clock's `advance`. */
+export const onClock = (clock: MockClock): Scheduler => ({
+  now: clock.now,
+  schedule: (delayMs, task) => clock.at(clock.now() + delayMs, () => task())
+})
+
+/** An execution's change of status, as the lifecycle reports it. */
+export interface Transition {
+  /** The execution after the change. */
+  readonly execution: Fixture.Record
+  /** Its status before the change. */
+  readonly from: string
+}
+
+/** How deliveries behave; every field optional. */
+export interface Options {
+  /** The clock of backoffs and timestamps; default {@link realTime}. */
+  readonly scheduler?: Scheduler | undefined
+  /** Retries after a first attempt that is not answered 200; default 3, as the vendor. */
+  readonly retries?: number | undefined
+  /** First backoff in milliseconds of the scheduler's clock, doubling per retry; default 1000. */
+  readonly backoff?: number | undefined
+  /** Longest wait for one attempt's answer, in real milliseconds; default 10000. */
+  readonly timeout?: number | undefined
+  /** Attempts in flight at once; default 8. */
+  readonly concurrency?: number | undefined
+  /** Attempts waiting for their turn before new ones are dropped; default 1000. */
+  readonly queue?: number | undefined
+  /** Attempts the journal keeps; default 1000. */
+  readonly journal?: number | undefined
+}
+
+/** How an attempt ended. */
+export type Outcome = "delivered" | "rejected" | "timeout" | "unreachable" | "dropped"
+
+/** One attempt of one delivery, as journaled (the signature redacted: it is keyed on the API key). */
+export interface Attempt {
+  /** This attempt's id. */
+  readonly id: string
+  /** The delivery's id: the same for every attempt of one event to one subscription. */
+  readonly deliveryId: string
+  readonly webhookId: string
+  readonly event: string
+  /** The execution (`instance_id` of the payload). */
+  readonly instanceId: string
+  readonly method: string
+  readonly url: string
+  /** 1 for the first attempt, up to `retries + 1`. */
+  readonly attempt: number
+  /** When it was sent (the scheduler's clock), epoch milliseconds and ISO 8601. */
+  readonly sentAt: number
+  readonly sentAtString: string
+  /** The receiver's status, or `null` when there was none (timeout, refused, dropped). */
+  readonly status: number | null
+  readonly outcome: Outcome
+  /** What went wrong, when something did (never a secret). */
+  readonly error?: string | undefined
+  /** Real milliseconds until the answer (or the failure). */
+  readonly durationMs: number
+  /** The delay before the next attempt, on the scheduler's clock, when one is scheduled. */
+  readonly retryInMs?: number | undefined
+  readonly headers: Readonly<Record<string, string>>
+  /** The payload sent. */
+  readonly payload: Webhook.Payload
+}
+
+/** The deliveries of one mock app. */
+export interface Deliveries {
+  /** Queues the deliveries a transition calls for (none unless it is terminal); returns how many. */
+  readonly deliver: (transition: Transition) => number
+  /** The journaled attempts, newest first. */
+  readonly attempts: () => ReadonlyArray<Attempt>
+  /** Attempts sent or waiting (queued, in flight, or a retry scheduled). */
+  readonly pending: () => number
+  /** Resolves once nothing is pending (at once when nothing is). */
+  readonly settled: () => Promise<void>
+  /** Forgets the journaled attempts. */
+  readonly clear: () => void
+  /** Cancels every pending attempt and forgets the journal. */
+  readonly reset: () => void
+}
+
+/** The event of a terminal status, or `undefined` for a status that is not one (or calls for no event). */
+export const eventOf = (status: string): (typeof Webhook.workflowEvents)[number] | undefined =>
+  status === "COMPLETED" ? "Workflow Completed" : status === "ERRORED" || status === "TIMED_OUT" ? "Workflow Errored" : undefined
+
+/** The payload the vendor documents for a workflow event. */
+export const payloadOf = (execution: Fixture.Record, event: (typeof Webhook.workflowEvents)[number]): Webhook.WorkflowPayload => ({
+  linked_account_id: execution.linked_account_id,
+  instance_id: execution._id,
+  workflow_id: execution.associated_workflow?._id ?? "",
+  ...(execution.config_id === undefined ? {} : { config_id: execution.config_id }),
+  event,
+  workflow_name: execution.associated_workflow?.name ?? execution.name,
+  status: execution.status,
+  environment: execution.environment
+})
+
+/** The hex HMAC-SHA256 of `body` keyed on `apiKey`: the vendor's `x-cobalt-signature`. */
+export const sign = (body: string, apiKey: string): string => createHmac("sha256", apiKey).update(body).digest("hex")
+
+/** Whether a subscription wants this execution's event. */
+const wants = ({ subscription }: Registered, execution: Fixture.Record, event: string) =>
+  subscription.is_enabled &&
+  subscription.webhook_events.includes(event) &&
+  subscription.environment === execution.environment &&
+  (subscription.workflow_ids === undefined ||
+    subscription.workflow_ids.length === 0 ||
+    (execution.associated_workflow?._id !== undefined && subscription.workflow_ids.includes(execution.associated_workflow._id)))
+
+/** One delivery: everything its attempts need. The key stays here, never in the journal. */
+interface Job {
+  readonly deliveryId: string
+  readonly webhookId: string
+  readonly event: string
+  readonly payload: Webhook.WorkflowPayload
+  readonly body: string
+  readonly signature: string
+  readonly method: string
+  readonly url: string
+  attempt: number
+}
+
+const positive = (name: string, value: number | undefined, fallback: number, min = 0) => {
+  const v = value ?? fallback
+  if (!Number.isFinite(v) || v < min) throw new Error(`Invalid webhooks.${name}: expected a number of at least ${min}, got ${String(value)}`)
+  return v
+}
+
+/** The deliveries of an app whose subscriptions `subscriptions()` lists. Throws on invalid options. */
+export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Options = {}): Deliveries => {
+  const scheduler = options.scheduler ?? realTime
+  const retries = Math.floor(positive("retries", options.retries, 3))
+  const backoff = positive("backoff", options.backoff, 1000)
+  const timeout = positive("timeout", options.timeout, 10_000, 1)
+  const concurrency = Math.floor(positive("concurrency", options.concurrency, 8, 1))
+  const queueLimit = Math.floor(positive("queue", options.queue, 1000))
+  const capacity = Math.floor(positive("journal", options.journal, 1000))
+
+  let journal: Array<Attempt> = []
+  const queue: Array<Job> = []
+  const timers = new Set<() => void>()
+  let inFlight = 0
+  // Bumped by reset: attempts of an older generation finish without journaling or retrying.
+  let generation = 0
+  let waiters: Array<() => void> = []
+
+  const pending = () => queue.length + inFlight + timers.size
+  const checkSettled = () => {
+    if (pending() > 0 || waiters.length === 0) return
+    const done = waiters
+    waiters = []
+    for (const resolve of done) resolve()
+  }
+
+  const record = (job: Job, sentAt: number, outcome: Outcome, status: number | null, durationMs: number, error?: string, retryInMs?: number) => {
+    journal.unshift({
+      id: Uuid.v4(),
+      deliveryId: job.deliveryId,
+      webhookId: job.webhookId,
+      event: job.event,
+      instanceId: job.payload.instance_id,
+      method: job.method,
+      url: job.url,
+      attempt: job.attempt,
+      sentAt,
+      sentAtString: new Date(sentAt).toISOString(),
+      status,
+      outcome,
+      ...(error === undefined ? {} : { error }),
+      durationMs,
+      ...(retryInMs === undefined ? {} : { retryInMs }),
+      headers: { "content-type": "application/json", [Webhook.signatureHeader]: REDACTED },
+      payload: job.payload
+    })
+    if (journal.length > capacity) journal.length = capacity
+  }
+
+  const enqueue = (job: Job) => {
+    if (queue.length >= queueLimit) {
+      record(job, scheduler.now(), "dropped", null, 0, `more than ${queueLimit} deliveries waiting`)
+      return
+    }
+    queue.push(job)
+    pump()
+  }
+
+  const retryLater = (job: Job, mine: number) => {
+    const delay = backoff * 2 ** (job.attempt - 1)
+    const cancel = scheduler.schedule(delay, () => {
+      timers.delete(cancel)
+      if (mine !== generation) return
+      job.attempt++
+      enqueue(job)
+      checkSettled()
+    })
+    timers.add(cancel)
+    return delay
+  }
+
+  const send = async (job: Job, mine: number) => {
+    const sentAt = scheduler.now()
+    const started = performance.now()
+    let status: number | null = null
+    let outcome: Outcome
+    let error: string | undefined
+    try {
+      const response = await fetch(job.url, {
+        method: job.method,
+        headers: { "content-type": "application/json", "user-agent": "refold-mock", [Webhook.signatureHeader]: job.signature },
+        body: job.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeout)
+      })
+      status = response.status
+      // The answer's body is not needed: let the connection go back to the pool.
+      await response.body?.cancel().catch(() => undefined)
+      outcome = status === 200 ? "delivered" : "rejected"
+      if (status !== 200) error = `answered ${status}; only 200 acknowledges a delivery`
+    } catch (e) {
+      const name = (e as Error).name
+      outcome = name === "TimeoutError" || name === "AbortError" ? "timeout" : "unreachable"
+      error = outcome === "timeout" ? `no answer within ${timeout} ms` : describe(e)
+    }
+    if (mine !== generation) return
+    const retry = outcome !== "delivered" && job.attempt <= retries ? retryLater(job, mine) : undefined
+    record(job, sentAt, outcome, status, Math.round(performance.now() - started), error, retry)
+  }
+
+  const pump = () => {
+    while (inFlight < concurrency && queue.length > 0) {
+      const job = queue.shift()!
+      const mine = generation
+      inFlight++
+      // Sent on a later turn: `deliver` runs inside a request's handling, which it must not hold up.
+      setImmediate(() => {
+        send(job, mine).finally(() => {
+          if (mine === generation) inFlight--
+          pump()
+          checkSettled()
+        })
+      })
+    }
+  }
+
+  const deliver = ({ execution }: Transition): number => {
+    const event = eventOf(execution.status)
+    if (event === undefined) return 0
+    const payload = payloadOf(execution, event)
+    const body = JSON.stringify(payload)
+    const targets = subscriptions().filter((s) => wants(s, execution, event))
+    for (const target of targets) {
+      enqueue({
+        deliveryId: Uuid.v4(),
+        webhookId: target.subscription._id,
+        event,
+        payload,
+        body,
+        signature: sign(body, target.apiKey),
+        method: target.subscription.method,
+        url: target.subscription.webhook_url,
+        attempt: 1
+      })
+    }
+    return targets.length
+  }
+
+  return {
+    deliver,
+    attempts: () => journal.slice(),
+    pending,
+    settled: () => (pending() === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    clear: () => {
+      journal = []
+    },
+    reset: () => {
+      generation++
+      for (const cancel of timers) cancel()
+      timers.clear()
+      queue.length = 0
+      inFlight = 0
+      journal = []
+      checkSettled()
+    }
+  }
+}
+
+/** A network failure in one line: Node's fetch hides the cause (`ECONNREFUSED`, ...) one level down. */
+const describe = (e: unknown): string => {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e))
+}

@@ -1,0 +1,113 @@
+/**
+ * The webhook subscription operations' handlers, thin over `Subscriptions`. Webhooks are an org
+ * resource: the API key alone authenticates (`linked_account_id` is not needed); a session token
+ * is refused with the vendor's 401, since a delivery is signed with the key that registered it.
+ *
+ * @internal
+ */
+import { Webhook } from "@refold-effect/contract"
+import { Either, ParseResult, Schema } from "effect"
+import type { Context } from "hono"
+import * as Node from "./Node.js"
+import type * as Pipeline from "./Pipeline.js"
+import * as Reply from "./Reply.js"
+import { maxPerKey, type Subscriptions } from "./Subscriptions.js"
+
+/** The largest request body the webhook routes read. */
+export const maxBody = 64 * 1024
+
+/** The error code of a body that is not a valid webhook. */
+export const INVALID_BODY = "INVALID_REQUEST_BODY"
+
+/** The step in front of the webhook routes: the vendor's 401 unless `x-api-key` holds an accepted key, kept as `apiKey`. */
+export const orgAuth = (apiKeys: ReadonlySet<string> | undefined): Pipeline.Step<Reply.MockEnv> => (c, next) => {
+  const key = Node.headers(c.req.raw, c.env).get("x-api-key")
+  if (key === null || key === "" || (apiKeys !== undefined && !apiKeys.has(key))) return Reply.documented(c, "unauthorized")
+  keys.set(c.req.raw, key)
+  return next(c)
+}
+
+// The key travels from the step to the handler beside the request, never in a context variable
+// that a logger or the journal could print.
+const keys = new WeakMap<Request, string>()
+const keyOf = (c: Context<Reply.MockEnv>) => keys.get(c.req.raw)!
+
+const documented = (c: Context<Reply.MockEnv>, which: keyof typeof Webhook.documented, detail?: string) => {
+  const [status, code, message] = Webhook.documented[which]
+  return Reply.error(c, status, code, detail === undefined ? message : `${message} ${detail}`)
+}
+
+const ok = (c: Context<Reply.MockEnv>, body: unknown) => Reply.json(200, JSON.stringify(body), Reply.requestId(c))
+
+/** The body as text, or `undefined` as soon as it exceeds {@link maxBody} bytes (never read further). */
+const boundedText = async (request: Request): Promise<string | undefined> => {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBody) return undefined
+  if (request.body === null) return ""
+  const reader = request.body.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBody) {
+      await reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString("utf8")
+}
+
+/** The request's JSON body decoded with `schema`, or the 400 that says what is wrong (an undocumented event is `INVALID_EVENT`). */
+const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
+  const text = await boundedText(c.req.raw)
+  if (text === undefined) return Either.left(Reply.error(c, 400, INVALID_BODY, `Request body larger than ${maxBody / 1024} KiB`))
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: ${(e as Error).message}`))
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return Either.left(Reply.error(c, 400, INVALID_BODY, "Invalid body: expected a JSON object"))
+  return Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: "first" })(json), (error) => {
+    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+    const path = issue?.path.join(".") ?? ""
+    const why = `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`
+    return /^(webhook_)?events\b/.test(path) && !/at least one/.test(why) ? documented(c, "invalidEvent", `(${why})`) : Reply.error(c, 400, INVALID_BODY, `Invalid body: ${why}`)
+  })
+}
+
+/** `GET /api/v2/public/webhook`. */
+export const list = (subscriptions: Subscriptions) => (c: Context<Reply.MockEnv>) => ok(c, subscriptions.list(keyOf(c)))
+
+/** `POST /api/v2/public/webhook`. */
+export const create = (subscriptions: Subscriptions) => async (c: Context<Reply.MockEnv>) => {
+  const request = await body(c, Webhook.Create)
+  if (Either.isLeft(request)) return request.left
+  const created = subscriptions.create(keyOf(c), request.right)
+  return created === undefined ? Reply.error(c, 400, INVALID_BODY, `At most ${maxPerKey} webhooks per API key; delete one first`) : ok(c, created)
+}
+
+/** `GET /api/v2/public/webhook/:id`. */
+export const get = (subscriptions: Subscriptions) => (c: Context<Reply.MockEnv>) => {
+  const found = subscriptions.get(keyOf(c), c.req.param("id") ?? "")
+  return found === undefined ? documented(c, "notFound") : ok(c, found)
+}
+
+/** `PUT /api/v2/public/webhook/:id`. */
+export const update = (subscriptions: Subscriptions) => async (c: Context<Reply.MockEnv>) => {
+  const key = keyOf(c)
+  const id = c.req.param("id") ?? ""
+  if (subscriptions.get(key, id) === undefined) return documented(c, "notFound")
+  const patch = await body(c, Webhook.Update)
+  if (Either.isLeft(patch)) return patch.left
+  const updated = subscriptions.update(key, id, patch.right)
+  return updated === undefined ? documented(c, "notFound") : ok(c, updated)
+}
+
+/** `DELETE /api/v2/public/webhook/:id`: the remaining subscriptions. */
+export const remove = (subscriptions: Subscriptions) => (c: Context<Reply.MockEnv>) => {
+  const key = keyOf(c)
+  return subscriptions.remove(key, c.req.param("id") ?? "") ? ok(c, subscriptions.list(key)) : documented(c, "notFound")
+}

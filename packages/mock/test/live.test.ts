@@ -1,0 +1,131 @@
+/**
+ * A mock app whose executions live on its clock, driven through the admin API in-process and over
+ * TCP: the clock routes, inserting a running execution, forcing its outcome, stopping one, and
+ * reads that follow the clock.
+ */
+import { describe, expect, it } from "vitest"
+import { createMockApp } from "../src/index.js"
+import * as Lifecycle from "../src/Lifecycle.js"
+import { accounts, objectId, record, small } from "./support/data.js"
+import { asAccount, kinds, useTransport } from "./support/http.js"
+
+const acme = asAccount(accounts.acme.linked_account_id)
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+
+const nodes = ["start", "application", "api_request"].map((type, k) => ({
+  node_id: String(k + 1),
+  node_name: type,
+  node_type: type,
+  node_status: "Ready" as const,
+  is_batch: false,
+  attempts_made: 0,
+  maximum_attempts: 2,
+  execution_time: 0
+}))
+
+describe.each(kinds)("a living mock (%s)", (kind) => {
+  const t = useTransport(kind, () => createMockApp({ data: small(50, 3), clock: { speed: 0 } }))
+  let serial = 900
+  /** An admin request (in-process: the admin API's own transport is tested in admin.test.ts). */
+  const admin = async (path: string, init?: RequestInit) => {
+    const response = await t.mock.fetch(new Request(`http://mock.test${path}`, init))
+    return { status: response.status, body: (await response.json()) as unknown }
+  }
+
+  /** Inserts a running execution of acme created now on the clock, through the admin API. */
+  const insertRunning = async () => {
+    const clock = (await admin("/__admin/clock")).body as { now: string }
+    const id = objectId(serial++)
+    const inserted = await admin("/__admin/executions", json("POST", record({ _id: id, createdAt: clock.now, status: "RUNNING", completion_percentage: 0, nodes })))
+    expect(inserted.status).toBe(201)
+    return id
+  }
+  const get = async (id: string) => (await t.call(`/api/v2/public/execution/${id}`, { headers: acme })).body as { status: string; completion_percentage: number; nodes: ReadonlyArray<{ node_status: string }>; completion_time?: string; instance_execution_time?: number }
+  const advance = (ms: number) => admin("/__admin/clock/advance", json("POST", { ms }))
+
+  it("shows and advances a manual clock", async () => {
+    const before = (await admin("/__admin/clock")).body as { mode: string; nowMs: number; speed: number }
+    expect(before).toMatchObject({ mode: "manual", speed: 0 })
+    const after = await advance(60_000)
+    expect(after.status).toBe(200)
+    expect((after.body as { nowMs: number }).nowMs).toBe(before.nowMs + 60_000)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(((await admin("/__admin/clock")).body as { nowMs: number }).nowMs).toBe(before.nowMs + 60_000)
+  })
+
+  it("rejects a bad advance with a 400 naming the problem", async () => {
+    for (const [body, message] of [[{ ms: -5 }, /Invalid clock advance -5/], [{ ms: "10" }, /Invalid clock advance "10"/], [{ ms: 1, x: 2 }, /unknown field "x"/], [[1], /expected a JSON object/]] as const) {
+      const reply = await advance(0).then(() => admin("/__admin/clock/advance", json("POST", body)))
+      expect(reply.status).toBe(400)
+      expect((reply.body as { message: string }).message).toMatch(message)
+    }
+  })
+
+  it("runs an inserted RUNNING execution to the forced end as the clock advances", async () => {
+    const id = await insertRunning()
+    const forced = await admin(`/__admin/executions/${id}/outcome`, json("POST", { status: "ERRORED", node: 2 }))
+    expect(forced.status).toBe(200)
+    expect((await get(id)).status).toBe("RUNNING")
+    await advance(3_000)
+    const mid = await get(id)
+    expect(mid.nodes.slice(0, 2).map((n) => n.node_status)).toEqual(["Success", "Success"])
+    await advance(10_000)
+    const done = await get(id)
+    expect(done.status).toBe("ERRORED")
+    expect(done.nodes.map((n) => n.node_status)).toEqual(["Success", "Success", "Errored"])
+    expect(done.completion_time).toBeDefined()
+    expect(done.instance_execution_time).toBeGreaterThan(0)
+    // The list shows the change too.
+    const page = (await t.call(`/api/v2/public/execution?status=ERRORED&limit=1000`, { headers: acme })).body as { docs: ReadonlyArray<{ _id: string }> }
+    expect(page.docs.map((d) => d._id)).toContain(id)
+  })
+
+  it("stops an execution patched to STOPPING on the clock", async () => {
+    const id = await insertRunning()
+    const patched = await admin(`/__admin/executions/${id}`, json("PATCH", { status: "STOPPING" }))
+    expect(patched.status).toBe(200)
+    await advance(Lifecycle.STOP_MS)
+    const stopped = await get(id)
+    expect(stopped.status).toBe("STOPPED")
+    expect(stopped.nodes.every((n) => n.node_status === "Success" || n.node_status === "Stopped")).toBe(true)
+  })
+
+  it("answers 409 when forcing an execution that does not run, 400 for a bad outcome, 404 for patching an unknown one", async () => {
+    const finished = objectId(serial++)
+    expect((await admin("/__admin/executions", json("POST", record({ _id: finished })))).status).toBe(201)
+    const notRunning = await admin(`/__admin/executions/${finished}/outcome`, json("POST", { status: "ERRORED" }))
+    expect(notRunning.status).toBe(409)
+    expect((notRunning.body as { message: string }).message).toMatch(/is not running/)
+    const bad = await admin(`/__admin/executions/${finished}/outcome`, json("POST", { status: "BROKEN" }))
+    expect(bad.status).toBe(400)
+    expect((bad.body as { message: string }).message).toMatch(/expected one of COMPLETED, ERRORED, TIMED_OUT/)
+    expect((await admin(`/__admin/executions/${objectId(99_999)}`, json("PATCH", { status: "STOPPING" }))).status).toBe(404)
+    const invalid = await admin(`/__admin/executions/${finished}`, json("PATCH", { status: "NOPE" }))
+    expect(invalid.status).toBe(400)
+    expect((invalid.body as { message: string }).message).toMatch(/Invalid execution/)
+    const fixed = await admin(`/__admin/executions/${finished}`, json("PATCH", { createdAt: "2020-01-01T00:00:00.000Z" }))
+    expect((fixed.body as { message: string }).message).toMatch(/createdAt cannot change/)
+    const duplicate = await admin("/__admin/executions", json("POST", record({ _id: finished })))
+    expect((duplicate.body as { message: string }).message).toMatch(/Duplicate/)
+  })
+
+  it("reset brings the data set back, and running executions stop moving", async () => {
+    const id = await insertRunning()
+    expect((await admin("/__admin/reset", { method: "POST" })).status).toBe(200)
+    expect((await t.call(`/api/v2/public/execution/${id}`, { headers: acme })).status).toBe(404)
+    const clock = (await advance(0)).body as { running: number }
+    expect(clock.running).toBe(t.mock.store.executions().filter((r) => r.status === "RUNNING" || r.status === "STOPPING").length)
+  })
+})
+
+describe("the data set's own running executions", () => {
+  it("advance from the app's start and all end within an hour of clock time", () => {
+    const mock = createMockApp({ data: small(300, 5), clock: { speed: 0 } })
+    const live = () => mock.store.executions().filter((r) => r.status === "RUNNING" || r.status === "STOPPING").length
+    expect(live()).toBeGreaterThan(0)
+    expect(mock.lifecycle.size()).toBe(live())
+    mock.clock.advance(3_600_000)
+    expect(live()).toBe(0)
+    mock.close()
+  })
+})

@@ -1,0 +1,50 @@
+/**
+ * `RefoldMock.stub`: requests matching a WireMock pattern, sent with no scenario header, get the
+ * stub's status, body or fault; the newest matching stub wins, a request's own scenario comes first,
+ * and bad stubs are explained.
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { describe, expect, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { RefoldMock } from "../src/index.js"
+import { accounts, small } from "./support/data.js"
+
+const acme = { "x-api-key": "tk-test", linked_account_id: accounts.acme.linked_account_id }
+
+const send = (path: string, headers: Record<string, string> = {}) =>
+  Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    const response = yield* client.execute(HttpClientRequest.get(`https://app.refold.ai${path}`).pipe(HttpClientRequest.setHeaders({ ...acme, ...headers })))
+    return { status: response.status, text: yield* response.text }
+  }).pipe(Effect.scoped)
+
+describe("RefoldMock.stub", () => {
+  layer(RefoldMock.layer({ fixtures: small(20, 2), clock: { speed: 0 } }))((it) => {
+    it.effect("answers matching requests with the stub's status, body or fault, the newest first", () =>
+      Effect.gen(function* () {
+        yield* RefoldMock.reset
+        yield* RefoldMock.stub({ method: "GET", urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "ERRORED" } } }, { code: 503 })
+        const stubbed = yield* send("/api/v2/public/execution?status=ERRORED")
+        expect(stubbed.status).toBe(503)
+        expect(JSON.parse(stubbed.text)).toMatchObject({ status_code: 503 })
+        expect((yield* send("/api/v2/public/execution?status=COMPLETED")).status).toBe(200)
+        yield* RefoldMock.stub({ urlPathPattern: "/api/v2/public/execution" }, { code: 200, body: { docs: [], hello: "stub" } })
+        expect(JSON.parse((yield* send("/api/v2/public/execution?status=ERRORED")).text)).toEqual({ docs: [], hello: "stub" })
+        // A request's own scenario comes first.
+        expect((yield* send("/api/v2/public/execution", { prefer: "code=429" })).status).toBe(429)
+        const entries = yield* RefoldMock.requests
+        expect(entries[1]!.response?.fault).toBe("stub=200")
+        yield* RefoldMock.reset
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
+      }))
+
+    it.effect("explains a bad pattern or answer as a RefoldMockError", () =>
+      Effect.gen(function* () {
+        expect((yield* Effect.flip(RefoldMock.stub({ urlPathPattern: "(" }, { code: 500 }))).message).toContain("Invalid pattern.urlPathPattern")
+        expect((yield* Effect.flip(RefoldMock.stub({ headers: { "x-api-key": { equalTo: "k" } } }, { code: 500 }))).message).toContain("without their headers")
+        expect((yield* Effect.flip(RefoldMock.stub({}, { code: 302 }))).message).toContain("Invalid stub answer \"code\"")
+        expect((yield* Effect.flip(RefoldMock.stub({}, { fault: "explode" as "reset" }))).message).toContain("one of reset, hang")
+        expect((yield* Effect.flip(RefoldMock.stub({}, { colour: "red" } as never))).message).toContain("unknown field \"colour\"")
+      }))
+  })
+})

@@ -1,0 +1,404 @@
+/**
+ * Webhooks in the mock, over real TCP: the subscription routes as the vendor documents them, and
+ * deliveries to receivers of our own on 127.0.0.1 (signatures checked here with `node:crypto`,
+ * as the vendor's guide does), with their retries, timeouts, filters and journal.
+ */
+import { Webhook } from "@refold-effect/contract"
+import type { Fixture } from "@refold-effect/fixtures"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { it as effect } from "@effect/vitest"
+import { Effect, Schema, TestClock } from "effect"
+import { createHmac } from "node:crypto"
+import { afterEach, describe, expect, it } from "vitest"
+import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
+import { accounts, objectId, record } from "./support/data.js"
+import { receiver, type Receiver } from "./support/receiver.js"
+
+const testKey = "tk_test_hooks"
+const prodKey = "pk_live_hooks"
+const hooks = "/api/v2/public/webhook"
+
+const running = record({
+  _id: objectId(1),
+  status: "RUNNING",
+  completion_percentage: 0,
+  nodes: [{ node_id: "1", node_name: "Post message", node_type: "slack", node_status: "Ready", is_batch: false, attempts_made: 0, execution_time: 0 }]
+})
+const prodRunning = record({ _id: objectId(2), status: "RUNNING", environment: "production", linked_account_id: accounts.globex.linked_account_id })
+const data: Fixture.DataSet = { accounts: Object.values(accounts), executions: [running, prodRunning] }
+
+const decodeWebhook = Schema.decodeUnknownSync(Webhook.Webhook, { onExcessProperty: "error" })
+const decodeWebhooks = Schema.decodeUnknownSync(Webhook.Webhooks, { onExcessProperty: "error" })
+const decodePayload = Schema.decodeUnknownSync(Webhook.Payload, { onExcessProperty: "error" })
+
+/** A clock that moves only when the test says: each scheduled task with its delay. */
+const manualScheduler = () => {
+  let now = Date.UTC(2026, 0, 1)
+  const tasks: Array<{ at: number; delay: number; run: () => void }> = []
+  const scheduler: WebhookDeliveries.Scheduler = {
+    now: () => now,
+    schedule: (delay, run) => {
+      const task = { at: now + delay, delay, run }
+      tasks.push(task)
+      return () => tasks.splice(tasks.indexOf(task), 1)
+    }
+  }
+  /** Moves the clock by `ms`, running what falls due; returns the delays of what ran. */
+  const advance = (ms: number) => {
+    now += ms
+    const due = tasks.filter((t) => t.at <= now)
+    for (const t of due) {
+      tasks.splice(tasks.indexOf(t), 1)
+      t.run()
+    }
+    return due.map((t) => t.delay)
+  }
+  return { scheduler, advance, tasks }
+}
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+const start = async (options: Parameters<typeof createMockApp>[0] = {}): Promise<{ mock: MockApp; server: MockServer }> => {
+  // A manual clock: the data set's running executions end only when a test says so.
+  const mock = createMockApp({ data, clock: { speed: 0 }, ...options })
+  const server = await serve(mock, { port: 0 })
+  cleanups.push(async () => {
+    mock.webhooks.reset()
+    await server.close()
+  })
+  return { mock, server }
+}
+
+const open = async (answers: Parameters<typeof receiver>[0]): Promise<Receiver> => {
+  const r = await receiver(answers)
+  cleanups.push(r.close)
+  return r
+}
+
+const call = async (server: MockServer, method: string, path: string, init: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}) => {
+  const headers: Record<string, string> = { ...init.headers }
+  if (init.key !== null) headers["x-api-key"] = init.key ?? testKey
+  if (init.body !== undefined) headers["content-type"] = "application/json"
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    ...(init.body === undefined ? {} : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) })
+  })
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> & Array<Record<string, unknown>> }
+}
+
+const completed = (execution: Fixture.Record, status = "COMPLETED"): WebhookDeliveries.Transition => ({
+  execution: { ...execution, status: status as Fixture.Record["status"] },
+  from: execution.status
+})
+
+const hmac = (body: Buffer | string, key: string) => createHmac("sha256", key).update(body).digest("hex")
+
+describe("webhook routes", () => {
+  it("register in either spelling, answer the canonical one, and list, get, update and delete per API key", async () => {
+    const { server } = await start()
+    const guide = await call(server, "POST", hooks, { body: { url: "https://example.com/a", events: ["Workflow Errored"] } })
+    expect(guide.status).toBe(200)
+    const a = decodeWebhook(guide.body)
+    expect(a).toMatchObject({ webhook_url: "https://example.com/a", webhook_events: ["Workflow Errored"], is_enabled: true, method: "POST", environment: "test", webhook_type: "default", workflow_ids: [] })
+    expect(guide.body).not.toHaveProperty("url")
+    expect(a._id).toMatch(/^[0-9a-f]{24}$/)
+
+    const spec = await call(server, "POST", hooks, { body: { webhook_url: "http://127.0.0.1:9/b", webhook_events: ["Workflow Completed", "Connection Expired"], is_enabled: false } })
+    const b = decodeWebhook(spec.body)
+    expect(decodeWebhooks((await call(server, "GET", hooks)).body).map((w) => w._id)).toEqual([a._id, b._id])
+    expect((await call(server, "GET", `${hooks}/${b._id}`)).body).toEqual(spec.body)
+
+    const updated = await call(server, "PUT", `${hooks}/${b._id}`, { body: { events: ["Workflow Completed"], is_enabled: true } })
+    expect(decodeWebhook(updated.body)).toMatchObject({ _id: b._id, webhook_url: "http://127.0.0.1:9/b", webhook_events: ["Workflow Completed"], is_enabled: true })
+
+    // Another key sees none of them, not even their existence; a production key is scoped to production.
+    const other = await call(server, "GET", `${hooks}/${a._id}`, { key: prodKey })
+    expect(other.status).toBe(400)
+    expect(other.body).toMatchObject({ error_code: "RESOURCE_NOT_FOUND", message: "Webhook not found" })
+    expect((await call(server, "GET", hooks, { key: prodKey })).body).toEqual([])
+    expect((await call(server, "DELETE", `${hooks}/${a._id}`, { key: prodKey })).status).toBe(400)
+    const created = await call(server, "POST", hooks, { key: prodKey, body: { url: "https://example.com/p", events: ["Workflow Completed"] } })
+    expect(created.body["environment"]).toBe("production")
+
+    const deleted = await call(server, "DELETE", `${hooks}/${a._id}`)
+    expect(decodeWebhooks(deleted.body).map((w) => w._id)).toEqual([b._id])
+    expect((await call(server, "GET", `${hooks}/${a._id}`)).status).toBe(400)
+  })
+
+  it("answer bad requests with a 400 naming what is wrong, and credentials with the vendor's 401", async () => {
+    const { server } = await start({ apiKeys: [testKey, prodKey] })
+    const cases: Array<[unknown, number, string, RegExp]> = [
+      [{ url: "https://example.com", events: ["Workflow Exploded"] }, 400, "INVALID_EVENT", /Invalid event\. Check events list in documentation\..*Workflow Exploded/],
+      [{ url: "https://example.com", events: [] }, 400, "INVALID_REQUEST_BODY", /at least one event/],
+      [{ url: "ftp://example.com", events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /url.*http:\/\/ or https:\/\//],
+      [{ url: "https://a.example", webhook_url: "https://b.example", events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /webhook_url and url disagree/],
+      [{ events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /webhook_url \(or url\) is required/],
+      [{ url: "https://example.com", events: ["Workflow Errored"], method: "GET" }, 400, "INVALID_REQUEST_BODY", /method/],
+      ["{not json", 400, "INVALID_REQUEST_BODY", /Invalid JSON body/],
+      [[1, 2], 400, "INVALID_REQUEST_BODY", /expected a JSON object/],
+      [{ url: "https://example.com", events: ["Workflow Errored"], description: "x".repeat(70_000) }, 400, "INVALID_REQUEST_BODY", /larger than 64 KiB/]
+    ]
+    for (const [body, status, code, message] of cases) {
+      const answer = await call(server, "POST", hooks, { body })
+      expect(answer.status, JSON.stringify(body).slice(0, 80)).toBe(status)
+      expect(answer.body["error_code"]).toBe(code)
+      expect(String(answer.body["message"])).toMatch(message)
+    }
+    expect((await call(server, "GET", hooks, { key: null })).status).toBe(401)
+    expect((await call(server, "GET", hooks, { key: "tk_unknown" })).body).toMatchObject({ status_code: 401, error_code: "SERVER_ERROR", message: "Invalid Credentials" })
+    expect((await call(server, "GET", hooks, { key: null, headers: { authorization: "Bearer tok-acme" } })).status).toBe(401)
+    const patch = await call(server, "PATCH", `${hooks}/abc`)
+    expect(patch.status).toBe(405)
+    expect(patch.headers.get("allow")).toBe("GET, HEAD, PUT, DELETE")
+  })
+
+  it("keep at most 100 webhooks per key", async () => {
+    const { server } = await start()
+    for (let i = 0; i < 100; i++) expect((await call(server, "POST", hooks, { body: { url: `https://example.com/${i}`, events: ["Workflow Errored"] } })).status).toBe(200)
+    const refused = await call(server, "POST", hooks, { body: { url: "https://example.com/x", events: ["Workflow Errored"] } })
+    expect(refused.status).toBe(400)
+    expect(String(refused.body["message"])).toMatch(/At most 100 webhooks/)
+  })
+})
+
+describe("webhook deliveries", () => {
+  it("POST the documented payload, signed with the registering key, to each subscriber that wants it", async () => {
+    const { mock, server } = await start({ webhooks: { backoff: 10 } })
+    const wanted = await open([200])
+    const other = await open([200])
+    const subscribe = (key: string, body: unknown) => call(server, "POST", hooks, { key, body })
+    await subscribe(testKey, { url: wanted.url, events: ["Workflow Completed"] })
+    await subscribe(testKey, { url: other.url, events: ["Workflow Errored"] }) // another event
+    await subscribe(testKey, { url: other.url, events: ["Workflow Completed"], workflow_ids: ["000000000000000000000000"] }) // another workflow
+    await subscribe(testKey, { url: other.url, events: ["Workflow Completed"], is_enabled: false }) // disabled
+    await subscribe(prodKey, { url: other.url, events: ["Workflow Completed"] }) // another environment
+    await subscribe("tk_second", { url: wanted.url, events: ["Workflow Completed"], workflow_ids: [running.associated_workflow!._id!] })
+
+    expect(mock.webhooks.deliver(completed(running))).toBe(2)
+    const got = await wanted.waitFor(2)
+    await mock.webhooks.settled()
+    expect(other.received).toHaveLength(0)
+    for (const delivery of got) {
+      expect(delivery.method).toBe("POST")
+      expect(delivery.path).toBe("/hooks/refold")
+      expect(delivery.headers["content-type"]).toBe("application/json")
+      const payload = decodePayload(JSON.parse(delivery.body.toString("utf8")))
+      expect(payload).toEqual({
+        linked_account_id: running.linked_account_id,
+        instance_id: running._id,
+        workflow_id: running.associated_workflow!._id,
+        config_id: running.config_id,
+        event: "Workflow Completed",
+        workflow_name: running.associated_workflow!.name,
+        status: "COMPLETED",
+        environment: "test"
+      })
+    }
+    // Each is signed with its own subscription's key, over the raw bytes.
+    const signatures = got.map((d) => d.headers["x-cobalt-signature"])
+    expect(new Set(signatures)).toEqual(new Set([hmac(got[0]!.body, testKey), hmac(got[0]!.body, "tk_second")]))
+
+    // Non-terminal transitions and a user's stop call for no event; TIMED_OUT is an error.
+    expect(mock.webhooks.deliver(completed(running, "STOPPING"))).toBe(0)
+    expect(mock.webhooks.deliver(completed(running, "STOPPED"))).toBe(0)
+    await subscribe(testKey, { url: wanted.url, events: ["Workflow Errored"] })
+    // `other` has had a `Workflow Errored` subscription all along.
+    expect(mock.webhooks.deliver(completed(running, "TIMED_OUT"))).toBe(2)
+    await other.waitFor(1)
+    const [, , timedOut] = await wanted.waitFor(3)
+    expect(JSON.parse(timedOut!.body.toString())).toMatchObject({ event: "Workflow Errored", status: "TIMED_OUT" })
+  })
+
+  it("retry anything but a 200 up to 3 times, after 1, 2 and 4 backoffs on the mock's clock", async () => {
+    const clock = manualScheduler()
+    const { mock, server } = await start({ webhooks: { scheduler: clock.scheduler } })
+    const failing = await open([500, 201, 302, 500])
+    await call(server, "POST", hooks, { body: { url: failing.url, events: ["Workflow Completed"] } })
+    mock.webhooks.deliver(completed(running))
+    await failing.waitFor(1)
+    await until(() => clock.tasks.length === 1)
+    expect(clock.advance(999)).toEqual([])
+    expect(clock.advance(1)).toEqual([1000])
+    await failing.waitFor(2)
+    await until(() => clock.tasks.length === 1)
+    expect(clock.advance(2000)).toEqual([2000])
+    await failing.waitFor(3)
+    await until(() => clock.tasks.length === 1)
+    expect(clock.advance(4000)).toEqual([4000])
+    await failing.waitFor(4)
+    await mock.webhooks.settled()
+    expect(clock.tasks).toHaveLength(0) // no fifth attempt
+    expect(failing.received).toHaveLength(4)
+    expect(new Set(failing.received.map((r) => r.body.toString()))).toHaveProperty("size", 1)
+
+    const journal = mock.webhooks.attempts()
+    expect(journal.map((a) => [a.attempt, a.status, a.outcome, a.retryInMs])).toEqual([
+      [4, 500, "rejected", undefined],
+      [3, 302, "rejected", 4000],
+      [2, 201, "rejected", 2000],
+      [1, 500, "rejected", 1000]
+    ])
+    expect(new Set(journal.map((a) => a.deliveryId))).toHaveProperty("size", 1)
+    expect(journal[3]!.sentAt).toBe(Date.UTC(2026, 0, 1))
+  })
+
+  it("cost a hanging or refusing receiver only its own attempts, never the API's answers", async () => {
+    const { mock, server } = await start({ webhooks: { backoff: 5, timeout: 1000, retries: 1, scheduler: WebhookDeliveries.realTime } })
+    const hanging = await open(["hang"])
+    const healthy = await open([200])
+    const refused = await open([200])
+    await refused.close()
+    for (const url of [hanging.url, refused.url, healthy.url]) await call(server, "POST", hooks, { body: { url, events: ["Workflow Completed"] } })
+
+    mock.webhooks.deliver(completed(running))
+    // The API answers at once while the hanging receiver holds its attempt.
+    const list = await call(server, "GET", "/api/v2/public/execution", { headers: { linked_account_id: running.linked_account_id } })
+    expect(list.status).toBe(200)
+    await healthy.waitFor(1)
+    // ...and the healthy receiver got its delivery while the hanging one still holds its first attempt.
+    await hanging.waitFor(1)
+    expect(mock.webhooks.attempts().filter((a) => a.url === hanging.url)).toEqual([])
+    await mock.webhooks.settled()
+
+    const byUrl = (url: string) => mock.webhooks.attempts().filter((a) => a.url === url).map((a) => [a.attempt, a.outcome, a.status])
+    expect(byUrl(hanging.url)).toEqual([[2, "timeout", null], [1, "timeout", null]])
+    expect(byUrl(refused.url)).toEqual([[2, "unreachable", null], [1, "unreachable", null]])
+    expect(byUrl(healthy.url)).toEqual([[1, "delivered", 200]])
+    expect(mock.webhooks.attempts().find((a) => a.url === refused.url)!.error).toBe("ECONNREFUSED")
+    expect(hanging.received).toHaveLength(2)
+  })
+
+  it("drop what exceeds the queue, journaled, instead of holding it without bound", async () => {
+    const { mock, server } = await start({ webhooks: { concurrency: 1, queue: 2, retries: 0, timeout: 5_000 } })
+    const slow = await open(["hang"])
+    await call(server, "POST", hooks, { body: { url: slow.url, events: ["Workflow Completed"] } })
+    for (let i = 0; i < 5; i++) mock.webhooks.deliver(completed(running))
+    // One in flight, two waiting, two dropped.
+    const dropped = mock.webhooks.attempts().filter((a) => a.outcome === "dropped")
+    expect(dropped).toHaveLength(2)
+    expect(dropped[0]!.error).toMatch(/more than 2 deliveries waiting/)
+    expect(mock.webhooks.pending()).toBe(3)
+    mock.webhooks.reset()
+    expect(mock.webhooks.pending()).toBe(0)
+  })
+
+  it("journal every attempt under /__admin/webhooks/deliveries with no secret, clearable and reset", async () => {
+    const { mock, server } = await start({ adminToken: "admin-secret" })
+    const ok = await open([200])
+    await call(server, "POST", hooks, { body: { url: ok.url, events: ["Workflow Completed"] } })
+    mock.webhooks.deliver(completed(running))
+    await ok.waitFor(1)
+    await mock.webhooks.settled()
+
+    const admin = { authorization: "Bearer admin-secret" }
+    const journal = await call(server, "GET", "/__admin/webhooks/deliveries", { key: null, headers: admin })
+    expect(journal.status).toBe(200)
+    const text = JSON.stringify(journal.body)
+    expect(text).not.toContain(testKey)
+    expect(text).not.toContain(ok.received[0]!.headers["x-cobalt-signature"])
+    expect(journal.body).toMatchObject({
+      deliveries: [{ attempt: 1, status: 200, outcome: "delivered", event: "Workflow Completed", instanceId: running._id, url: ok.url, headers: { "x-cobalt-signature": "[REDACTED]" } }],
+      meta: { total: 1, pending: 0 }
+    })
+    expect((await call(server, "GET", "/__admin/webhooks/deliveries")).status).toBe(401)
+    expect((await call(server, "GET", "/__admin/webhooks/deliveries?limit=x", { key: null, headers: admin })).status).toBe(400)
+    expect((await call(server, "GET", "/__admin/webhooks/deliveries?limit=0", { key: null, headers: admin })).body).toMatchObject({ deliveries: [], meta: { total: 1 } })
+
+    expect((await call(server, "DELETE", "/__admin/webhooks/deliveries", { key: null, headers: admin })).status).toBe(200)
+    expect(mock.webhooks.attempts()).toEqual([])
+
+    mock.webhooks.deliver(completed(running))
+    await ok.waitFor(2)
+    await mock.webhooks.settled()
+    await call(server, "POST", "/__admin/reset", { key: null, headers: admin })
+    expect(mock.webhooks.attempts()).toEqual([])
+    expect((await call(server, "GET", hooks)).body).toEqual([]) // subscriptions are gone too
+    expect(mock.webhooks.deliver(completed(running))).toBe(0)
+  })
+})
+
+/** Waits (in real time, briefly) until `condition` holds: for work the engine does on later turns. */
+const until = async (condition: () => boolean, ms = 5_000) => {
+  const deadline = performance.now() + ms
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error("condition not met in time")
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** A data set with nothing running: only the test's own `deliver` sends webhooks. */
+const finished: Fixture.DataSet = { accounts: data.accounts, executions: [record({ _id: objectId(3) })] }
+
+describe("webhooks and the lifecycle", () => {
+  it("deliver when an execution ends on the mock's clock, and retry on it", async () => {
+    const { mock, server } = await start()
+    const hook = await open([500, 200])
+    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Errored"] } })
+    const admin = (path: string, body: unknown) => call(server, "POST", `/__admin/${path}`, { key: null, body })
+    const forced = await admin(`executions/${running._id}/outcome`, { status: "ERRORED" })
+    expect(forced.status, JSON.stringify(forced.body)).toBe(200)
+    // Nothing is sent before the clock says the execution ended.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(0)
+
+    await admin("clock/advance", { ms: 3_600_000 })
+    const [first] = await hook.waitFor(1)
+    expect(JSON.parse(first!.body.toString())).toMatchObject({ event: "Workflow Errored", status: "ERRORED", instance_id: running._id })
+    expect(first!.headers["x-cobalt-signature"]).toBe(hmac(first!.body, testKey))
+    const ended = (await call(server, "GET", `/api/v2/public/execution/${running._id}`, { headers: { linked_account_id: running.linked_account_id } })).body
+    expect(ended["status"]).toBe("ERRORED")
+
+    // The 500's retry waits for the clock: 1 s of it.
+    await until(() => mock.webhooks.attempts().length === 1)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(1)
+    await admin("clock/advance", { ms: 999 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(hook.received).toHaveLength(1)
+    await admin("clock/advance", { ms: 1 })
+    await hook.waitFor(2)
+    await mock.webhooks.settled()
+    expect(mock.webhooks.attempts().map((a) => [a.attempt, a.status, a.sentAt - mock.webhooks.attempts()[1]!.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+  })
+})
+
+describe("webhooks in RefoldMock.layer", () => {
+  effect.effect("retry on the test's Clock: TestClock.adjust brings the next attempt, RefoldMock.deliveries shows each", () =>
+    Effect.gen(function*() {
+      const hook = yield* Effect.acquireRelease(Effect.promise(() => receiver([500, 200])), (r) => Effect.promise(r.close))
+      const client = yield* HttpClient.HttpClient
+      const created = yield* client.execute(
+        HttpClientRequest.post(hooks).pipe(
+          HttpClientRequest.prependUrl("http://mock"),
+          HttpClientRequest.setHeader("x-api-key", testKey),
+          HttpClientRequest.bodyUnsafeJson({ url: hook.url, events: ["Workflow Completed"] })
+        )
+      )
+      expect(created.status).toBe(200)
+      expect(yield* RefoldMock.deliver(completed(running))).toBe(1)
+      yield* Effect.promise(() => hook.waitFor(1))
+      yield* waitUntil(Effect.map(RefoldMock.deliveries, (d) => d.length === 1))
+      // Real time passes, the test's clock does not: no retry yet.
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      expect(hook.received).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      yield* Effect.promise(() => hook.waitFor(2))
+      yield* RefoldMock.deliveriesSettled
+      const deliveries = yield* RefoldMock.deliveries
+      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: finished })), Effect.scoped))
+})
+
+/** Polls an effect (in real time) until it holds. */
+const waitUntil = (check: Effect.Effect<boolean, never, RefoldMock>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 1000; i++) {
+      if (yield* check) return
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+    }
+    throw new Error("condition not met in time")
+  })

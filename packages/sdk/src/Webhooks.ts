@@ -1,0 +1,152 @@
+/**
+ * Receiving Refold's webhooks: check that a delivery came from Refold (`x-cobalt-signature`, the
+ * hex HMAC-SHA256 of the raw body keyed on your API key) and decode its payload with the
+ * contract's schema.
+ *
+ * ```ts
+ * import { Webhooks } from "@refold-effect/sdk"
+ *
+ * // rawBody: the request body exactly as received (string or bytes), before any JSON parsing.
+ * const payload = yield* Webhooks.receive(rawBody, request.headers["x-cobalt-signature"], apiKey)
+ * if (payload.event === "Workflow Errored") yield* alert(payload.instance_id)
+ * ```
+ *
+ * Runs wherever Web Crypto does (Node.js 20+, Bun, Deno, browsers, edge workers): the comparison is
+ * Web Crypto's own HMAC `verify`, which compares in constant time, so the time taken reveals
+ * nothing about how much of a forged signature was right.
+ *
+ * @since 0.1.0
+ */
+import { Webhook } from "@refold-effect/contract"
+import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+
+/** The header that carries a delivery's signature (`x-cobalt-signature`). */
+export const signatureHeader = Webhook.signatureHeader
+
+/** A delivery's body: the documented workflow and connection payloads, told apart by `event`. */
+export type Payload = Webhook.Payload
+
+/**
+ * A delivery that cannot be trusted: no signature, a malformed one, or one that does not match the
+ * body and key. The message says which, never the key nor the expected signature.
+ */
+export class InvalidSignature extends Schema.TaggedError<InvalidSignature>()("InvalidSignature", {
+  message: Schema.String
+}) {}
+
+/** A signed delivery whose body is not JSON, or not one of the documented payloads (the message names the field). */
+export class InvalidPayload extends Schema.TaggedError<InvalidPayload>()("InvalidPayload", {
+  message: Schema.String
+}) {}
+
+/** What {@link receive} fails with. */
+export type WebhookError = InvalidSignature | InvalidPayload
+
+/** Raw body: the bytes as received, or their text. */
+export type RawBody = string | Uint8Array | ArrayBuffer
+
+/** A signature header's value as frameworks hand it over (Node gives `string | string[] | undefined`). */
+export type SignatureHeader = string | ReadonlyArray<string> | null | undefined
+
+const encoder = new TextEncoder()
+
+const bytesOf = (body: RawBody): Uint8Array<ArrayBuffer> =>
+  typeof body === "string" ? encoder.encode(body) : body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body)
+
+/** 64 hex digits as the 32 bytes of an HMAC-SHA256, or why not. */
+const parseSignature = (header: SignatureHeader): Either.Either<Uint8Array<ArrayBuffer>, string> => {
+  if (header === null || header === undefined) return Either.left(`no ${signatureHeader} header`)
+  if (typeof header !== "string") {
+    return header.length === 1 ? parseSignature(header[0]) : Either.left(`${header.length} ${signatureHeader} headers; expected one`)
+  }
+  const hex = header.trim()
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return Either.left(`${signatureHeader} is not 64 hex digits (an HMAC-SHA256)`)
+  const bytes = new Uint8Array(32)
+  for (let i = 0; i < 32; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  return Either.right(bytes)
+}
+
+const subtle = () => {
+  const crypto = globalThis.crypto as Crypto | undefined
+  if (crypto?.subtle === undefined) throw new Error("Web Crypto (crypto.subtle) is not available in this runtime")
+  return crypto.subtle
+}
+
+/** Why a signature does not verify, or `undefined` when it does. */
+const check = (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Effect.Effect<string | undefined> => {
+  const key = typeof apiKey === "string" ? apiKey : Redacted.value(apiKey)
+  if (key === "") return Effect.succeed("no API key to verify with")
+  return Either.match(parseSignature(signature), {
+    onLeft: (why) => Effect.succeed(why),
+    onRight: (expected) =>
+      Effect.promise(async () => {
+        const hmac = await subtle().importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+        // Web Crypto compares the MAC in constant time.
+        const valid = await subtle().verify("HMAC", hmac, expected, bytesOf(rawBody))
+        return valid ? undefined : `${signatureHeader} does not match the body and API key`
+      })
+  })
+}
+
+/**
+ * Whether `signature` (the `x-cobalt-signature` header) is the HMAC-SHA256 of `rawBody` keyed on
+ * `apiKey`. `rawBody` must be the body exactly as received: parsing and re-serialising JSON changes
+ * its bytes. Never fails: a missing or malformed signature, or an empty key, is `false`.
+ */
+export const verify = (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Effect.Effect<boolean> =>
+  Effect.map(check(rawBody, signature, apiKey), (why) => why === undefined).pipe(Effect.withSpan("Webhooks.verify"))
+
+const decodePayload = Schema.decodeUnknownEither(Webhook.Payload, { onExcessProperty: "preserve", errors: "first" })
+
+const decoder = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * The payload of a delivery's raw body, checked with the contract's schema (fields the contract
+ * does not know are kept). Does not check the signature: see {@link receive}.
+ */
+export const decode = (rawBody: RawBody): Effect.Effect<Payload, InvalidPayload> =>
+  Effect.suspend(() => {
+    let json: unknown
+    try {
+      json = JSON.parse(typeof rawBody === "string" ? rawBody : decoder.decode(bytesOf(rawBody)))
+    } catch (e) {
+      return Effect.fail(new InvalidPayload({ message: `Webhook body is not JSON: ${(e as Error).message}` }))
+    }
+    return Either.match(decodePayload(json), {
+      onLeft: (error) => {
+        const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+        const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
+        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${issue?.message ?? "invalid"}` }))
+      },
+      onRight: (payload) => Effect.succeed(payload)
+    })
+  }).pipe(Effect.withSpan("Webhooks.decode"))
+
+/**
+ * A delivery checked from end to end: its signature against `apiKey` (else {@link InvalidSignature}),
+ * then its payload (else {@link InvalidPayload}). What a receiver calls with the raw body and the
+ * `x-cobalt-signature` header.
+ */
+export const receive = (
+  rawBody: RawBody,
+  signature: SignatureHeader,
+  apiKey: string | Redacted.Redacted<string>
+): Effect.Effect<Payload, WebhookError> =>
+  check(rawBody, signature, apiKey).pipe(
+    Effect.flatMap((why): Effect.Effect<Payload, WebhookError> =>
+      why === undefined ? decode(rawBody) : Effect.fail(new InvalidSignature({ message: `Invalid webhook signature: ${why}` }))
+    ),
+    Effect.withSpan("Webhooks.receive")
+  )
+
+/**
+ * The same checks as Promises, for code outside Effect (exported as `Webhooks` by
+ * `@refold-effect/sdk/promise`): `verify` resolves to a boolean; `receive` resolves to the payload
+ * or rejects with {@link InvalidSignature} or {@link InvalidPayload}.
+ */
+export const promise = {
+  verify: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<boolean> => Effect.runPromise(verify(rawBody, signature, apiKey)),
+  decode: (rawBody: RawBody): Promise<Payload> => Effect.runPromise(Effect.either(decode(rawBody))).then(Either.getOrThrowWith((e) => e)),
+  receive: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<Payload> =>
+    Effect.runPromise(Effect.either(receive(rawBody, signature, apiKey))).then(Either.getOrThrowWith((e) => e))
+} as const

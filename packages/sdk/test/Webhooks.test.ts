@@ -1,0 +1,89 @@
+/**
+ * `Webhooks`: signatures are checked against an HMAC computed here with `node:crypto` (the vendor's
+ * own recipe), and payloads against the contract's schema, in both the Effect and Promise forms.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { InvalidPayload, InvalidSignature, Webhooks as WebhooksPromise } from "@refold-effect/sdk/promise"
+import { Effect, Either, Redacted } from "effect"
+import { createHmac } from "node:crypto"
+import { Webhooks } from "../src/index.js"
+
+const apiKey = "tk_test_webhooks"
+const payload = {
+  linked_account_id: "12345",
+  instance_id: "656f30f69144bb8f183c0118",
+  workflow_id: "6495792b9b6ca6d77a17e513",
+  config_id: "12345",
+  event: "Workflow Completed",
+  workflow_name: "Export contact to HubSpot",
+  status: "COMPLETED"
+}
+const body = JSON.stringify(payload)
+const sign = (text: string | Buffer, key = apiKey) => createHmac("sha256", key).update(text).digest("hex")
+
+describe("Webhooks.verify", () => {
+  it.effect("accepts the vendor's HMAC of the raw body, as text or bytes, in either case of hex", () =>
+    Effect.gen(function*() {
+      expect(yield* Webhooks.verify(body, sign(body), apiKey)).toBe(true)
+      expect(yield* Webhooks.verify(Buffer.from(body), sign(body), apiKey)).toBe(true)
+      expect(yield* Webhooks.verify(new TextEncoder().encode(body).buffer, sign(body).toUpperCase(), Redacted.make(apiKey))).toBe(true)
+      expect(yield* Webhooks.verify(body, [` ${sign(body)} `], apiKey)).toBe(true)
+    }))
+
+  it.effect("signs bytes, not characters: a non-ASCII body verifies as UTF-8", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify({ ...payload, workflow_name: "Exporter vers Hubspot — été ✓" })
+      expect(yield* Webhooks.verify(text, sign(Buffer.from(text, "utf8")), apiKey)).toBe(true)
+    }))
+
+  it.effect("rejects a tampered body, another key, a re-serialised body and malformed signatures", () =>
+    Effect.gen(function*() {
+      const signature = sign(body)
+      expect(yield* Webhooks.verify(body.replace("COMPLETED", "ERRORED"), signature, apiKey)).toBe(false)
+      expect(yield* Webhooks.verify(body, signature, "tk_other")).toBe(false)
+      expect(yield* Webhooks.verify(JSON.stringify(payload, null, 1), signature, apiKey)).toBe(false)
+      for (const bad of [undefined, null, "", signature.slice(0, 63), `${signature}00`, `sha256=${signature}`, "z".repeat(64), [signature, signature], []]) {
+        expect(yield* Webhooks.verify(body, bad, apiKey)).toBe(false)
+      }
+      expect(yield* Webhooks.verify(body, sign(body, ""), "")).toBe(false)
+    }))
+})
+
+describe("Webhooks.receive and decode", () => {
+  it.effect("give the typed payload, keeping fields the contract does not know", () =>
+    Effect.gen(function*() {
+      const extended = JSON.stringify({ ...payload, environment: "test", attempt: 2 })
+      const received = yield* Webhooks.receive(extended, sign(extended), apiKey)
+      expect(received).toEqual({ ...payload, environment: "test", attempt: 2 })
+      if (received.event === "Workflow Completed") expect(received.instance_id).toBe(payload.instance_id)
+      const connection = JSON.stringify({ linked_account_id: "1", event: "Connection Expired", slug: "hubspot", createdAt: "Tue, 07 Nov 2023 08:03:27 GMT" })
+      expect((yield* Webhooks.decode(connection)).event).toBe("Connection Expired")
+    }))
+
+  it.effect("fail with InvalidSignature before reading the body, and InvalidPayload naming the field", () =>
+    Effect.gen(function*() {
+      const forged = yield* Effect.either(Webhooks.receive(body, sign(body, "guess"), apiKey))
+      expect(Either.isLeft(forged) && forged.left).toBeInstanceOf(InvalidSignature)
+      expect(String(Either.isLeft(forged) && forged.left.message)).not.toContain(sign(body))
+
+      const missing = JSON.stringify({ ...payload, instance_id: undefined })
+      const error = yield* Effect.flip(Webhooks.receive(missing, sign(missing), apiKey))
+      expect(error).toBeInstanceOf(InvalidPayload)
+      expect(error.message).toContain("instance_id")
+
+      const notJson = "{oops"
+      expect((yield* Effect.flip(Webhooks.receive(notJson, sign(notJson), apiKey))).message).toMatch(/not JSON/)
+      const unknownEvent = JSON.stringify({ ...payload, event: "Workflow Exploded" })
+      expect((yield* Effect.flip(Webhooks.decode(unknownEvent)))._tag).toBe("InvalidPayload")
+    }))
+})
+
+describe("Webhooks from @refold-effect/sdk/promise", () => {
+  it("verify resolves to a boolean; receive resolves to the payload or rejects with the error classes", async () => {
+    await expect(WebhooksPromise.verify(body, sign(body), apiKey)).resolves.toBe(true)
+    await expect(WebhooksPromise.verify(body, sign(body), "tk_other")).resolves.toBe(false)
+    await expect(WebhooksPromise.receive(body, sign(body), apiKey)).resolves.toEqual(payload)
+    await expect(WebhooksPromise.receive(body, "00", apiKey)).rejects.toBeInstanceOf(InvalidSignature)
+    await expect(WebhooksPromise.decode("[]")).rejects.toBeInstanceOf(InvalidPayload)
+  })
+})
