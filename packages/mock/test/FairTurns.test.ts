@@ -112,7 +112,11 @@ describe("fairTurns", () => {
     while (counts.connections < 20) await nextTurn()
     for (const socket of sockets) socket.write("GET /api/v2/public/execution HTTP/1.1\r\nhost: x\r\nauthorization: Bearer tok-acme\r\n\r\n")
     for (const socket of sockets) socket.destroy()
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Wait for the answers rather than a fixed time: on a loaded machine the server reads the
+    // requests over several turns (20 s at most, well inside the test's own timeout).
+    for (let waited = 0; mock.journal.requests().filter((e) => e.response !== undefined).length < 20 && waited < 20_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
     expect(counts.queued).toBeGreaterThan(0)
     expect(mock.journal.requests().map((entry) => entry.response?.status)).toEqual(Array(20).fill(200))
     const after = await fetch(`http://127.0.0.1:${port}/api/v2/public/execution`, { headers: { authorization: "Bearer tok-acme" } })
