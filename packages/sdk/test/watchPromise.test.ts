@@ -63,6 +63,7 @@ describe("executions.watch (Promise)", () => {
       expect(error).toBe(controller.signal.reason)
       expect((error as Error).name).toBe("AbortError")
       expect(seen.map((s) => s.status)).toEqual(["RUNNING"])
+      yield* Effect.promise(() => pause(50))
       const sent = server.count()
       yield* Effect.promise(() => pause(150))
       expect(server.count()).toBe(sent)
@@ -117,9 +118,11 @@ describe("executions.waitFor (Promise)", () => {
       expect(error).toBeInstanceOf(WaitTimeout)
       expect(error).toBeInstanceOf(RefoldError)
       expect(error).toMatchObject({ _tag: "WaitTimeout", executionId: ID, status: "RUNNING", completionPercentage: 20 })
+      // A request already on the wire when the wait gave up may still arrive: count from after it.
+      yield* Effect.promise(() => pause(50))
       const sent = server.count()
       expect(sent).toBeGreaterThanOrEqual(2)
-      yield* Effect.promise(() => pause(100))
+      yield* Effect.promise(() => pause(150))
       expect(server.count()).toBe(sent)
     }))
 
@@ -132,6 +135,7 @@ describe("executions.waitFor (Promise)", () => {
       yield* Effect.promise(() => server.waitFor(2))
       controller.abort()
       expect(yield* Effect.promise(() => pending)).toBe(controller.signal.reason)
+      yield* Effect.promise(() => pause(50))
       const sent = server.count()
       yield* Effect.promise(() => pause(100))
       expect(server.count()).toBe(sent)
