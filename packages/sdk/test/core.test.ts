@@ -205,3 +205,35 @@ describe("retrySchedule", () => {
       expect(notFound.count()).toBe(1)
     }))
 })
+
+describe("fetch's options", () => {
+  /** `FetchHttpClient` over a `fetch` that records the options of every call and answers `body`. */
+  const recording = (body: unknown) => {
+    const seen: Array<globalThis.RequestInit | undefined> = []
+    const given = (async (_input: unknown, init?: globalThis.RequestInit) => {
+      seen.push(init)
+      return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } })
+    }) as unknown as typeof fetch
+    const layer = Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, given))
+    return { layer, seen }
+  }
+  const get = (layer: Layer.Layer<HttpClient.HttpClient>) =>
+    Effect.flatMap(Transport.make, (transport) =>
+      transport.request({ method: "GET", path: "/api/v2/public/execution/x", decoder: Transport.decoder(Samples.anyJson) })).pipe(
+        Effect.provide(Layer.orDie(Layer.mergeAll(
+          RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: "user_12345" }),
+          RefoldConfig.layer({ ...fast, baseUrl: "http://127.0.0.1:1" }),
+          layer
+        )))
+      )
+
+  for (const [clock, test] of [["the live clock", it.live], ["the test clock", it.effect]] as const) {
+    test(`redirects are never followed, and the application's RequestInit is kept beside that (${clock})`, () =>
+      Effect.gen(function*() {
+        const { layer, seen } = recording({ ok: 1 })
+        expect(yield* get(layer)).toEqual({ ok: 1 })
+        expect(yield* Effect.provideService(get(layer), FetchHttpClient.RequestInit, { cache: "no-store", redirect: "follow" })).toEqual({ ok: 1 })
+        expect(seen.map((init) => [init?.redirect, init?.cache])).toEqual([["manual", undefined], ["manual", "no-store"]])
+      }))
+  }
+})

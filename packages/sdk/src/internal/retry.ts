@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Duration, Effect, Random } from "effect"
+import { Clock, Context, Duration, Effect, Random } from "effect"
 import type { Settings } from "../RefoldConfig.js"
 import { isRetryable, type RefoldError, Timeout } from "../RefoldError.js"
 import type * as Exchange from "./exchange.js"
@@ -74,7 +74,11 @@ export const run = <A>(
   attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>,
   idempotent = true
 ): Effect.Effect<A, RefoldError> =>
-  Effect.clockWith((clock) => {
+  Effect.withFiberRuntime((fiber) => {
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    // The span of the operation, annotated in place: `Effect.annotateCurrentSpan` costs several
+    // steps per call (and an exception when there is no span).
+    const span = fiber.currentSpan
     const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
     const timeout = Duration.toMillis(settings.timeout)
     const attemptTimeout = (): Timeout =>
@@ -95,7 +99,10 @@ export const run = <A>(
       const remaining = Math.max(0, deadline - clock.unsafeCurrentTimeMillis())
       return remaining < timeout ? { millis: remaining, onTimeout: deadlineTimeout } : { millis: timeout, onTimeout: attemptTimeout }
     }
-    const attempts = (n: number) => Effect.annotateCurrentSpan("refold.attempts", n)
+    const attempts = (n: number) =>
+      Effect.sync(() => {
+        if (span?._tag === "Span") span.attribute("refold.attempts", n)
+      })
 
     if (settings.retrySchedule !== undefined) {
       // The application's schedule decides when and how often; what may be retried stays ours.
@@ -113,7 +120,10 @@ export const run = <A>(
 
     const from = (retries: number): Effect.Effect<A, RefoldError> =>
       Effect.matchEffect(attempt(limit()), {
-        onSuccess: (a) => Effect.as(attempts(retries + 1), a),
+        onSuccess: (a) => {
+          if (span?._tag === "Span") span.attribute("refold.attempts", retries + 1)
+          return Effect.succeed(a)
+        },
         onFailure: (error) =>
           Effect.flatMap(Random.next, (random) => {
             const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))

@@ -8,7 +8,7 @@
  */
 import { HttpClient, HttpClientRequest, UrlParams } from "@effect/platform"
 import { ErrorBody, Guard } from "@refold-effect/contract"
-import { Clock, Effect, Either, FiberRef, Option, ParseResult, Schema } from "effect"
+import { Clock, Effect, Either, Option, ParseResult, Schema, type Tracer } from "effect"
 import { RefoldAuth } from "../RefoldAuth.js"
 import { RefoldConfig } from "../RefoldConfig.js"
 import {
@@ -111,13 +111,17 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
       body: body === undefined ? undefined : JSON.stringify(body)
     }
     const target: Exchange.Target = { method, url: outgoing.url }
-    return FiberRef.getWith(Overrides.current, (overrides) =>
-      Retry.run(
+    return Effect.withFiberRuntime((fiber) => {
+      const overrides = fiber.getFiberRef(Overrides.current)
+      // The operation's span, annotated in place (see `interpret`).
+      const span = fiber.currentSpan
+      return Retry.run(
         overrides === undefined ? settings : { ...settings, ...overrides },
         target,
-        (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl)),
+        (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl, span)),
         method === "GET"
-      ))
+      )
+    })
   }
   return { request }
 })
@@ -136,19 +140,26 @@ const summarise = (status: number, body: string): string => {
   return short === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${short}`
 }
 
-const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exchange.Target, baseUrl: string): Effect.Effect<A, RefoldError> => {
+const interpret = <A>(
+  answer: Exchange.Answer,
+  decoder: Decoder<A>,
+  target: Exchange.Target,
+  baseUrl: string,
+  span: Tracer.AnySpan | undefined
+): Effect.Effect<A, RefoldError> => {
   const { body, status } = answer
   const headerId = answer.header("x-request-id")
-  // The HTTP semantic attributes of the operation's span, set once per answer.
-  const statusAttribute = Effect.annotateCurrentSpan({
-    "http.request.method": target.method,
-    "url.full": target.url,
-    "http.response.status_code": status
-  })
-  if (status < 200 || status >= 300) return Effect.zipRight(statusAttribute, refuse(answer, target, baseUrl))
-  // The common case, kept to a handful of operations: annotate, decode, answer.
+  // The HTTP semantic attributes of the operation's span, set once per answer, in place:
+  // `Effect.annotateCurrentSpan` would cost several steps per call.
+  if (span?._tag === "Span") {
+    span.attribute("http.request.method", target.method)
+    span.attribute("url.full", target.url)
+    span.attribute("http.response.status_code", status)
+    if (headerId !== undefined) span.attribute(REQUEST_ID, headerId)
+  }
+  if (status < 200 || status >= 300) return refuse(answer, target, baseUrl)
   const decoded = decoder(body)
-  const outcome: Effect.Effect<A, RefoldError> = Either.isRight(decoded)
+  return Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
     : Effect.fail(
       new DecodeError({
@@ -159,15 +170,6 @@ const interpret = <A>(answer: Exchange.Answer, decoder: Decoder<A>, target: Exch
         ...target
       })
     )
-  return Effect.zipRight(
-    headerId === undefined ? statusAttribute : Effect.annotateCurrentSpan({
-      "http.request.method": target.method,
-      "url.full": target.url,
-      "http.response.status_code": status,
-      [REQUEST_ID]: headerId
-    }),
-    outcome
-  )
 }
 
 /** Where a redirect pointed, as far as an error may say: its origin only (a URL may carry secrets). */
