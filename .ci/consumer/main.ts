@@ -23,12 +23,13 @@ const refold = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
     Layer.provide([RefoldAuth.apiKey(credentials), RefoldConfig.layer({ baseUrl, maxRetries: 2 }), http])
   )
 
-const mock = createMockApp({ data: DataSet.bundled() })
+// A manual clock: the data set's RUNNING executions stay as they are while the three paths compare.
+const mock = createMockApp({ data: DataSet.bundled(), clock: { speed: 0 } })
 const server = await serve(mock, { port: 0 })
 try {
   const overTcp = await Effect.runPromise(program.pipe(Effect.provide(refold(server.url, FetchHttpClient.layer))))
   const inProcess = await Effect.runPromise(program.pipe(Effect.provide(refold("http://mock", MockHttpClient.layer(mock)))))
-  const client = createRefoldClient(credentials, { baseUrl: server.url })
+  const client = createRefoldClient({ ...credentials, baseUrl: server.url })
   const promisePage = await client.executions.list({ limit: 5 })
 
   console.log(JSON.stringify({ overTcp, inProcess, promise: { firstPage: promisePage.docs.length, total: promisePage.totalDocs } }))
