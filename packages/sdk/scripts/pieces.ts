@@ -2,6 +2,7 @@
 // through `FetchHttpClient` over a `fetch` answering from memory (no network, so the client's
 // own CPU stands out). Sequential calls in one `runPromise` per round, alternating rounds, medians.
 // Env: N, ROUNDS, ONLY. Run from packages/sdk: node --conditions=@refold-effect/source --import tsx scripts/pieces.ts
+import v8 from "node:v8"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { createMockApp } from "@refold-effect/mock"
 import { Duration, Effect, Exit, Fiber, Layer, ManagedRuntime } from "effect"
@@ -56,8 +57,8 @@ const paths: Record<string, Effect.Effect<unknown, unknown>> = {
   "+suspend+getWith": Effect.suspend(() => Effect.flatMap(Effect.clock, () => bare)),
   "+forkTimeout": forkTimeout(bare, 30_000, () => new Error("t")),
   "+fork+join": Effect.flatMap(Effect.fork(bare), Fiber.join),
-  "exchange": Effect.suspend(() => send(outgoing, template, limit)),
-  "Retry.run(exchange)": Effect.suspend(() => Retry.run(settings, outgoing, (l) => send(outgoing, template, l))),
+  "exchange": Effect.suspend(() => send(outgoing, template, limit, undefined, { stop: undefined }, Effect.succeed)),
+  "Retry.run(exchange)": Effect.suspend(() => Retry.run(settings, outgoing, (l) => send(outgoing, template, l, undefined, { stop: undefined }, Effect.succeed))),
   "Retry.run(bare)": Effect.suspend(() => Retry.run(settings, outgoing, () => Effect.orDie(bare))),
   "bare with guard": Effect.flatMap(client.execute(request), (r) => Effect.map(r.text, (t): unknown => decoder(t))),
   "transport.request": Effect.suspend(() => transport.request({ method: "GET", path: `/api/v2/public/execution/${id}`, decoder })),
@@ -66,11 +67,16 @@ const paths: Record<string, Effect.Effect<unknown, unknown>> = {
 // Every path but the SDK's own operation runs in a span, as the SDK's requests do (annotating no span costs an exception).
 for (const name of Object.keys(paths)) if (name !== "sdk get" && name !== "+span") paths[name] = Effect.withSpan(paths[name]!, "outer", { captureStackTrace: false })
 const N = Number(process.env.N ?? 300), ROUNDS = Number(process.env.ROUNDS ?? 30)
+// ALLOC=1: heap bytes allocated per call instead of CPU time, each run from an empty young
+// generation large enough to hold it (node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256).
+const alloc = process.env.ALLOC !== undefined
 const cpu = async (path: Effect.Effect<unknown, unknown>) => {
+  if (alloc) (globalThis as unknown as { gc: () => void }).gc()
+  const heap = alloc ? v8.getHeapStatistics().used_heap_size : 0
   const start = process.cpuUsage()
   await runtime.runPromise(Effect.repeatN(Effect.orDie(path), N - 1))
   const used = process.cpuUsage(start)
-  return (used.user + used.system) / N
+  return (alloc ? v8.getHeapStatistics().used_heap_size - heap : used.user + used.system) / N
 }
 // Each path right after a run of `bare`, paired: the difference per round, median over the rounds.
 const diffs: Record<string, Array<number>> = {}
@@ -88,6 +94,7 @@ for (let round = 0; round <= ROUNDS; round++) {
   }
 }
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`bare median ${median(bares).toFixed(1)} µs`)
-for (const [name, xs] of Object.entries(diffs)) console.log(`${name.padEnd(24)} +${median(xs).toFixed(1).padStart(6)} µs (quartiles ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)]!.toFixed(0)}..${[...xs].sort((a, b) => a - b)[Math.floor(3 * xs.length / 4)]!.toFixed(0)})`)
+const unit = alloc ? "bytes" : "µs"
+console.log(`bare median ${median(bares).toFixed(1)} ${unit}`)
+for (const [name, xs] of Object.entries(diffs)) console.log(`${name.padEnd(24)} +${median(xs).toFixed(1).padStart(6)} ${unit} (quartiles ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)]!.toFixed(0)}..${[...xs].sort((a, b) => a - b)[Math.floor(3 * xs.length / 4)]!.toFixed(0)})`)
 await runtime.dispose()

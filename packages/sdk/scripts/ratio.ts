@@ -76,7 +76,7 @@ for (const [name, sdk] of Object.entries(modules)) {
     const transport = await runtime.runPromise(Transport.make)
     const decoder = Transport.decoder(Execution.Detail)
     const span = <A, E>(effect: Effect.Effect<A, E>) => Effect.withSpan(effect, "outer", { captureStackTrace: false })
-    paths.exchange = { run: loop(() => span(send(outgoing, template, limit))) }
+    paths.exchange = { run: loop(() => span(send(outgoing, template, limit, undefined, { stop: undefined }, Effect.succeed))) }
     paths.request = { run: loop(() => span(transport.request({ method: "GET", path: `/api/v2/public/execution/${encodeURIComponent(id)}`, decoder }))) }
   }
   if (name === "sdk" && process.env.MANUAL) {

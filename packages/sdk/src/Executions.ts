@@ -9,6 +9,7 @@
 import type { HttpClient } from "@effect/platform"
 import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
+import * as Operation from "./internal/operation.js"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
@@ -204,7 +205,7 @@ const checkDuration = (
 const fingerprint = (detail: Execution.Detail): string => JSON.stringify(detail)
 
 /** Span options of the SDK's operations: no stack trace captured per call. */
-export const untraced = { captureStackTrace: false } as const
+export const untraced = Operation.untraced
 
 const executionPath = (executionId: string) => RefoldApi.getPath.replace(":execution_id", Transport.segment(executionId))
 const controlPath = (template: string, executionId: string) => template.replace(":execution_id", Transport.segment(executionId))
@@ -213,21 +214,26 @@ const controlPath = (template: string, executionId: string) => template.replace(
 const service = (transport: Transport.Transport, account: string | undefined): Service => {
   const decodePage = Transport.decoder(Page.ExecutionPage)
   const decodeDetail = Transport.decoder(Execution.Detail)
-  const fetchPage = (query: ListParams.Encoded) =>
-    transport.request({ method: "GET", path: RefoldApi.listPath, query, decoder: decodePage, account })
+  const fetchPage = (query: ListParams.Encoded, span: Operation.Span) =>
+    transport.request({ method: "GET", path: RefoldApi.listPath, query, decoder: decodePage, account, span })
 
   // Traced operations, as `Effect.fn(name)` makes them but without the call-site stack trace it
   // captures on every call: an `Error` per call, measured at about 6 % of a whole `get` (see
-  // BENCHMARKS.md), where the span's name already says which operation it was.
-  const list = (params?: ListParams.ListParams) =>
-    Effect.flatMap(ListParams.encode(params), fetchPage).pipe(Effect.withSpan("Executions.list", untraced))
+  // BENCHMARKS.md), where the span's name already says which operation it was. The transport
+  // opens the span of a request it makes (see `Transport.Request.span`); a call refused before
+  // gets the same span around its failure.
+  const listSpan: Operation.Span = { name: "Executions.list" }
+  const list = (params?: ListParams.ListParams) => {
+    const query = ListParams.encode(params)
+    return Either.isLeft(query) ? Operation.traced(Effect.fail(query.left), listSpan) : fetchPage(query.right, listSpan)
+  }
 
   const get = (executionId: string) => {
+    const span: Operation.Span = { name: "Executions.get", attributes: { "refold.execution_id": executionId } }
     const id = checkId("executionId", executionId)
-    const answer = Either.isLeft(id)
-      ? Effect.fail(id.left)
-      : transport.request({ method: "GET", path: executionPath(id.right), decoder: decodeDetail, account })
-    return Effect.withSpan(answer, "Executions.get", { ...untraced, attributes: { "refold.execution_id": executionId } })
+    return Either.isLeft(id)
+      ? Operation.traced(Effect.fail(id.left), span)
+      : transport.request({ method: "GET", path: executionPath(id.right), decoder: decodeDetail, account, span })
   }
 
   const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
@@ -241,7 +247,7 @@ const service = (transport: Transport.Transport, account: string | undefined): S
         const query = yield* ListParams.encode(listParams)
         const first = query.page === undefined ? 1 : Number(query.page)
         return Paginate.pages(
-          (page) => Effect.withSpan(fetchPage({ ...query, page: String(page) }), "Executions.list", { ...untraced, attributes: { "refold.page": page } }),
+          (page) => fetchPage({ ...query, page: String(page) }, { name: "Executions.list", attributes: { "refold.page": page } }),
           { ...walk, first }
         )
       })
@@ -255,11 +261,11 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const decodeBatches = Transport.decoder(Batch.BatchPage)
 
   const control = <A>(name: string, template: string, decoder: Transport.Decoder<A>) => (executionId: string) => {
+    const span: Operation.Span = { name, attributes: { "refold.execution_id": executionId } }
     const id = checkId("executionId", executionId)
-    const answer = Either.isLeft(id)
-      ? Effect.fail(id.left)
-      : transport.request({ method: "POST", path: controlPath(template, id.right), decoder, account })
-    return Effect.withSpan(answer, name, { ...untraced, attributes: { "refold.execution_id": executionId } })
+    return Either.isLeft(id)
+      ? Operation.traced(Effect.fail(id.left), span)
+      : transport.request({ method: "POST", path: controlPath(template, id.right), decoder, account, span })
   }
   const stop = control("Executions.stop", RefoldApi.stopPath, decodeStop)
   const rerun = (executionId: string) =>

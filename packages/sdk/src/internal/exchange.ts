@@ -19,8 +19,9 @@
  * @internal
  */
 import { FetchHttpClient, type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Exit, Fiber, Option, Runtime, Stream } from "effect"
+import { Clock, Context, Duration, Effect, Exit, Fiber, Option, Runtime, Stream, Tracer } from "effect"
 import { ResponseTooLarge, type Timeout, TransportError } from "../RefoldError.js"
+import type * as Operation from "./operation.js"
 
 /** What the SDK reads of an answer. */
 export interface Answer {
@@ -47,12 +48,20 @@ export interface Limit {
   readonly onTimeout: () => Timeout
 }
 
-/** Sends a request with `headers` and reads the whole body within `limit`. */
-export type Exchange = (
+/**
+ * Sends a request with `template`'s headers, reads the whole body and runs `then` on the answer,
+ * all within `limit`, in a fiber whose parent span is `span` (the operation's, when the caller did
+ * not make it the current span; else the current one). While it runs, `inFlight` says how to stop
+ * it: the operation stops it when interrupted (see `operation.ts`).
+ */
+export type Exchange = <A, E>(
   request: Outgoing,
   template: HttpClientRequest.HttpClientRequest,
-  limit: Limit
-) => Effect.Effect<Answer, TransportError | Timeout | ResponseTooLarge>
+  limit: Limit,
+  span: Tracer.AnySpan | undefined,
+  inFlight: Operation.InFlight,
+  then: (answer: Answer) => Effect.Effect<A, E>
+) => Effect.Effect<A, E | TransportError | Timeout | ResponseTooLarge>
 
 /** The request every exchange starts from: method, URL and body are set per call. */
 export const template = (headers: Readonly<Record<string, string>>): HttpClientRequest.HttpClientRequest =>
@@ -187,15 +196,24 @@ const MAX_TIMER_MILLIS = 2 ** 31 - 1
  * fibers (the work and a sleep) and merges the winner's fiber refs back, which costs about as
  * much as the rest of a request (see `scripts/pieces.ts`); here the work is the only fiber, and
  * on the live clock the timer is a bare `setTimeout` (any other clock, such as `TestClock`, gets a
- * fiber sleeping on it). Interrupting the caller interrupts the work.
+ * fiber sleeping on it). The timeout is failed with `span` as the current span, as the work's own
+ * failures are. Interrupting the caller does not stop the work by itself (an interruptible wait
+ * would cost a bracket per attempt): the operation, interrupted, stops what `inFlight` holds,
+ * the work's fiber and the timer, and waits for the work to end.
  */
 const within = <A, E>(
   self: Effect.Effect<A, E>,
   context: (parent: Context.Context<never>) => Context.Context<never>,
-  limit: Limit
+  limit: Limit,
+  span: Tracer.AnySpan | undefined,
+  inFlight: Operation.InFlight
 ): Effect.Effect<A, E | Timeout> =>
   Effect.withFiberRuntime((parent, status) => {
     const runtime = Runtime.make({ context: context(parent.currentContext), fiberRefs: parent.getFiberRefs(), runtimeFlags: status.runtimeFlags })
+    const timedOut = (): Effect.Effect<never, Timeout> => {
+      const fail = Effect.fail(limit.onTimeout())
+      return span === undefined ? fail : Effect.withParentSpan(fail, span)
+    }
     const clock = Context.get(parent.currentDefaultServices, Clock.Clock)
     return Effect.async<A, E | Timeout>((resume) => {
       let done = false
@@ -205,10 +223,10 @@ const within = <A, E>(
         if (done) return
         done = true
         cancelTimer()
+        inFlight.stop = undefined
         resume(outcome)
       }
-      const expire = () =>
-        finish(child === undefined ? Effect.fail(limit.onTimeout()) : Effect.zipRight(Fiber.interrupt(child), Effect.fail(limit.onTimeout())))
+      const expire = () => finish(child === undefined ? timedOut() : Effect.zipRight(Fiber.interrupt(child), timedOut()))
       if (clock === liveClock) {
         if (limit.millis <= MAX_TIMER_MILLIS) {
           const handle = setTimeout(expire, limit.millis)
@@ -225,20 +243,31 @@ const within = <A, E>(
         child = Runtime.runFork(runtime, self)
         child.addObserver(finish)
       }
-      return Effect.suspend(() => {
-        // The caller is interrupted: so is the work.
-        done = true
-        cancelTimer()
-        return child === undefined ? Effect.void : Fiber.interrupt(child)
-      })
+      if (!done) {
+        inFlight.stop = () =>
+          Effect.suspend(() => {
+            // The caller is interrupted: so is the work.
+            done = true
+            cancelTimer()
+            return child === undefined ? Effect.void : Fiber.interrupt(child)
+          })
+      }
     })
   })
 
 /** The exchange through `client`, reading at most `maxBodySize` bytes of a body. */
 export const make = (client: HttpClient.HttpClient, maxBodySize: number): Exchange => {
   const init = manualRedirects()
-  const context = (parent: Context.Context<never>) => Context.add(parent, FetchHttpClient.RequestInit, init(parent))
-  return (outgoing, base, limit) => {
+  // The attempt's context: the caller's, with `fetch`'s options and the operation's span. One copy
+  // of the caller's services, where `Effect.provideService` and `Effect.withSpan` would copy them
+  // (and the fiber's refs) once each, around every call, to be undone after it.
+  const contextFor = (span: Tracer.AnySpan | undefined) => (parent: Context.Context<never>): Context.Context<never> => {
+    const services = new Map(parent.unsafeMap)
+    services.set(FetchHttpClient.RequestInit.key, init(parent))
+    if (span !== undefined) services.set(Tracer.ParentSpan.key, span)
+    return Context.unsafeMake(services)
+  }
+  return (outgoing, base, limit, span, inFlight, then) => {
     const target: Target = { method: outgoing.method, url: outgoing.url }
     let request = HttpClientRequest.setUrl(base, outgoing.url)
     if (outgoing.method !== "GET") request = HttpClientRequest.setMethod(request, outgoing.method as "POST")
@@ -251,6 +280,6 @@ export const make = (client: HttpClient.HttpClient, maxBodySize: number): Exchan
           : Effect.fail(failed(stageOf(error), error.cause, target)),
       onSuccess: (response) => read(response, maxBodySize, target)
     })
-    return within(exchange, context, limit)
+    return within(Effect.flatMap(exchange, then), contextFor(span), limit, span, inFlight)
   }
 }

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Clock, Context, Duration, Effect, Random } from "effect"
+import { Clock, Context, Duration, Effect, Random, type Tracer } from "effect"
 import type { Settings } from "../RefoldConfig.js"
 import { isRetryable, type RefoldError, Timeout } from "../RefoldError.js"
 import type * as Exchange from "./exchange.js"
@@ -63,7 +63,8 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
  * Runs `attempt` until it succeeds or {@link decide} says to stop, each attempt limited to the
  * per-attempt timeout (or what is left of the deadline, if less): the attempt enforces the
  * {@link Exchange.Limit} it is given. Interruption stops it at once, in an attempt or in a backoff.
- * The number of attempts is recorded on the current span.
+ * The number of attempts is recorded on `span`, the operation's span (the current span when
+ * absent); the loop's log lines are that span's events.
  *
  * The first attempt runs without the loop's machinery (most calls succeed at once); a failure
  * enters the loop.
@@ -72,37 +73,46 @@ export const run = <A>(
   settings: Settings,
   target: Exchange.Target,
   attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>,
-  idempotent = true
+  idempotent = true,
+  operation?: Tracer.AnySpan | undefined
 ): Effect.Effect<A, RefoldError> =>
   Effect.withFiberRuntime((fiber) => {
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     // The span of the operation, annotated in place: `Effect.annotateCurrentSpan` costs several
     // steps per call (and an exception when there is no span).
-    const span = fiber.currentSpan
+    const span = operation ?? fiber.currentSpan
     const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
     const timeout = Duration.toMillis(settings.timeout)
-    const attemptTimeout = (): Timeout =>
-      new Timeout({
-        kind: "attempt",
-        timeout: settings.timeout,
-        message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
-        ...target
-      })
-    const deadlineTimeout = (): Timeout =>
-      new Timeout({
-        kind: "deadline",
-        timeout: settings.deadline,
-        message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
-        ...target
-      })
     const limit = (): Exchange.Limit => {
       const remaining = Math.max(0, deadline - clock.unsafeCurrentTimeMillis())
-      return remaining < timeout ? { millis: remaining, onTimeout: deadlineTimeout } : { millis: timeout, onTimeout: attemptTimeout }
+      return remaining < timeout
+        ? {
+          millis: remaining,
+          onTimeout: () =>
+            new Timeout({
+              kind: "deadline",
+              timeout: settings.deadline,
+              message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
+              ...target
+            })
+        }
+        : {
+          millis: timeout,
+          onTimeout: () =>
+            new Timeout({
+              kind: "attempt",
+              timeout: settings.timeout,
+              message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
+              ...target
+            })
+        }
     }
     const attempts = (n: number) =>
       Effect.sync(() => {
         if (span?._tag === "Span") span.attribute("refold.attempts", n)
       })
+    // What runs after a failure runs with the operation's span as the current span.
+    const traced = <X, E>(effect: Effect.Effect<X, E>) => span === undefined || span === fiber.currentSpan ? effect : Effect.withParentSpan(effect, span)
 
     if (settings.retrySchedule !== undefined) {
       // The application's schedule decides when and how often; what may be retried stays ours.
@@ -114,31 +124,33 @@ export const run = <A>(
           schedule: settings.retrySchedule,
           while: (error) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0
         }),
-        Effect.ensuring(Effect.suspend(() => attempts(tries)))
+        Effect.ensuring(Effect.suspend(() => attempts(tries))),
+        traced
       )
     }
 
+    const retry = (error: RefoldError, retries: number): Effect.Effect<A, RefoldError> =>
+      Effect.flatMap(Random.next, (random) => {
+        const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
+        const decision = decide(settings, error, retries, left, random, idempotent)
+        if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
+        return Effect.logDebug("Refold request failed; retrying").pipe(
+          Effect.annotateLogs({
+            "refold.error": error._tag,
+            "refold.retry": retries + 1,
+            "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
+          }),
+          Effect.zipRight(Effect.sleep(decision.delay)),
+          Effect.zipRight(Effect.suspend(() => from(retries + 1)))
+        )
+      })
     const from = (retries: number): Effect.Effect<A, RefoldError> =>
       Effect.matchEffect(attempt(limit()), {
         onSuccess: (a) => {
           if (span?._tag === "Span") span.attribute("refold.attempts", retries + 1)
           return Effect.succeed(a)
         },
-        onFailure: (error) =>
-          Effect.flatMap(Random.next, (random) => {
-            const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
-            const decision = decide(settings, error, retries, left, random, idempotent)
-            if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
-            return Effect.logDebug("Refold request failed; retrying").pipe(
-              Effect.annotateLogs({
-                "refold.error": error._tag,
-                "refold.retry": retries + 1,
-                "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
-              }),
-              Effect.zipRight(Effect.sleep(decision.delay)),
-              Effect.zipRight(Effect.suspend(() => from(retries + 1)))
-            )
-          })
+        onFailure: (error) => retries === 0 ? traced(retry(error, 0)) : retry(error, retries)
       })
     return from(0)
   })

@@ -24,6 +24,7 @@ import {
 } from "../RefoldError.js"
 import * as Auth from "./auth.js"
 import * as Exchange from "./exchange.js"
+import * as Operation from "./operation.js"
 import * as Overrides from "./overrides.js"
 import * as Retry from "./retry.js"
 
@@ -40,6 +41,11 @@ export interface Request<A> {
   readonly account?: string | undefined
   /** Request headers of the operation (checked by the caller, see `Auth.checkHeader`). */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * The operation's span, which the request then opens itself (as `Effect.withSpan` would around
+   * it); without one, the current span is the operation's.
+   */
+  readonly span?: Operation.Span | undefined
 }
 
 /** Sends requests to the API and decodes their answers. */
@@ -100,9 +106,9 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
     return Either.right(Exchange.template(Auth.headers(credentials, account)!))
   }
 
-  const request = <A>({ account, body, decoder, headers, method, path, query }: Request<A>): Effect.Effect<A, RefoldError> => {
+  const request = <A>({ account, body, decoder, headers, method, path, query, span }: Request<A>): Effect.Effect<A, RefoldError> => {
     const base = templateFor(account)
-    if (Either.isLeft(base)) return Effect.fail(base.left)
+    if (Either.isLeft(base)) return span === undefined ? Effect.fail(base.left) : Operation.traced(Effect.fail(base.left), span)
     const template = headers === undefined ? base.right : HttpClientRequest.setHeaders(base.right, headers)
     const search = query === undefined ? "" : UrlParams.toString(UrlParams.fromInput(query))
     const outgoing: Exchange.Outgoing = {
@@ -111,17 +117,24 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
       body: body === undefined ? undefined : JSON.stringify(body)
     }
     const target: Exchange.Target = { method, url: outgoing.url }
-    return Effect.withFiberRuntime((fiber) => {
-      const overrides = fiber.getFiberRef(Overrides.current)
-      // The operation's span, annotated in place (see `interpret`).
-      const span = fiber.currentSpan
-      return Retry.run(
-        overrides === undefined ? settings : { ...settings, ...overrides },
-        target,
-        (limit) => Effect.flatMap(send(outgoing, template, limit), (answer) => interpret(answer, decoder, target, settings.baseUrl, span)),
-        method === "GET"
-      )
-    })
+    // The span is opened by the operation and given to each attempt's fiber as its parent span:
+    // what `Effect.withSpan` does, minus providing it around the whole call (a copy of the fiber's
+    // context and refs, twice, per call). Each attempt, its answer's checks and the retry loop's
+    // logs run with it as the current span, so the spans, their attributes and events, and the
+    // span an error records are those `Effect.withSpan` gives.
+    return Operation.run(span, (opened, inFlight) =>
+      Effect.withFiberRuntime<A, RefoldError>((fiber) => {
+        const overrides = fiber.getFiberRef(Overrides.current)
+        // The operation's span, annotated in place (see `interpret`).
+        const operation = opened ?? fiber.currentSpan
+        return Retry.run(
+          overrides === undefined ? settings : { ...settings, ...overrides },
+          target,
+          (limit) => send(outgoing, template, limit, opened, inFlight, (answer) => interpret(answer, decoder, target, settings.baseUrl, operation)),
+          method === "GET",
+          operation
+        )
+      }))
   }
   return { request }
 })
