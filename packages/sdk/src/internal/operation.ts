@@ -7,7 +7,7 @@
  *
  * @internal
  */
-import { Clock, Context, Effect, FiberRef, type Tracer } from "effect"
+import { Clock, Context, Effect, type Fiber, FiberRef, type Tracer } from "effect"
 
 /** The span of an operation: its name and attributes. */
 export interface Span {
@@ -35,20 +35,21 @@ const stopping = (inFlight: InFlight): Effect.Effect<void> => {
 /**
  * Runs `body` in the span `span` (when given: the operation's span, given to `body`, which makes
  * it the parent of what it runs; else `body` runs in the current span) and, however it ends,
- * stops what it left in flight first.
+ * stops what it left in flight first. `body` is given the fiber that runs it, as
+ * `Effect.withFiberRuntime` gives it.
  */
 export const run = <A, E>(
   span: Span | undefined,
-  body: (span: Tracer.AnySpan | undefined, inFlight: InFlight) => Effect.Effect<A, E>
+  body: (span: Tracer.AnySpan | undefined, inFlight: InFlight, fiber: Fiber.RuntimeFiber<A, E>) => Effect.Effect<A, E>
 ): Effect.Effect<A, E> => {
   if (span === undefined) {
-    return Effect.suspend(() => {
+    return Effect.withFiberRuntime((fiber) => {
       const inFlight: InFlight = { stop: undefined }
-      return Effect.onExit(body(undefined, inFlight), () => stopping(inFlight))
+      return Effect.onExit(body(undefined, inFlight, fiber), () => stopping(inFlight))
     })
   }
   return Effect.flatMap(Effect.makeSpan(span.name, { ...untraced, attributes: span.attributes }), (opened) =>
-    Effect.withFiberRuntime((fiber) => {
+    Effect.withFiberRuntime<A, E>((fiber) => {
       const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
       const inFlight: InFlight = { stop: undefined }
@@ -57,7 +58,7 @@ export const run = <A, E>(
         Effect.sync(() => {
           if (opened.status._tag !== "Ended") opened.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
         })
-      return Effect.onExit(body(opened, inFlight), (exit) => inFlight.stop === undefined ? end(exit) : Effect.zipRight(stopping(inFlight), end(exit)))
+      return Effect.onExit(body(opened, inFlight, fiber), (exit) => inFlight.stop === undefined ? end(exit) : Effect.zipRight(stopping(inFlight), end(exit)))
     }))
 }
 

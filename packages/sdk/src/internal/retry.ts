@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Clock, Context, Duration, Effect, Random, type Tracer } from "effect"
+import { Clock, Context, Duration, Effect, type Fiber, Random, type Tracer } from "effect"
 import type { Settings } from "../RefoldConfig.js"
 import { isRetryable, type RefoldError, Timeout } from "../RefoldError.js"
 import type * as Exchange from "./exchange.js"
@@ -67,90 +67,90 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
  * absent); the loop's log lines are that span's events.
  *
  * The first attempt runs without the loop's machinery (most calls succeed at once); a failure
- * enters the loop.
+ * enters the loop. `fiber` is the fiber that runs it (its clock and span are read once, up front).
  */
 export const run = <A>(
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
   settings: Settings,
   target: Exchange.Target,
   attempt: (limit: Exchange.Limit) => Effect.Effect<A, RefoldError>,
   idempotent = true,
   operation?: Tracer.AnySpan | undefined
-): Effect.Effect<A, RefoldError> =>
-  Effect.withFiberRuntime((fiber) => {
-    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-    // The span of the operation, annotated in place: `Effect.annotateCurrentSpan` costs several
-    // steps per call (and an exception when there is no span).
-    const span = operation ?? fiber.currentSpan
-    const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
-    const timeout = Duration.toMillis(settings.timeout)
-    const limit = (): Exchange.Limit => {
-      const remaining = Math.max(0, deadline - clock.unsafeCurrentTimeMillis())
-      return remaining < timeout
-        ? {
-          millis: remaining,
-          onTimeout: () =>
-            new Timeout({
-              kind: "deadline",
-              timeout: settings.deadline,
-              message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
-              ...target
-            })
-        }
-        : {
-          millis: timeout,
-          onTimeout: () =>
-            new Timeout({
-              kind: "attempt",
-              timeout: settings.timeout,
-              message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
-              ...target
-            })
-        }
-    }
-    const attempts = (n: number) =>
-      Effect.sync(() => {
-        if (span?._tag === "Span") span.attribute("refold.attempts", n)
-      })
-    // What runs after a failure runs with the operation's span as the current span.
-    const traced = <X, E>(effect: Effect.Effect<X, E>) => span === undefined || span === fiber.currentSpan ? effect : Effect.withParentSpan(effect, span)
+): Effect.Effect<A, RefoldError> => {
+  const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+  // The span of the operation, annotated in place: `Effect.annotateCurrentSpan` costs several
+  // steps per call (and an exception when there is no span).
+  const span = operation ?? fiber.currentSpan
+  const deadline = clock.unsafeCurrentTimeMillis() + Duration.toMillis(settings.deadline)
+  const timeout = Duration.toMillis(settings.timeout)
+  const limit = (): Exchange.Limit => {
+    const remaining = Math.max(0, deadline - clock.unsafeCurrentTimeMillis())
+    return remaining < timeout
+      ? {
+        millis: remaining,
+        onTimeout: () =>
+          new Timeout({
+            kind: "deadline",
+            timeout: settings.deadline,
+            message: `No complete answer within the deadline of ${Duration.format(settings.deadline)}`,
+            ...target
+          })
+      }
+      : {
+        millis: timeout,
+        onTimeout: () =>
+          new Timeout({
+            kind: "attempt",
+            timeout: settings.timeout,
+            message: `No complete answer within the per-attempt timeout of ${Duration.format(settings.timeout)}`,
+            ...target
+          })
+      }
+  }
+  const attempts = (n: number) =>
+    Effect.sync(() => {
+      if (span?._tag === "Span") span.attribute("refold.attempts", n)
+    })
+  // What runs after a failure runs with the operation's span as the current span.
+  const traced = <X, E>(effect: Effect.Effect<X, E>) => span === undefined || span === fiber.currentSpan ? effect : Effect.withParentSpan(effect, span)
 
-    if (settings.retrySchedule !== undefined) {
-      // The application's schedule decides when and how often; what may be retried stays ours.
-      let tries = 0
-      return Effect.suspend(() => attempt(limit())).pipe(
-        Effect.tap(() => Effect.sync(() => tries++)),
-        Effect.tapError(() => Effect.sync(() => tries++)),
-        Effect.retry({
-          schedule: settings.retrySchedule,
-          while: (error) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0
+  if (settings.retrySchedule !== undefined) {
+    // The application's schedule decides when and how often; what may be retried stays ours.
+    let tries = 0
+    return Effect.suspend(() => attempt(limit())).pipe(
+      Effect.tap(() => Effect.sync(() => tries++)),
+      Effect.tapError(() => Effect.sync(() => tries++)),
+      Effect.retry({
+        schedule: settings.retrySchedule,
+        while: (error) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0
+      }),
+      Effect.ensuring(Effect.suspend(() => attempts(tries))),
+      traced
+    )
+  }
+
+  const retry = (error: RefoldError, retries: number): Effect.Effect<A, RefoldError> =>
+    Effect.flatMap(Random.next, (random) => {
+      const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
+      const decision = decide(settings, error, retries, left, random, idempotent)
+      if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
+      return Effect.logDebug("Refold request failed; retrying").pipe(
+        Effect.annotateLogs({
+          "refold.error": error._tag,
+          "refold.retry": retries + 1,
+          "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
         }),
-        Effect.ensuring(Effect.suspend(() => attempts(tries))),
-        traced
+        Effect.zipRight(Effect.sleep(decision.delay)),
+        Effect.zipRight(Effect.suspend(() => from(retries + 1)))
       )
-    }
-
-    const retry = (error: RefoldError, retries: number): Effect.Effect<A, RefoldError> =>
-      Effect.flatMap(Random.next, (random) => {
-        const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
-        const decision = decide(settings, error, retries, left, random, idempotent)
-        if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
-        return Effect.logDebug("Refold request failed; retrying").pipe(
-          Effect.annotateLogs({
-            "refold.error": error._tag,
-            "refold.retry": retries + 1,
-            "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
-          }),
-          Effect.zipRight(Effect.sleep(decision.delay)),
-          Effect.zipRight(Effect.suspend(() => from(retries + 1)))
-        )
-      })
-    const from = (retries: number): Effect.Effect<A, RefoldError> =>
-      Effect.matchEffect(attempt(limit()), {
-        onSuccess: (a) => {
-          if (span?._tag === "Span") span.attribute("refold.attempts", retries + 1)
-          return Effect.succeed(a)
-        },
-        onFailure: (error) => retries === 0 ? traced(retry(error, 0)) : retry(error, retries)
-      })
-    return from(0)
-  })
+    })
+  const from = (retries: number): Effect.Effect<A, RefoldError> =>
+    Effect.matchEffect(attempt(limit()), {
+      onSuccess: (a) => {
+        if (span?._tag === "Span") span.attribute("refold.attempts", retries + 1)
+        return Effect.succeed(a)
+      },
+      onFailure: (error) => retries === 0 ? traced(retry(error, 0)) : retry(error, retries)
+    })
+  return from(0)
+}

@@ -122,19 +122,19 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
     // context and refs, twice, per call). Each attempt, its answer's checks and the retry loop's
     // logs run with it as the current span, so the spans, their attributes and events, and the
     // span an error records are those `Effect.withSpan` gives.
-    return Operation.run(span, (opened, inFlight) =>
-      Effect.withFiberRuntime<A, RefoldError>((fiber) => {
-        const overrides = fiber.getFiberRef(Overrides.current)
-        // The operation's span, annotated in place (see `interpret`).
-        const operation = opened ?? fiber.currentSpan
-        return Retry.run(
-          overrides === undefined ? settings : { ...settings, ...overrides },
-          target,
-          (limit) => send(outgoing, template, limit, opened, inFlight, (answer) => interpret(answer, decoder, target, settings.baseUrl, operation)),
-          method === "GET",
-          operation
-        )
-      }))
+    return Operation.run<A, RefoldError>(span, (opened, inFlight, fiber) => {
+      const overrides = fiber.getFiberRef(Overrides.current)
+      // The operation's span, annotated in place (see `interpret`).
+      const operation = opened ?? fiber.currentSpan
+      return Retry.run(
+        fiber,
+        overrides === undefined ? settings : { ...settings, ...overrides },
+        target,
+        (limit) => send(outgoing, template, limit, opened, inFlight, (answer) => interpret(answer, decoder, target, settings.baseUrl, operation)),
+        method === "GET",
+        operation
+      )
+    })
   }
   return { request }
 })
