@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 const load = (f) => { const p = JSON.parse(readFileSync(f, "utf8"))
   const dt = new Map(); p.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)))
   const by = new Map(); for (const n of p.nodes) { const cf = n.callFrame
-    const u = cf.url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "").replace(/^file:\/\/\/work\/wt\/api12\//, "")
+    const u = cf.url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "").replace(/^file:\/\/\/work\/wt\/[a-z0-9]+\//, "").replace(/packages\/sdk\/\.[A-Za-z0-9-]+\//, "packages/sdk/dist/")
     const k = `${cf.functionName || "(anon)"} ${u}:${cf.lineNumber + 1}`; by.set(k, (by.get(k) ?? 0) + (dt.get(n.id) ?? 0)) } return by }
 const a = load(process.argv[2]), b = load(process.argv[3]), calls = Number(process.argv[4])
 const keys = new Set([...a.keys(), ...b.keys()]); const rows = []
