@@ -109,6 +109,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
           {
             caption:
               `**No scan.** Over ${Stats.format(check.size)} executions whose records are wrapped in a \`Proxy\` that notes every read, ` +
+              "on a manual clock (on a running one, the events of executions advancing between requests read the records they change: figure 7 measures that work), " +
               `after the store is built, each of ${Stats.format(check.requests)} list requests (every combination, page 1 and middle) ` +
               "read no record besides those of the page it returned:",
             headers: ["most records read by one request", "largest page returned", "requests reading other records", "request reading most"],
