@@ -157,7 +157,7 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
           attempt(() => {
             // Effect's Clock unless a clock of its own is given; a speed applies to Effect's time.
             const clock = given !== undefined && "now" in given ? given : MockClock.make({ source, ...given })
-            return createMockApp({ ...KitOptions.toMockOptions(options), clock })
+            return createMockApp(KitOptions.toMockOptions(options, clock))
           }),
           (app) => Effect.sync(() => app.close())
         )
