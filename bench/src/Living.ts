@@ -5,9 +5,9 @@
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 
-/** `DataSet.generate({ size, seed })` with its `running` newest executions RUNNING from their first node. */
+/** `DataSet.generate({ size, seed })` (anchored on `DataSet.bundledAnchor`, so that figures do not move with the day) with its `running` newest executions RUNNING from their first node. */
 export const generate = (size: number, seed: number, running: number): Fixture.DataSet => {
-  const data = DataSet.generate({ size, seed })
+  const data = DataSet.generate({ size, seed, anchor: DataSet.bundledAnchor })
   const executions = data.executions.map((r, i): Fixture.Record => {
     if (i < data.executions.length - running) return r
     const { completion_time: _, instance_execution_time: __, ...rest } = r
