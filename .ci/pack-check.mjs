@@ -5,7 +5,8 @@
 // 2. In a fresh project under the OS temp dir (outside the workspace, plain npm, the npm registry for
 //    everything else): install effect + @effect/platform, measure; add the tarballs of the mock and
 //    what it depends on, measure again: the difference is what `@refold-effect/mock` adds to a
-//    project, which must stay at most 30 MB, with no engine warning on this Node.
+//    project, which must stay at most 30 MB, with no engine warning on this Node and no package
+//    with an install script (npm runs them, and one may call out: `@scarf/scarf` reports installs).
 // 3. Add the SDK, the server and @effect/platform-node; typecheck .ci/consumer (strict,
 //    exactOptionalPropertyTypes, skipLibCheck: false) and run it: the SDK against the packed mock,
 //    over TCP and in-process. Then the CLI: `npx refold-mock` and `npx @refold-effect/mock-server` on
@@ -15,7 +16,7 @@
 // vitest's report shape) for .ci/summary.mjs; exits 1 when any check fails.
 // Run from the repository root after a build: `node .ci/pack-check.mjs` (`pnpm pack-check`).
 import { spawn, spawnSync } from "node:child_process"
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, lstatSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 
@@ -50,6 +51,37 @@ const run = (command, args, options = {}) => {
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
   return { ok: result.status === 0, output, status: result.status }
 }
+/** The installed packages (`name@version`) under `dir` with a preinstall, install or postinstall script. */
+const scripted = (dir) => {
+  const found = []
+  const visit = (modules) => {
+    let names
+    try {
+      names = readdirSync(modules)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      if (name.startsWith(".")) continue
+      if (name.startsWith("@")) {
+        for (const scoped of readdirSync(join(modules, name))) visitPackage(join(modules, name, scoped))
+      } else visitPackage(join(modules, name))
+    }
+  }
+  const visitPackage = (path) => {
+    try {
+      const manifest = JSON.parse(readFileSync(join(path, "package.json"), "utf8"))
+      const scripts = manifest.scripts ?? {}
+      if (scripts.preinstall || scripts.install || scripts.postinstall) found.push(`${manifest.name}@${manifest.version}`)
+    } catch {
+      // not a package
+    }
+    visit(join(path, "node_modules"))
+  }
+  visit(dir)
+  return found
+}
+
 /** `run`, without blocking: for the checks that can go side by side. */
 const runAsync = (command, args, options = {}) =>
   new Promise((done) => {
@@ -118,6 +150,7 @@ try {
   const base = npm(effect)
   if (!check("npm install effect @effect/platform", base.ok, base.ok ? "" : tail(base.output))) throw new Error("no base install")
   const before = size(join(consumer, "node_modules"))
+  const scriptedBefore = new Set(scripted(join(consumer, "node_modules")))
   const mock = npm(["@refold-effect/contract", "@refold-effect/fixtures", "@refold-effect/mock"].map((name) => tarballs[name]))
   if (!check("npm install the packed @refold-effect/mock", mock.ok, mock.ok ? "" : tail(mock.output))) throw new Error("no mock install")
   const added = mb(size(join(consumer, "node_modules")) - before)
@@ -128,6 +161,8 @@ try {
   )
   check(`@refold-effect/mock adds at most ${limitMb} MB`, added <= limitMb, `${added.toFixed(1)} MB`)
   check("no engine warning installing @refold-effect/mock", warnings === 0, warnings ? tail(mock.output) : "")
+  const scriptedNow = scripted(join(consumer, "node_modules")).filter((p) => !scriptedBefore.has(p))
+  check("@refold-effect/mock brings no package with an install script", scriptedNow.length === 0, scriptedNow.join(", "))
 
   // 3. The consumer: the rest of the packages, typecheck, run.
   const rest = npm([tarballs["@refold-effect/sdk"], tarballs["@refold-effect/mock-server"], "@effect/platform-node@^0.108", "@types/node@^20"])

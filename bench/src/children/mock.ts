@@ -15,7 +15,8 @@ export type Data =
   | { readonly kind: "bundled" }
   | { readonly kind: "generate"; readonly size: number; readonly seed: number; readonly accounts?: number }
   | { readonly kind: "dir"; readonly dir: string }
-  | { readonly kind: "living"; readonly size: number; readonly seed: number; readonly running: number; readonly clockSpeed: number }
+  /** The bundled data set plus `running` executions kept running on a clock of this speed (see `Living`). */
+  | { readonly kind: "living"; readonly running: number; readonly clockSpeed: number }
 
 /** The child's argument. */
 export interface Args {
@@ -37,11 +38,11 @@ const load = (data: Data): Fixture.DataSet => {
     case "bundled":
       return DataSet.bundled()
     case "generate":
-      return DataSet.generate({ size: data.size, seed: data.seed, accounts: data.accounts })
+      return DataSet.generate({ size: data.size, seed: data.seed, accounts: data.accounts, anchor: DataSet.bundledAnchor })
     case "dir":
       return DataSet.load(data.dir)
     case "living":
-      return Living.generate(data.size, data.seed, data.running)
+      return Living.bundledWith(data.running)
   }
 }
 
@@ -103,6 +104,7 @@ const heapBefore = Child.memory(true).heapUsed
 const t0 = performance.now()
 const mock = createMockApp({ data: load(data), clock: { speed: data.kind === "living" ? data.clockSpeed : 1 } })
 const loadMs = performance.now() - t0
+const restarts = data.kind === "living" ? Living.keepRunning(mock) : () => 0
 const server = await serve(mock, { port: 0 })
 const ready: Ready = { url: server.url, size: mock.store.size, loadMs, heapBefore, heapAfter: Child.memory(true).heapUsed }
 
@@ -110,7 +112,7 @@ Child.serve(
   ready,
   {
     memory: (args: { readonly collect: boolean }) => Child.memory(args.collect),
-    clock: () => ({ ...mock.clock.snapshot(), running: mock.lifecycle.size() }),
+    clock: () => ({ ...mock.clock.snapshot(), running: mock.lifecycle.size(), restarts: restarts() }),
     trafficReset,
     traffic: (): Traffic => ({ accepted, received, answered }),
     breakdown: async (args: BreakdownArgs): Promise<BreakdownResult> => {

@@ -15,7 +15,8 @@ import { alternate, type Context, using } from "../Suite.js"
 const autocannonVersion = "autocannon 8 (programmatic), `pipelining: 1`"
 
 /** The figure's two requests. */
-const listPath = `${Servers.listPath}?status=ERRORED&limit=10`
+/** Figure 1's list request. */
+export const listPath = `${Servers.listPath}?status=ERRORED&limit=10`
 
 /** Pause between runs: Prism keeps working (GC, logging) for a while after its run ends. */
 const SETTLE_MS = 2_000

@@ -1,8 +1,9 @@
 /**
  * The API's documentation, served by the mock: `GET /openapi.json` (the contract's generated
  * OpenAPI document) and `GET /docs`, an interactive reference of it rendered by Swagger UI
- * (`swagger-ui-dist`), whose script and stylesheet are served from `node_modules`: no CDN at run
- * time, and the page asks nothing of any host but the mock.
+ * (`swagger-ui-dist`), whose script and stylesheet the package ships in `docs-ui/` (copied at build
+ * time, see `scripts/docs-ui.mjs`): no CDN at run time, and the page asks nothing of any host but
+ * the mock.
  *
  * Swagger UI rather than Scalar: `swagger-ui-dist` adds 12 MB and no engine warning on Node 20,
  * where `@scalar/api-reference` brought about 300 MB on disk (Vue, an AI chat SDK, icon sets) and wants
@@ -12,9 +13,10 @@
  */
 import { OpenApi } from "@refold-effect/contract"
 import { Hono } from "hono"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import * as Reply from "./internal/Reply.js"
 
 /** The path of the OpenAPI document. */
@@ -29,8 +31,14 @@ const assets = {
   "/docs/swagger-ui.css": { file: "swagger-ui.css", type: "text/css; charset=utf-8" }
 } as const
 
-/** The folder of `swagger-ui-dist` (it has no `exports`, so its `package.json` resolves). */
-const assetDir = () => dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
+/**
+ * Where the files are: the package's `docs-ui/` (beside `dist/` and `src/`), written by the build;
+ * before the first build (tests run from `src`), the `swagger-ui-dist` devDependency itself.
+ */
+const assetDir = () => {
+  const shipped = fileURLToPath(new URL("../docs-ui/", import.meta.url))
+  return existsSync(shipped) ? shipped : dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
+}
 
 const lazy = <A>(make: () => A): (() => A) => {
   let value: { readonly a: A } | undefined

@@ -199,10 +199,13 @@ export const make = (options: Options): Lifecycle => {
     run.failAt = from >= length ? length : draw(run, [from, length - 1])
   }
 
+  /** Whether the run's outcome strikes at its next node. */
+  const strikesNext = (run: Run) => run.outcome !== "COMPLETED" && run.next === run.failAt
+
   /** Schedules the run's next node (or its end when it has no node left), from `time`. */
   const scheduleNode = (run: Run, record: Fixture.Record, time: number) => {
     const node = record.nodes[run.next]
-    const strikes = run.outcome !== "COMPLETED" && run.next === run.failAt
+    const strikes = strikesNext(run)
     const duration = node === undefined
       ? draw(run, otherNodeMs)
       : strikes && run.outcome === "TIMED_OUT"
@@ -359,12 +362,12 @@ export const make = (options: Options): Lifecycle => {
             : `Invalid node ${JSON.stringify(forced.node)} for execution ${id}: expected an unfinished node's index, from ${run.next} to ${n - 1}`
         )
       }
+      const struck = strikesNext(run)
       run.outcome = forced.status
       run.failAt = node
-      // The pending node keeps its finishing time unless the outcome makes it strike now.
-      if (run.next === node && forced.status !== "COMPLETED") {
-        scheduleNode(run, record, run.since)
-      }
+      // The pending node keeps its finishing time unless it strikes now or was to strike (after a
+      // 30 s timeout, or every attempt): then it is timed again from its start.
+      if (struck || strikesNext(run)) scheduleNode(run, record, run.since)
     },
     settled: (id) => {
       const record = records.get(id)

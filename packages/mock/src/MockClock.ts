@@ -136,9 +136,12 @@ export const make = (options: Options = {}): MockClock => {
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil((head - now()) / speed)))
     timer = {
       time: head,
+      // Fire and re-arm whatever the time reads: a system timer can run a millisecond before
+      // `Date.now()` reaches its alarm, and must then wait again rather than be lost.
       cancel: source.wait(wait, () => {
         timer = undefined
-        poll()
+        fireUntil(now())
+        arm()
       })
     }
   }

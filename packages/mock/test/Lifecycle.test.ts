@@ -130,6 +130,24 @@ describe("Lifecycle", () => {
     expect(store.get(objectId(3))!.status).toBe("COMPLETED")
   })
 
+  it("forced to complete, a node that was to time out or fail takes one attempt's time, not the timeout's", () => {
+    const { store, clock, lifecycle } = setup([running(1), running(2)])
+    // Both were to strike at their first node: a 30 s timeout, or every attempt of it.
+    lifecycle.force(objectId(1), { status: "TIMED_OUT", node: 0 })
+    lifecycle.force(objectId(2), { status: "ERRORED", node: 0 })
+    lifecycle.force(objectId(1), { status: "COMPLETED" })
+    lifecycle.force(objectId(2), { status: "COMPLETED" })
+    const [min, max] = Lifecycle.nodeMs.start!
+    clock.advance(max)
+    for (const id of [objectId(1), objectId(2)]) {
+      const first = store.get(id)!.nodes[0]!
+      expect(first.node_status).toBe("Success")
+      expect(first.attempts_made).toBe(1)
+      expect(first.execution_time).toBeGreaterThanOrEqual(min)
+      expect(first.execution_time).toBeLessThanOrEqual(max)
+    }
+  })
+
   it("refuses to force what it cannot, saying why", () => {
     const { lifecycle } = setup([running(1), running(2, { status: "COMPLETED" })])
     expect(() => lifecycle.force(objectId(2), { status: "ERRORED" })).toThrow(/is not running/)

@@ -109,6 +109,22 @@ describe("MockClock", () => {
     expect(clock.snapshot().pending).toBe(0)
   })
 
+  it("re-arms when its timer wakes before the alarm is due (system timers and Date.now can disagree by a millisecond)", () => {
+    const fake = fakeSource()
+    const clock = MockClock.make({ source: fake.source })
+    const fired: Array<number> = []
+    clock.at(1_000_100, (t) => fired.push(t))
+    const [timer] = fake.live()
+    // The event loop runs the timer when the source still reads 1 ms short of it.
+    fake.pass(99)
+    timer!.cancelled = true
+    timer!.wake()
+    expect(fired).toEqual([])
+    expect(fake.live()).toHaveLength(1)
+    fake.pass(1)
+    expect(fired).toEqual([1_000_100])
+  })
+
   it("fires what is due on poll, without waiting for the timer", () => {
     const fake = fakeSource()
     const clock = MockClock.make({ source: fake.source, speed: 0 })

@@ -129,3 +129,25 @@ describe("the data set's own running executions", () => {
     mock.close()
   })
 })
+
+describe("a running clock", () => {
+  it("moves executions on its own timers, with no request and no poll in between", async () => {
+    // Real time, and runs of quick nodes (tens of ms each) that end within a second: the many timers
+    // in a row make it near certain that one runs before `Date.now()` reaches its alarm, which
+    // once lost the clock's timer, so that executions moved only when a request came.
+    const data = small(20, 5)
+    const template = data.executions[0]!
+    const runs = Array.from({ length: 1000 }, (_, i) =>
+      record({ ...template, _id: objectId(5000 + i), status: "RUNNING", completion_percentage: 0, nodes: nodes.map((n) => ({ ...n, node_type: "custom_code" })) })
+    )
+    const mock = createMockApp({ data: { ...data, executions: [...data.executions, ...runs] } })
+    // Not a TIMED_OUT one among them: that node takes 30 s.
+    for (const r of runs) mock.lifecycle.force(r._id, { status: "COMPLETED" })
+    const live = () => runs.filter((r) => mock.store.find(r._id)?.status === "RUNNING").length
+    expect(live()).toBe(1000)
+    const deadline = Date.now() + 10_000
+    while (live() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(live()).toBe(0)
+    mock.close()
+  })
+})
