@@ -232,8 +232,14 @@ describe("fetch's options", () => {
       Effect.gen(function*() {
         const { layer, seen } = recording({ ok: 1 })
         expect(yield* get(layer)).toEqual({ ok: 1 })
-        expect(yield* Effect.provideService(get(layer), FetchHttpClient.RequestInit, { cache: "no-store", redirect: "follow" })).toEqual({ ok: 1 })
+        const given = { cache: "no-store", redirect: "follow", headers: { "x-extra": "1" } } as const
+        expect(yield* Effect.provideService(get(layer), FetchHttpClient.RequestInit, given)).toEqual({ ok: 1 })
         expect(seen.map((init) => [init?.redirect, init?.cache])).toEqual([["manual", undefined], ["manual", "no-store"]])
+        // The request's own method and headers reach fetch beside the options, and the application's headers with them.
+        const headers = seen.map((init) => new Headers(init?.headers))
+        expect(seen.map((init) => init?.method)).toEqual(["GET", "GET"])
+        const sent = headers.map((h) => [h.get("x-api-key"), h.get("accept"), h.get("x-extra")])
+        expect(sent).toEqual([[API_KEY, "application/json", null], [API_KEY, "application/json", "1"]])
       }))
   }
 })

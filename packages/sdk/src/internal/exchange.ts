@@ -171,17 +171,27 @@ const read = (
 
 /** `fetch`'s options with redirects left to the SDK, memoised on the options it merges with. */
 const manualRedirects = () => {
+  // Keys set to `undefined` are keys `RequestInit` types as absent (exactOptionalPropertyTypes).
+  const make = (given: globalThis.RequestInit | undefined) => ({ ...unset, ...given, redirect: "manual" }) as unknown as globalThis.RequestInit
   let last: globalThis.RequestInit | undefined
-  let merged: globalThis.RequestInit = { redirect: "manual" }
+  let merged = make(undefined)
   return (context: Context.Context<never>): globalThis.RequestInit => {
     const given = Option.getOrUndefined(Context.getOption(context, FetchHttpClient.RequestInit))
     if (given !== last) {
       last = given
-      merged = { ...given, redirect: "manual" }
+      merged = make(given)
     }
     return merged
   }
 }
+
+/**
+ * The options `FetchHttpClient` sets on every call after spreading the `RequestInit` (it
+ * overwrites them all), present from the start: spreading an object that has other keys, then
+ * adding these, takes V8 about 1.4 KB and 5 µs per request (new hidden classes for every
+ * object); with the keys already there, 0.14 KB and 0.6 µs, as with no options at all.
+ */
+const unset = { method: undefined, headers: undefined, body: undefined, duplex: undefined, signal: undefined } as const
 
 /** The clock of a fiber that nothing replaced: its `sleep` is a `setTimeout`, which {@link within} then sets itself. */
 const liveClock = Effect.runSync(Effect.clock)
