@@ -48,7 +48,8 @@ export const run = <A, E>(
       return Effect.onExit(body(undefined, inFlight, fiber), () => stopping(inFlight))
     })
   }
-  return Effect.flatMap(Effect.makeSpan(span.name, { ...untraced, attributes: span.attributes }), (opened) =>
+  // A literal, not `{ ...untraced, attributes }`: V8 builds a spread with added keys slowly.
+  return Effect.flatMap(Effect.makeSpan(span.name, { captureStackTrace: false, attributes: span.attributes }), (opened) =>
     Effect.withFiberRuntime<A, E>((fiber) => {
       const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
