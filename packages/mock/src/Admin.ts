@@ -27,6 +27,7 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
+import * as JsonDepth from "./internal/JsonDepth.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
@@ -68,23 +69,6 @@ export const MAX_BODY_BYTES = 64 * 1024
 /** JSON's media types: `application/json` and any `+json` type, with or without parameters. */
 const JSON_TYPE = /^application\/(?:[a-z0-9.!#$&^_-]+\+)?json(?:$|[ \t]*;)/i
 
-/** Whether a JSON text nests deeper than `max` (a scan, so that no parser or formatter recurses on it). */
-const deeperThan = (text: string, max: number): boolean => {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (inString) {
-      if (ch === 0x5c) i++ // a backslash escapes the next character
-      else if (ch === 0x22) inString = false
-    } else if (ch === 0x22) inString = true
-    else if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > max) return true
-    } else if (ch === 0x5d || ch === 0x7d) depth--
-  }
-  return false
-}
-
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 /**
@@ -105,7 +89,7 @@ const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknow
   } catch {
     return Either.left(invalid(c, "Invalid body: not UTF-8 text"))
   }
-  if (deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
+  if (JsonDepth.deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
   try {
     return Either.right(JSON.parse(text))
   } catch (e) {
