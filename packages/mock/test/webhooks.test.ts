@@ -393,7 +393,7 @@ describe("custom webhooks", () => {
     expect(entry["payload"]).toEqual(payload)
     expect(JSON.stringify(journal.body)).not.toContain(got!.headers["x-cobalt-signature"])
 
-    // Updating a webhook to a body makes it custom; its next delivery renders it.
+    // A custom webhook's body can be changed: its next delivery renders the new one.
     await call(server, "PUT", `${hooks}/${String(created.body["_id"])}`, { body: { webhook_body: "{{event.status}}" } })
     mock.webhooks.deliver({ execution: responding, from: "RUNNING" })
     const [, second] = await custom.waitFor(2)
@@ -415,7 +415,8 @@ describe("custom webhooks", () => {
       [{ "X-A": "1", "x-a": "2" }, /"x-a" is given twice/],
       [{ "X-Split": "a\r\nX-Injected: b" }, /the value of "X-Split" has a character HTTP cannot carry \(code 13 at 1\)/],
       [{ "X-Nul": "a\u0000" }, /the value of "X-Nul" has a character HTTP cannot carry/],
-      [{ "X-Wide": "€" }, /the value of "X-Wide" has a character HTTP cannot carry \(code 8364 at 0\)/]
+      [{ "X-Wide": "€" }, /the value of "X-Wide" has a character HTTP cannot carry \(code 8364 at 0\)/],
+      [{ "X-Number": 1 } as unknown as Record<string, string>, /webhook_headers\.X-Number: Expected string/]
     ]
     for (const [headers, message] of cases) {
       for (const [method, path] of [["POST", hooks], ["PUT", `${hooks}/${String(ok.body["_id"])}`]] as const) {
