@@ -94,6 +94,13 @@ export interface MockApp {
    */
   readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /**
+   * What `serve` answers each request with: `fetch`, but returning the `Response` itself when the
+   * app answered at once, so that the server writes it in the same tick (`@hono/node-server` awaits
+   * a promise and watches the socket). Never throws nor rejects. To run a mock app on a server of
+   * your own, serve this; to observe what `serve` answers, wrap this (`{ ...mock, handle }`).
+   */
+  readonly handle: Handler
+  /**
    * A new session token that authenticates as the account, for `Authorization: Bearer`, valid for
    * `SessionTokens.TTL_SECONDS` or until `reset`. Throws when the data set does not define the account.
    */
@@ -160,16 +167,8 @@ const isAdmin = (request: Request): boolean => {
 /** How a server answers a request: Hono's `fetch` signature. */
 export type Handler = (request: Request, env?: unknown) => Response | Promise<Response>
 
-/** The synchronous-first handler behind each app's own `fetch`. */
-const handles = new WeakMap<MockApp["fetch"], Handler>()
-
-/**
- * What `serve` answers each request with, to run a mock app on a server of your own: its `fetch`,
- * but returning the `Response` itself when the app answered at once, so that the server can write it
- * in the same tick (`@hono/node-server` awaits a promise and watches the socket). Never throws nor
- * rejects. A `fetch` replaced by your own (`{ ...mock, fetch }`) is used as it is.
- */
-export const handler = (mock: MockApp): Handler => handles.get(mock.fetch) ?? mock.fetch
+/** What `serve` answers each request with: the app's {@link MockApp.handle}. */
+export const handler = (mock: MockApp): Handler => mock.handle
 
 /** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
@@ -256,7 +255,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
   const answered = (recording: Journal.Recording, request: Request, exchange: Reply.Exchange, response: Response): Response => {
-    const fault = Scenarios.appliedTo(request)
+    const fault = exchange.fault
     recording.answered(exchange.requestId ?? Reply.newRequestId(), fault === "reset" || fault === "hang" ? null : response.status, fault)
     return response
   }
@@ -281,11 +280,11 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
 
   const served = Cors.wrap(options.cors ?? "*", handle)
   const fetch = (request: Request, env?: unknown) => Promise.resolve(served(request, env))
-  handles.set(fetch, served)
 
   return {
     app,
     fetch,
+    handle: served,
     mintSessionToken: sessions.mint,
     store,
     journal,

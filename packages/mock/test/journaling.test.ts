@@ -150,8 +150,14 @@ describe("handler", () => {
     expect(entry!.response).toEqual({ status: 500 })
   })
 
-  it("uses a fetch you replaced as it is", async () => {
-    const replaced = { ...mock, fetch: () => Promise.resolve(new Response("replaced")) }
+  it("serves a handle you replaced as it is", async () => {
+    const replaced = { ...mock, handle: () => new Response("replaced") }
     expect(await (await handler(replaced)(new Request("http://mock.test/"))).text()).toBe("replaced")
+    const server = await serve(replaced, { port: 0 })
+    try {
+      expect(await (await fetch(server.url)).text()).toBe("replaced")
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -4,6 +4,7 @@
  * headers, which `@hono/node-server` writes without copying.
  */
 import { ErrorBody } from "@refold-effect/contract"
+import type { Redacted } from "effect"
 import type { Context } from "hono"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import * as Uuid from "./Uuid.js"
@@ -15,22 +16,34 @@ export interface MockEnv {
     requestId: string
     /** The linked account the request's credentials select. */
     linkedAccountId: string
+    /** The named example a scenario asked for (`Prefer: example=...`), read after authentication. */
+    example: string | undefined
+    /** The API key of a request to the webhook routes: redacted, so that nothing prints it. */
+    apiKey: Redacted.Redacted<string>
   }
 }
 
 /** The content type Express's `res.json` sends, which the real API is built on. */
 export const contentType = "application/json; charset=utf-8"
 
+/** Notes the fault or forced outcome applied to the request, for the journal (in-process `app.fetch` without an `Exchange`: nowhere). */
+export const applied = (c: Context<MockEnv>, fault: string): void => {
+  const env: unknown = c.env
+  if (env instanceof Exchange) env.fault = fault
+}
+
 /** A fresh request id. */
 export const newRequestId = (): string => Uuid.v4()
 
 /**
  * What `MockApp` hands its app as `env` for each request: `@hono/node-server`'s bindings when the
- * request came over TCP, and the request's id once made, which the journal and the last line of
- * defence read back when the response is known, whichever response carried it.
+ * request came over TCP, and what the journal and the last line of defence read back once the
+ * response is known, whichever response carried it: the request's id once made, and the fault or
+ * forced outcome a scenario applied.
  */
 export class Exchange {
   requestId: string | undefined = undefined
+  fault: string | undefined = undefined
 
   constructor(
     readonly incoming: IncomingMessage | undefined,

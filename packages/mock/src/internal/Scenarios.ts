@@ -18,12 +18,6 @@ import * as Wire from "./Wire.js"
 /** The error code of a 400 for a scenario that does not exist. */
 export const INVALID_SCENARIO = "INVALID_SCENARIO"
 
-const applied = new WeakMap<Request, string>()
-const wanted = new WeakMap<Request, string>()
-
-/** The fault or forced outcome applied to a request, for the journal. */
-export const appliedTo = (request: Request): string | undefined => applied.get(request)
-
 /**
  * Per-request scenarios, then global faults, then arrivals, for the API's routes. Synchronous when
  * there is nothing to do, so that a plain request pays no promise.
@@ -46,32 +40,32 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.An
       case "Pass":
         return next(c)
       case "Reset":
-        applied.set(request, "reset")
+        Reply.applied(c, "reset")
         return Wire.reset(c)
       case "RateLimited":
-        applied.set(request, "rate-limit")
+        Reply.applied(c, "rate-limit")
         return Wire.error(c, 429, decision.outcome.retryAfter)
       case "Error":
-        applied.set(request, "error")
+        Reply.applied(c, "error")
         return Wire.error(c, decision.outcome.status)
     }
   }
 
   if (scenario.delay !== undefined) await Wire.sleep(scenario.delay, request.signal)
-  if (scenario.fault !== undefined) applied.set(request, scenario.fault)
+  if (scenario.fault !== undefined) Reply.applied(c, scenario.fault)
   if (scenario.fault === "reset") return Wire.reset(c)
   if (scenario.fault === "hang") return Wire.hang(c, Scenario.MAX_DELAY_MS)
   if (scenario.fault === "empty") return Wire.empty(c, scenario.code ?? 200)
 
   let response: Response
   if (scenario.body !== undefined) {
-    applied.set(request, scenario.fault ?? `stub=${scenario.code ?? 200}`)
+    Reply.applied(c, scenario.fault ?? `stub=${scenario.code ?? 200}`)
     response = Reply.json(scenario.code ?? 200, scenario.body, Reply.requestId(c))
   } else if (scenario.code !== undefined && scenario.code !== 200) {
-    if (scenario.fault === undefined) applied.set(request, `code=${scenario.code}`)
+    if (scenario.fault === undefined) Reply.applied(c, `code=${scenario.code}`)
     response = Wire.error(c, scenario.code)
   } else {
-    if (scenario.example !== undefined) wanted.set(request, scenario.example)
+    if (scenario.example !== undefined) c.set("example", scenario.example)
     response = await next(c)
   }
   if (scenario.fault === "truncate") return Wire.truncate(c, response)
@@ -89,7 +83,7 @@ const firstPage: Paging = () => Either.right({ page: 1, limit: 10 })
  * `Scenario.examples`), or a 400 listing the names it has.
  */
 export const example = (endpoint: RefoldApi.Endpoint, paging: Paging = firstPage): Pipeline.Step<Reply.MockEnv> => (c, next) => {
-  const name = wanted.get(c.req.raw)
+  const name = c.get("example")
   if (name === undefined) return next(c)
   const query = paging(c.req.url)
   if (Either.isLeft(query)) return Reply.error(c, 400, Reply.codes.invalidQuery, query.left)

@@ -6,7 +6,7 @@
  * @internal
  */
 import { Webhook } from "@refold-effect/contract"
-import { Either, ParseResult, Schema } from "effect"
+import { Either, ParseResult, Redacted, Schema } from "effect"
 import type { Context } from "hono"
 import * as CustomHeaders from "./CustomHeaders.js"
 import * as JsonDepth from "./JsonDepth.js"
@@ -28,14 +28,11 @@ export const INVALID_BODY = "INVALID_REQUEST_BODY"
 export const orgAuth = (apiKeys: ReadonlySet<string> | undefined): Pipeline.Step<Reply.MockEnv> => (c, next) => {
   const key = Node.headers(c.req.raw, c.env).get("x-api-key")
   if (key === null || key === "" || (apiKeys !== undefined && !apiKeys.has(key))) return Reply.documented(c, "unauthorized")
-  keys.set(c.req.raw, key)
+  c.set("apiKey", Redacted.make(key))
   return next(c)
 }
 
-// The key travels from the step to the handler beside the request, never in a context variable
-// that a logger or the journal could print.
-const keys = new WeakMap<Request, string>()
-const keyOf = (c: Context<Reply.MockEnv>) => keys.get(c.req.raw)!
+const keyOf = (c: Context<Reply.MockEnv>) => Redacted.value(c.get("apiKey"))
 
 const documented = (c: Context<Reply.MockEnv>, which: keyof typeof Webhook.documented, detail?: string) => {
   const [status, code, message] = Webhook.documented[which]

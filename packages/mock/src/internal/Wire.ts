@@ -13,13 +13,14 @@ import * as Reply from "./Reply.js"
 export const networkError = (message: string): TypeError =>
   new TypeError("fetch failed", { cause: Object.assign(new Error(message), { code: "ECONNRESET" }) })
 
-const dropped = new WeakSet<Response>()
+/** An in-process response that stands for a dropped connection. */
+class Dropped extends Response {}
 
 /**
  * `true` for an in-process response that stands for a dropped connection: `MockHttpClient` rejects
  * the `fetch` in its place, as undici does.
  */
-export const isDropped = (response: Response): boolean => dropped.has(response)
+export const isDropped = (response: Response): boolean => response instanceof Dropped
 
 /** Resolves after `ms`, or as soon as `signal` aborts. Never keeps the process alive by itself. */
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -42,14 +43,12 @@ export const reset = (c: Context): Response => {
     node.incoming.socket.destroy()
     return RESPONSE_ALREADY_SENT
   }
-  const response = new Response(
+  return new Dropped(
     new ReadableStream({
       start: (controller) => controller.error(networkError("socket hang up"))
     }),
     { headers: { "content-type": Reply.contentType } }
   )
-  dropped.add(response)
-  return response
 }
 
 /** Never answers: waits until the client goes away (or `maxMs` passes), then drops the connection. */

@@ -97,7 +97,7 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
     const fetchInProcess = ((input: string | URL | Request, init?: RequestInit) => observed(new Request(input, init))) as typeof fetch
     const url = transport === "tcp"
       ? (yield* Effect.acquireRelease(
-        Effect.promise(() => serve({ ...mock, fetch: observed }, { port: 0 })),
+        Effect.promise(() => serve({ ...mock, handle: observed }, { port: 0 })),
         (server) => Effect.promise(() => server.close())
       )).url
       : "http://mock.invalid"
