@@ -54,9 +54,9 @@ export const keepRunning = (mock: MockApp): (() => number) => {
   return () => restarts
 }
 
-/** `DataSet.generate({ size, seed })` with its `running` newest executions RUNNING from their first node. */
+/** `DataSet.generate({ size, seed })` (anchored on `DataSet.bundledAnchor`, so that figures do not move with the day) with its `running` newest executions RUNNING from their first node. */
 export const generate = (size: number, seed: number, running: number): Fixture.DataSet => {
-  const data = DataSet.generate({ size, seed })
+  const data = DataSet.generate({ size, seed, anchor: DataSet.bundledAnchor })
   const executions = data.executions.map((r, i): Fixture.Record => (i < data.executions.length - running ? r : restart(r)))
   return { ...data, executions }
 }

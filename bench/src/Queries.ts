@@ -4,7 +4,7 @@
  */
 import { Execution } from "@refold-effect/contract"
 
-/** Inside the generator's creation window (2026-04-01 to 2026-10-31). */
+/** Inside the creation window of `DataSet.bundledAnchor` (2026-04-01 to 2026-10-31), the day the bench's data sets are anchored on. */
 const START = "2026-06-01"
 const END = "2026-09-30"
 

@@ -38,7 +38,7 @@ const load = (data: Data): Fixture.DataSet => {
     case "bundled":
       return DataSet.bundled()
     case "generate":
-      return DataSet.generate({ size: data.size, seed: data.seed, accounts: data.accounts })
+      return DataSet.generate({ size: data.size, seed: data.seed, accounts: data.accounts, anchor: DataSet.bundledAnchor })
     case "dir":
       return DataSet.load(data.dir)
     case "living":

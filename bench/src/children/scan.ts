@@ -39,7 +39,7 @@ const wrap = (record: Fixture.Record): Fixture.Record =>
     getOwnPropertyDescriptor: (t, k) => note(t, Reflect.getOwnPropertyDescriptor(t, k))
   })
 
-const data = DataSet.generate({ size, seed: 7 })
+const data = DataSet.generate({ size, seed: 7, anchor: DataSet.bundledAnchor })
 const mock = createMockApp({ data: { ...data, executions: data.executions.map(wrap) }, clock: { speed: 0 } })
 const headers = { "x-api-key": "tk_bench", linked_account_id: "user_12345" }
 

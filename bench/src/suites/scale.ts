@@ -87,7 +87,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         id: "3",
         title: `Scale: ${Stats.format(sizes.large)} executions vs ${Stats.format(sizes.small)}`,
         method:
-          `Two mocks run at once (each in its own process, \`--generate\`-style data from \`DataSet.generate\`, seed 1, 4 accounts), ` +
+          `Two mocks run at once (each in its own process, \`--generate\`-style data from \`DataSet.generate\`, seed 1, 4 accounts, anchored on \`DataSet.bundledAnchor\`), ` +
           `one over ${Stats.format(sizes.small)} executions and one over ${Stats.format(sizes.large)}. For every filter combination ` +
           `(${combos}: status absent or one of 6, source absent or one of 3, type absent or one of 2, dates absent, from, to or both) ` +
           "the load generator requests page 1 and the page in the middle of that combination's `totalPages` (limit 10, account " +

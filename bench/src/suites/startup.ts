@@ -65,7 +65,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     id: "4",
     title: `Start-up over ${Stats.format(size)} executions`,
     method:
-      `\`DataSet.generate({ size: ${size}, seed: 1 })\` written with \`DataSet.write\` (${Stats.format(bytes / 2 ** 20)} MiB of JSON in ` +
+      `\`DataSet.generate({ size: ${size}, seed: 1, anchor: DataSet.bundledAnchor })\` written with \`DataSet.write\` (${Stats.format(bytes / 2 ** 20)} MiB of JSON in ` +
       "shards of 50,000). Each round starts, one after the other, (a) `node apps/mock-server/dist/main.js --port 0 --fixtures <dir>` and " +
       "times spawn → its `listening on` line (then checks one list request and reads its RSS), and (b) a process that only reads and " +
       "`JSON.parse`s the same files, timed spawn → done. Both include Node's own start; both run with `" + heapFlag + "`. " +

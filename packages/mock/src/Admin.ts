@@ -14,6 +14,9 @@
  * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
  * | `POST /__admin/reset` | journal, faults, arrived executions and minted session tokens back to the start |
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
+ * | `POST /__admin/stubs` | `{ request: pattern, response: answer }` adds a stub (see `Stubs`) → 201 `{ total }` |
+ * | `GET /__admin/stubs` | `{ stubs: [{ request, response }, ...], meta: { total } }`, newest first |
+ * | `DELETE /__admin/stubs` | forgets every stub |
  * | `GET /__admin/webhooks/deliveries?limit=n` | `{ deliveries: [attempt, ...], meta: { total, pending } }`, newest first |
  * | `DELETE /__admin/webhooks/deliveries` | forgets the delivery journal |
  * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
@@ -32,6 +35,7 @@ import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
+import type * as Stubs from "./Stubs.js"
 import type { Deliveries } from "./WebhookDeliveries.js"
 
 /** The path prefix of the admin API. */
@@ -48,6 +52,7 @@ export interface Options {
   readonly store: ExecutionStore
   readonly sessions: SessionTokens
   readonly webhooks: Deliveries
+  readonly stubs: Stubs.Stubs
   /** Resets everything the admin API can change. */
   readonly reset: () => void
   /** The clock and lifecycle routes' dependencies. */
@@ -195,6 +200,27 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
 
   LiveAdmin.routes(admin, options.live)
+
+  admin.get("/stubs", (c) => ok(c, { stubs: options.stubs.list(), meta: { total: options.stubs.size() } }))
+
+  admin.post("/stubs", async (c) => {
+    const body = await jsonBody(c)
+    if (Either.isLeft(body)) return body.left
+    const stub = body.right as { request?: unknown; response?: unknown } | null
+    const shape = 'expected { "request": { pattern }, "response": { code, body, example, delay, fault } }'
+    if (typeof stub !== "object" || stub === null || Array.isArray(stub) || stub.request === undefined || stub.response === undefined) {
+      return invalid(c, `Invalid stub: ${shape}`)
+    }
+    const extra = Object.keys(stub).find((k) => k !== "request" && k !== "response")
+    if (extra !== undefined) return invalid(c, `Invalid stub: unknown field ${JSON.stringify(extra)}; ${shape}`)
+    const added = options.stubs.add(stub.request, stub.response as Stubs.Answer)
+    return Either.isLeft(added) ? invalid(c, added.left) : ok(c, { total: options.stubs.size() }, 201)
+  })
+
+  admin.delete("/stubs", (c) => {
+    options.stubs.clear()
+    return ok(c, {})
+  })
 
   admin.post("/session-tokens", async (c) => {
     const body = await jsonBody(c)

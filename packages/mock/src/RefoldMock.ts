@@ -146,7 +146,9 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   /**
    * A fresh mock app for the test (or `it.layer` block), as the `RefoldMock` service and as the
    * `HttpClient` that reaches it in-process. Fails with {@link RefoldMockError} when the options
-   * are invalid (bad faults, a data set that cannot be indexed).
+   * are invalid (bad faults, a data set that cannot be indexed). A data set generated without an
+   * `anchor` is as of the day of the mock's clock when the layer is built, or of the system's
+   * clock when the mock's reads a time the generator cannot anchor on (`TestClock` starts at 0).
    */
   static readonly layer = (options: KitOptions.KitOptions = {}): Layer.Layer<RefoldMock | HttpClient.HttpClient, RefoldMockError> =>
     Layer.unwrapScoped(
@@ -157,7 +159,7 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
           attempt(() => {
             // Effect's Clock unless a clock of its own is given; a speed applies to Effect's time.
             const clock = given !== undefined && "now" in given ? given : MockClock.make({ source, ...given })
-            return createMockApp({ ...KitOptions.toMockOptions(options), clock })
+            return createMockApp(KitOptions.toMockOptions(options, clock))
           }),
           (app) => Effect.sync(() => app.close())
         )

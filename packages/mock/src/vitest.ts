@@ -19,6 +19,7 @@
 import { afterAll, beforeAll } from "vitest"
 import * as KitOptions from "./internal/KitOptions.js"
 import { createMockApp, type MockApp } from "./MockApp.js"
+import * as MockClock from "./MockClock.js"
 import { serve, type MockServer, type ServeOptions } from "./MockServer.js"
 
 /** The suite's server; its fields are readable inside tests and hooks (after `beforeAll`). */
@@ -39,7 +40,8 @@ export const useMockServer = (options: UseMockServerOptions = {}): MockServerHan
   let running: { readonly mock: MockApp; readonly server: MockServer } | undefined
   beforeAll(async () => {
     const { port, host, ...kit } = options
-    const mock = createMockApp(KitOptions.toMockOptions(kit))
+    const clock = kit.clock !== undefined && "now" in kit.clock ? kit.clock : MockClock.make(kit.clock)
+    const mock = createMockApp(KitOptions.toMockOptions(kit, clock))
     running = { mock, server: await serve(mock, { port: port ?? 0, host }) }
   })
   afterAll(async () => {

@@ -76,8 +76,8 @@ describe.skipIf(!existsSync(spec) && process.env["CI"] === undefined)("the mock 
     // verdicts reach these assertions: a validator that never fails would prove nothing.
     const upstream: MockApp = {
       ...mock,
-      fetch: async (request, env) => {
-        const response = await mock.fetch(request, env)
+      handle: async (request, env) => {
+        const response = await mock.handle(request, env)
         if (request.headers.get("x-corrupt") === null) return response
         const body = (await response.json()) as Record<string, unknown>
         return Response.json({ ...body, environment: "staging", nodes: "none" }, { status: response.status })

@@ -4,12 +4,16 @@
  */
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import type { MockOptions } from "../MockApp.js"
+import type * as MockClock from "../MockClock.js"
 
 /** Options of a test's mock. Every field is optional. */
 export interface KitOptions extends Omit<MockOptions, "data"> {
   /**
-   * The executions to serve: a data set, or one generated in memory (`DataSet.generate`, the same
-   * seed always gives the same data). Default: the bundled fixtures.
+   * The executions to serve: a data set, or one generated in memory (`DataSet.generate`: the same
+   * seed, size, accounts and anchor always give the same data). A generated set without `anchor`
+   * is as of the day of the mock's clock when the mock starts, or of the system's clock when the
+   * mock's reads a time the generator cannot anchor on (before 1971: `TestClock` starts at 0).
+   * Default: the bundled fixtures.
    */
   readonly fixtures?: Fixture.DataSet | { readonly generate: DataSet.GenerateOptions } | undefined
   /** Accounts to add to the data set (one with the same `linked_account_id` replaces it), e.g. with session tokens. */
@@ -21,10 +25,22 @@ export interface KitOptions extends Omit<MockOptions, "data"> {
 /** The SDK's default base URL. */
 export const defaultBaseUrl = "https://app.refold.ai"
 
-/** The mock app's options for kit options. */
-export const toMockOptions = ({ fixtures, accounts, baseUrl: _, ...rest }: KitOptions): MockOptions => {
-  const base = fixtures === undefined ? DataSet.bundled() : "generate" in fixtures ? DataSet.generate(fixtures.generate) : fixtures
-  if (accounts === undefined || accounts.length === 0) return { ...rest, data: base }
+/**
+ * The anchor of a generated data set without one: the mock clock's time, so that the data is as of
+ * the day the mock runs on, unless the generator cannot take it (Effect's `TestClock` starts at
+ * 1970-01-01), then the system's time.
+ */
+export const anchor = (clockNow: number): number =>
+  clockNow >= DataSet.anchors.from && clockNow < DataSet.anchors.until ? clockNow : Date.now()
+
+/** The mock app's options for kit options, over the clock the app runs on. */
+export const toMockOptions = ({ fixtures, accounts, baseUrl: _, clock: __, ...rest }: KitOptions, clock: MockClock.MockClock): MockOptions => {
+  const base = fixtures === undefined
+    ? DataSet.bundled()
+    : "generate" in fixtures
+    ? DataSet.generate({ ...fixtures.generate, anchor: fixtures.generate.anchor ?? anchor(clock.now()) })
+    : fixtures
+  if (accounts === undefined || accounts.length === 0) return { ...rest, clock, data: base }
   const added = new Set(accounts.map((a) => a.linked_account_id))
-  return { ...rest, data: { ...base, accounts: [...base.accounts.filter((a) => !added.has(a.linked_account_id)), ...accounts] } }
+  return { ...rest, clock, data: { ...base, accounts: [...base.accounts.filter((a) => !added.has(a.linked_account_id)), ...accounts] } }
 }
