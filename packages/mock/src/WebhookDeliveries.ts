@@ -35,7 +35,7 @@ import type { Registered } from "./internal/Subscriptions.js"
 import * as Template from "./internal/Template.js"
 import * as Uuid from "./internal/Uuid.js"
 import { maxBody } from "./internal/WebhookRoutes.js"
-import { REDACTED, redactHeaders } from "./Journal.js"
+import { MIN_SECRET_LENGTH, REDACTED, redactHeaders, redactValues } from "./Journal.js"
 import type { MockClock } from "./MockClock.js"
 
 /** Time as the mock keeps it: real time, a faster one, a manual one, or Effect's `Clock` in tests. */
@@ -175,12 +175,25 @@ export const responseOf = (execution: Fixture.Record): unknown => {
 /** The headers every delivery carries unless a custom webhook sets its own. */
 const defaultHeaders = { "content-type": "application/json", "user-agent": "refold-mock" } as const
 
+/** A delivery as the journal shows it: no signature, and no API key even where a custom template or header wrote one. */
+interface Shown {
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const shownOf = (body: string, headers: Headers, apiKey: string): Shown => {
+  // A key too short to be told from ordinary text (the mock accepts any key) is not searched for.
+  const redact = apiKey.length < MIN_SECRET_LENGTH ? (text: string) => text : (text: string) => redactValues(text, [apiKey])
+  // The signature is keyed on the API key: redacted by name, whatever the redaction rules say.
+  return { body: redact(body), headers: { ...redactHeaders(headers, redact), [Webhook.signatureHeader]: REDACTED } }
+}
+
 /** What one subscription is sent for one event: the body and the headers, signature included, or why it cannot be sent. */
 const requestOf = (
   { subscription, apiKey }: Registered,
   payloadJson: string,
   scope: Template.Scope
-): Either.Either<{ readonly body: string; readonly headers: Headers }, string> => {
+): Either.Either<{ readonly body: string; readonly headers: Headers; readonly shown: Shown }, string> => {
   const custom = subscription.webhook_type === "custom"
   const rendered = custom && subscription.webhook_body !== undefined ? Template.render(subscription.webhook_body, scope, maxBody) : Either.right(payloadJson)
   return Either.flatMap(rendered, (body) => {
@@ -189,7 +202,7 @@ const requestOf = (
       if (custom) for (const [name, value] of Object.entries(subscription.webhook_headers ?? {})) headers.set(name, String(value))
       // Last, so that no custom header can take its place.
       headers.set(Webhook.signatureHeader, sign(body, apiKey))
-      return Either.right({ body, headers })
+      return Either.right({ body, headers, shown: shownOf(body, headers, apiKey) })
     } catch (e) {
       // The routes check the headers; this is for a subscription that reached the store another way.
       return Either.left(`webhook_headers: ${(e as Error).message}`)
@@ -215,6 +228,8 @@ interface Job {
   readonly body: string
   /** The headers to send, the signature among them. */
   readonly headers: Headers
+  /** The body and headers as journaled. */
+  readonly shown: Shown
   readonly method: string
   readonly url: string
   attempt: number
@@ -269,10 +284,9 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
       ...(error === undefined ? {} : { error }),
       durationMs,
       ...(retryInMs === undefined ? {} : { retryInMs }),
-      // The signature is keyed on the API key: redacted by name, whatever the redaction rules say.
-      headers: { ...redactHeaders(job.headers), [Webhook.signatureHeader]: REDACTED },
+      headers: job.shown.headers,
       payload: job.payload,
-      body: job.body
+      body: job.shown.body
     })
     if (journal.length > capacity) journal.length = capacity
   }
@@ -360,6 +374,7 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
         payload,
         body: Either.isRight(request) ? request.right.body : "",
         headers: Either.isRight(request) ? request.right.headers : new Headers(defaultHeaders),
+        shown: Either.isRight(request) ? request.right.shown : { body: "", headers: { ...defaultHeaders } },
         method: target.subscription.method,
         url: target.subscription.webhook_url,
         attempt: 1

@@ -401,6 +401,21 @@ describe("custom webhooks", () => {
     expect(second!.headers["x-cobalt-signature"]).toBe(hmac('"COMPLETED"', testKey))
   })
 
+  it("journal no API key even where a custom body or header wrote it", async () => {
+    const { mock, server } = await start()
+    const hook = await open([200])
+    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Completed"], webhook_body: `key=${testKey};run={{event.instance_id}}`, webhook_headers: { "X-Forward": testKey } } })
+    mock.webhooks.deliver(completed(running))
+    const [got] = await hook.waitFor(1)
+    await mock.webhooks.settled()
+    expect(got!.body.toString("utf8")).toBe(`key=${testKey};run=${running._id}`)
+    expect(got!.headers["x-forward"]).toBe(testKey)
+    const [attempt] = mock.webhooks.attempts()
+    expect(attempt!.body).toBe(`key=[REDACTED];run=${running._id}`)
+    expect(attempt!.headers["x-forward"]).toBe("[REDACTED]")
+    expect(JSON.stringify(attempt)).not.toContain(testKey)
+  })
+
   it("refuse headers that cannot be sent with a 400 naming the header, on register and update", async () => {
     const { server } = await start()
     const ok = await call(server, "POST", hooks, { body: { url: "https://example.com/h", events: ["Workflow Completed"], webhook_type: "custom", webhook_headers: { "X-Ok": "fine" } } })
