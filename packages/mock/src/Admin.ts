@@ -14,6 +14,9 @@
  * | `POST /__admin/settings` | `{ faults }` replaces the global faults (`{ faults: {} }` clears them) |
  * | `POST /__admin/reset` | journal, faults, arrived executions and minted session tokens back to the start |
  * | `POST /__admin/session-tokens` | `{ linked_account_id }` → `{ token }` |
+ * | `POST /__admin/stubs` | `{ request: pattern, response: answer }` adds a stub (see `Stubs`) → 201 `{ total }` |
+ * | `GET /__admin/stubs` | `{ stubs: [{ request, response }, ...], meta: { total } }`, newest first |
+ * | `DELETE /__admin/stubs` | forgets every stub |
  * | `GET /__admin/webhooks/deliveries?limit=n` | `{ deliveries: [attempt, ...], meta: { total, pending } }`, newest first |
  * | `DELETE /__admin/webhooks/deliveries` | forgets the delivery journal |
  * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
@@ -27,10 +30,12 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
+import * as JsonDepth from "./internal/JsonDepth.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
+import type * as Stubs from "./Stubs.js"
 import type { Deliveries } from "./WebhookDeliveries.js"
 
 /** The path prefix of the admin API. */
@@ -47,6 +52,7 @@ export interface Options {
   readonly store: ExecutionStore
   readonly sessions: SessionTokens
   readonly webhooks: Deliveries
+  readonly stubs: Stubs.Stubs
   /** Resets everything the admin API can change. */
   readonly reset: () => void
   /** The clock and lifecycle routes' dependencies. */
@@ -68,23 +74,6 @@ export const MAX_BODY_BYTES = 64 * 1024
 /** JSON's media types: `application/json` and any `+json` type, with or without parameters. */
 const JSON_TYPE = /^application\/(?:[a-z0-9.!#$&^_-]+\+)?json(?:$|[ \t]*;)/i
 
-/** Whether a JSON text nests deeper than `max` (a scan, so that no parser or formatter recurses on it). */
-const deeperThan = (text: string, max: number): boolean => {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (inString) {
-      if (ch === 0x5c) i++ // a backslash escapes the next character
-      else if (ch === 0x22) inString = false
-    } else if (ch === 0x22) inString = true
-    else if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > max) return true
-    } else if (ch === 0x5d || ch === 0x7d) depth--
-  }
-  return false
-}
-
 const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 /**
@@ -105,7 +94,7 @@ const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknow
   } catch {
     return Either.left(invalid(c, "Invalid body: not UTF-8 text"))
   }
-  if (deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
+  if (JsonDepth.deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
   try {
     return Either.right(JSON.parse(text))
   } catch (e) {
@@ -211,6 +200,27 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
 
   LiveAdmin.routes(admin, options.live)
+
+  admin.get("/stubs", (c) => ok(c, { stubs: options.stubs.list(), meta: { total: options.stubs.size() } }))
+
+  admin.post("/stubs", async (c) => {
+    const body = await jsonBody(c)
+    if (Either.isLeft(body)) return body.left
+    const stub = body.right as { request?: unknown; response?: unknown } | null
+    const shape = 'expected { "request": { pattern }, "response": { code, body, example, delay, fault } }'
+    if (typeof stub !== "object" || stub === null || Array.isArray(stub) || stub.request === undefined || stub.response === undefined) {
+      return invalid(c, `Invalid stub: ${shape}`)
+    }
+    const extra = Object.keys(stub).find((k) => k !== "request" && k !== "response")
+    if (extra !== undefined) return invalid(c, `Invalid stub: unknown field ${JSON.stringify(extra)}; ${shape}`)
+    const added = options.stubs.add(stub.request, stub.response as Stubs.Answer)
+    return Either.isLeft(added) ? invalid(c, added.left) : ok(c, { total: options.stubs.size() }, 201)
+  })
+
+  admin.delete("/stubs", (c) => {
+    options.stubs.clear()
+    return ok(c, {})
+  })
 
   admin.post("/session-tokens", async (c) => {
     const body = await jsonBody(c)

@@ -236,7 +236,7 @@ const secretParts = (value: string): Array<string> => {
 }
 
 /** Values shorter than this are not redacted elsewhere in a request (`[REDACTED]` itself, `1`, ...). */
-const MIN_SECRET_LENGTH = 6
+export const MIN_SECRET_LENGTH = 6
 
 const secretNames = new Map<string, boolean>()
 

@@ -3,13 +3,24 @@
  * client that cannot send `Prefer` headers or `__` parameters still gets a status, a body or a
  * fault (`RefoldMock.stub(pattern, answer)`). The newest matching stub wins; a request's own
  * scenario comes first. An answer is a {@link Scenario.Scenario} (`code`, `example`, `delay`,
- * `fault`) plus an optional JSON `body` sent with `code` (default 200).
+ * `fault`) plus an optional JSON `body` sent with `code` (default 200). Out of process, the same
+ * through the admin API: `POST /__admin/stubs` with `{ "request": pattern, "response": answer }`.
+ * At most {@link MAX_STUBS} at once.
  *
  * @since 0.2.0
  */
 import { Either } from "effect"
 import * as Journal from "./Journal.js"
 import * as Scenario from "./Scenario.js"
+
+/** How many stubs an app holds at most: past it, `add` refuses until they are cleared. */
+export const MAX_STUBS = 1000
+
+/** A stub as it was added. */
+export interface Stub {
+  readonly request: unknown
+  readonly response: Answer
+}
 
 /** What a stubbed request is answered with. */
 export interface Answer {
@@ -35,6 +46,8 @@ export interface Stubs {
   readonly match: (request: Request) => Stubbed | undefined
   /** How many stubs there are. */
   readonly size: () => number
+  /** The stubs as they were added, newest first. */
+  readonly list: () => ReadonlyArray<Stub>
   readonly clear: () => void
 }
 
@@ -69,14 +82,15 @@ const entryOf = (request: Request): Journal.Entry => {
 
 /** No stub yet. */
 export const make = (): Stubs => {
-  let stubs: Array<{ readonly matches: (e: Journal.Entry) => boolean; readonly answer: Stubbed }> = []
+  let stubs: Array<{ readonly matches: (e: Journal.Entry) => boolean; readonly answer: Stubbed; readonly stub: Stub }> = []
   return {
     add: (pattern, answer) => {
+      if (stubs.length >= MAX_STUBS) return Either.left(`Too many stubs: at most ${MAX_STUBS}; clear them (DELETE /__admin/stubs, or reset) first`)
       const decoded = Journal.decodeRequestPattern(pattern)
       if (Either.isLeft(decoded)) return Either.left(decoded.left)
       if (decoded.right.headers !== undefined) return Either.left("Invalid stub pattern: stubs match requests without their headers; drop \"headers\"")
       return Either.map(checkAnswer(answer), (stubbed) => {
-        stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed }, ...stubs]
+        stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed, stub: { request: pattern, response: answer } }, ...stubs]
       })
     },
     match: (request) => {
@@ -85,6 +99,7 @@ export const make = (): Stubs => {
       return stubs.find((s) => s.matches(entry))?.answer
     },
     size: () => stubs.length,
+    list: () => stubs.map((s) => s.stub),
     clear: () => {
       stubs = []
     }

@@ -11,6 +11,12 @@
  * - **How.** A `POST` (or the subscription's `method`) of the JSON payload to `webhook_url` and
  *   nowhere else (redirects are not followed), with `x-cobalt-signature`: the hex HMAC-SHA256 of the
  *   raw body keyed on the API key that registered the subscription.
+ * - **Custom webhooks.** A subscription whose `webhook_type` is `custom` is sent its `webhook_body`
+ *   rendered against the event (see `Template`; `{{workflow_response}}` is the `latest_output` of
+ *   the run's last successful node of type `response`) and its `webhook_headers` (checked when it is
+ *   registered), which may replace `content-type` and `user-agent` but never the signature, computed
+ *   over the bytes actually sent. A body that renders longer than the webhook routes' body limit is
+ *   not sent: it is journaled as `dropped`, saying why.
  * - **Retries.** Anything but a 200 (another status, a refused connection, no answer within
  *   `timeout`) is retried up to `retries` times (3, as the vendor), after `backoff × 2^(n-1)`
  *   on the mock's clock (the {@link Scheduler}): 1 s, 2 s, 4 s by default.
@@ -23,10 +29,13 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import type { Fixture } from "@refold-effect/fixtures"
+import { Either } from "effect"
 import { createHmac } from "node:crypto"
 import type { Registered } from "./internal/Subscriptions.js"
+import * as Template from "./internal/Template.js"
 import * as Uuid from "./internal/Uuid.js"
-import { REDACTED } from "./Journal.js"
+import { maxBody } from "./internal/WebhookRoutes.js"
+import { MIN_SECRET_LENGTH, REDACTED, redactHeaders, redactValues } from "./Journal.js"
 import type { MockClock } from "./MockClock.js"
 
 /** Time as the mock keeps it: real time, a faster one, a manual one, or Effect's `Clock` in tests. */
@@ -108,9 +117,12 @@ export interface Attempt {
   readonly durationMs: number
   /** The delay before the next attempt, on the scheduler's clock, when one is scheduled. */
   readonly retryInMs?: number | undefined
+  /** The headers sent, the signature (and any custom header that looks like a secret) redacted. */
   readonly headers: Readonly<Record<string, string>>
-  /** The payload sent. */
+  /** The event's payload. */
   readonly payload: Webhook.Payload
+  /** The body sent: the payload's JSON, or a custom webhook's rendered body (empty when it could not be rendered). */
+  readonly body: string
 }
 
 /** The deliveries of one mock app. */
@@ -148,6 +160,56 @@ export const payloadOf = (execution: Fixture.Record, event: (typeof Webhook.work
 /** The hex HMAC-SHA256 of `body` keyed on `apiKey`: the vendor's `x-cobalt-signature`. */
 export const sign = (body: string, apiKey: string): string => createHmac("sha256", apiKey).update(body).digest("hex")
 
+/**
+ * What `{{workflow_response}}` refers to: the `latest_output` of the run's last successful node of
+ * type `response` (the vendor's Response node), or `undefined` when it has none.
+ */
+export const responseOf = (execution: Fixture.Record): unknown => {
+  for (let i = execution.nodes.length - 1; i >= 0; i--) {
+    const node = execution.nodes[i]!
+    if (node.node_type.toLowerCase() === "response" && node.node_status === "Success") return node.latest_output
+  }
+  return undefined
+}
+
+/** The headers every delivery carries unless a custom webhook sets its own. */
+const defaultHeaders = { "content-type": "application/json", "user-agent": "refold-mock" } as const
+
+/** A delivery as the journal shows it: no signature, and no API key even where a custom template or header wrote one. */
+interface Shown {
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const shownOf = (body: string, headers: Headers, apiKey: string): Shown => {
+  // A key too short to be told from ordinary text (the mock accepts any key) is not searched for.
+  const redact = apiKey.length < MIN_SECRET_LENGTH ? (text: string) => text : (text: string) => redactValues(text, [apiKey])
+  // The signature is keyed on the API key: redacted by name, whatever the redaction rules say.
+  return { body: redact(body), headers: { ...redactHeaders(headers, redact), [Webhook.signatureHeader]: REDACTED } }
+}
+
+/** What one subscription is sent for one event: the body and the headers, signature included, or why it cannot be sent. */
+const requestOf = (
+  { subscription, apiKey }: Registered,
+  payloadJson: string,
+  scope: Template.Scope
+): Either.Either<{ readonly body: string; readonly headers: Headers; readonly shown: Shown }, string> => {
+  const custom = subscription.webhook_type === "custom"
+  const rendered = custom && subscription.webhook_body !== undefined ? Template.render(subscription.webhook_body, scope, maxBody) : Either.right(payloadJson)
+  return Either.flatMap(rendered, (body) => {
+    try {
+      const headers = new Headers(defaultHeaders)
+      if (custom) for (const [name, value] of Object.entries(subscription.webhook_headers ?? {})) headers.set(name, String(value))
+      // Last, so that no custom header can take its place.
+      headers.set(Webhook.signatureHeader, sign(body, apiKey))
+      return Either.right({ body, headers, shown: shownOf(body, headers, apiKey) })
+    } catch (e) {
+      // The routes check the headers; this is for a subscription that reached the store another way.
+      return Either.left(`webhook_headers: ${(e as Error).message}`)
+    }
+  })
+}
+
 /** Whether a subscription wants this execution's event. */
 const wants = ({ subscription }: Registered, execution: Fixture.Record, event: string) =>
   subscription.is_enabled &&
@@ -164,7 +226,10 @@ interface Job {
   readonly event: string
   readonly payload: Webhook.WorkflowPayload
   readonly body: string
-  readonly signature: string
+  /** The headers to send, the signature among them. */
+  readonly headers: Headers
+  /** The body and headers as journaled. */
+  readonly shown: Shown
   readonly method: string
   readonly url: string
   attempt: number
@@ -219,8 +284,9 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
       ...(error === undefined ? {} : { error }),
       durationMs,
       ...(retryInMs === undefined ? {} : { retryInMs }),
-      headers: { "content-type": "application/json", [Webhook.signatureHeader]: REDACTED },
-      payload: job.payload
+      headers: job.shown.headers,
+      payload: job.payload,
+      body: job.shown.body
     })
     if (journal.length > capacity) journal.length = capacity
   }
@@ -256,7 +322,7 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
     try {
       const response = await fetch(job.url, {
         method: job.method,
-        headers: { "content-type": "application/json", "user-agent": "refold-mock", [Webhook.signatureHeader]: job.signature },
+        headers: job.headers,
         body: job.body,
         redirect: "manual",
         signal: AbortSignal.timeout(timeout)
@@ -296,20 +362,25 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
     const event = eventOf(execution.status)
     if (event === undefined) return 0
     const payload = payloadOf(execution, event)
-    const body = JSON.stringify(payload)
+    const payloadJson = JSON.stringify(payload)
+    const scope: Template.Scope = { event: payload, workflow_response: responseOf(execution) }
     const targets = subscriptions().filter((s) => wants(s, execution, event))
     for (const target of targets) {
-      enqueue({
+      const request = requestOf(target, payloadJson, scope)
+      const job: Job = {
         deliveryId: Uuid.v4(),
         webhookId: target.subscription._id,
         event,
         payload,
-        body,
-        signature: sign(body, target.apiKey),
+        body: Either.isRight(request) ? request.right.body : "",
+        headers: Either.isRight(request) ? request.right.headers : new Headers(defaultHeaders),
+        shown: Either.isRight(request) ? request.right.shown : { body: "", headers: { ...defaultHeaders } },
         method: target.subscription.method,
         url: target.subscription.webhook_url,
         attempt: 1
-      })
+      }
+      if (Either.isLeft(request)) record(job, scheduler.now(), "dropped", null, 0, request.left)
+      else enqueue(job)
     }
     return targets.length
   }

@@ -4,7 +4,7 @@
  * 404 hint.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createMockApp, serve, type Journal, type MockApp, type MockOptions, type MockServer } from "../src/index.js"
+import { createMockApp, serve, Stubs, type Journal, type MockApp, type MockOptions, type MockServer } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 import { asAccount } from "./support/http.js"
 
@@ -205,5 +205,51 @@ describe("unknown routes", () => {
     ["GET", "/something/else/entirely/unrelated", "Route GET /something/else/entirely/unrelated not found"]
   ])("%s %s answers 404 with the nearest route as a hint", async (method, path, expected) => {
     expect(await message(method, path)).toBe(expected)
+  })
+})
+
+describe("stubs through the admin API (a process's tests, with no Effect)", () => {
+  const { send, reset } = useServer()
+  beforeAll(() => reset())
+
+  it("answers matching requests with the stub, lists the stubs, and forgets them on DELETE and reset", async () => {
+    const added = await send("/__admin/stubs", {
+      method: "POST",
+      json: { request: { method: "GET", urlPath: list, queryParameters: { status: { equalTo: "ERRORED" } } }, response: { code: 503 } }
+    })
+    expect(added).toMatchObject({ status: 201, body: { total: 1 } })
+    expect((await send(`${list}?status=ERRORED`, { headers: acme })).status).toBe(503)
+    expect((await send(`${list}?status=COMPLETED`, { headers: acme })).status).toBe(200)
+    await send("/__admin/stubs", { method: "POST", json: { request: { urlPathPattern: `${list}.*` }, response: { body: { docs: [], from: "stub" } } } })
+    expect((await send(`${list}?status=ERRORED`, { headers: acme })).body).toEqual({ docs: [], from: "stub" })
+    const listed = await send("/__admin/stubs")
+    expect(listed.body).toEqual({
+      stubs: [
+        { request: { urlPathPattern: `${list}.*` }, response: { body: { docs: [], from: "stub" } } },
+        { request: { method: "GET", urlPath: list, queryParameters: { status: { equalTo: "ERRORED" } } }, response: { code: 503 } }
+      ],
+      meta: { total: 2 }
+    })
+    expect((await send("/__admin/stubs", { method: "DELETE" })).status).toBe(200)
+    expect((await send(`${list}?status=ERRORED`, { headers: acme })).status).toBe(200)
+    await send("/__admin/stubs", { method: "POST", json: { request: { urlPath: list }, response: { code: 500 } } })
+    await send("/__admin/reset", { method: "POST" })
+    expect((await send("/__admin/stubs")).body).toMatchObject({ meta: { total: 0 } })
+  })
+
+  it("refuses a bad stub with a 400 naming what is wrong, and more than MAX_STUBS", async () => {
+    const bad = async (json: unknown) => {
+      const r = await send("/__admin/stubs", { method: "POST", json })
+      expect(r.status).toBe(400)
+      return (r.body as { message: string }).message
+    }
+    expect(await bad({ request: { urlPath: list } })).toMatch(/expected \{ "request"/)
+    expect(await bad({ request: { urlPath: list }, response: { code: 200 }, extra: 1 })).toMatch(/unknown field "extra"/)
+    expect(await bad({ request: { urlPath: list, headers: { a: { equalTo: "b" } } }, response: { code: 200 } })).toMatch(/drop "headers"/)
+    expect(await bad({ request: { urlPath: list }, response: { code: 99 } })).toMatch(/code/)
+    expect(await bad({ request: { urlPath: list }, response: { fault: "explode" } })).toMatch(/fault/)
+    for (let i = 0; i < Stubs.MAX_STUBS; i++) expect((await send("/__admin/stubs", { method: "POST", json: { request: { urlPath: `/x/${i}` }, response: { code: 500 } } })).status).toBe(201)
+    expect(await bad({ request: { urlPath: list }, response: { code: 500 } })).toMatch(/Too many stubs: at most 1000/)
+    await send("/__admin/stubs", { method: "DELETE" })
   })
 })

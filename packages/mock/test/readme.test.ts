@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Admin, createMockApp, Journal, serve, SessionTokens, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
+import * as CustomHeaders from "../src/internal/CustomHeaders.js"
 import * as Regex from "../src/internal/Regex.js"
+import * as WebhookRoutes from "../src/internal/WebhookRoutes.js"
 import { ExecutionStore } from "../src/index.js"
 import { small } from "./support/data.js"
 
@@ -48,6 +50,9 @@ describe("the README's limits", () => {
     expect(readme).toContain(`at most ${SessionTokens.MAX_MINTED.toLocaleString("en-US")} are valid at once`)
     expect(readme).toContain(`(${SessionTokens.TTL_SECONDS.toLocaleString("en-US")} s, its \`exp\``)
     expect(readme).toContain(`a body over ${Body.MAX_BYTES / 1024 / 1024} MiB`)
+    expect(readme).toContain(`nests deeper than ${WebhookRoutes.maxDepth} levels`)
+    expect(readme).toContain(`rendered body longer than ${WebhookRoutes.maxBody} characters`)
+    for (const name of CustomHeaders.reserved) expect(readme).toContain(`\`${name}\``)
     expect(readme).toContain(`At most ${Arrivals.MAX_HELD.toLocaleString("en-US")} arrived executions are held`)
     expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
   })

@@ -333,6 +333,147 @@ const until = async (condition: () => boolean, ms = 5_000) => {
 /** A data set with nothing running: only the test's own `deliver` sends webhooks. */
 const finished: Fixture.DataSet = { accounts: data.accounts, executions: [record({ _id: objectId(3) })] }
 
+describe("custom webhooks", () => {
+  /** A run that ended with a Response node, whose output `{{workflow_response}}` reaches. */
+  const responding = record({
+    _id: objectId(4),
+    status: "COMPLETED",
+    nodes: [
+      { node_id: "1", node_name: "Start", node_type: "start", node_status: "Success", is_batch: false, attempts_made: 1, execution_time: 1 },
+      { node_id: "2", node_name: "Reply", node_type: "response", node_status: "Success", is_batch: false, attempts_made: 1, execution_time: 1, latest_output: { order: { id: "ord_1", total: 42 } } }
+    ]
+  })
+
+  it("send the rendered body and the custom headers, signed over the bytes sent, and journal them with the signature redacted", async () => {
+    const { mock, server } = await start({ adminToken: "admin-secret" })
+    const custom = await open([200])
+    const typed = await open([200])
+    const plain = await open([200])
+    const template = '{"run": "{{event.instance_id}}", "event": {{event}}, "total": {{workflow_response.order.total}}, "name": "{{ event.workflow_name }}", "keep": "{{receiver.field}}", "gone": "{{event.nope}}"}'
+    const created = await call(server, "POST", hooks, {
+      body: { url: custom.url, events: ["Workflow Completed"], webhook_body: template, webhook_headers: { "X-Team": "billing", Authorization: "Bearer downstream-token" } }
+    })
+    expect(created.status, JSON.stringify(created.body)).toBe(200)
+    expect(created.body).toMatchObject({ webhook_type: "custom", webhook_body: template, webhook_headers: { "X-Team": "billing" } })
+    // A JSON template, a content type of its own; a custom type with no body sends the payload.
+    await call(server, "POST", hooks, {
+      body: { url: typed.url, events: ["Workflow Completed"], webhook_type: "custom", webhook_body: { id: "{{event.instance_id}}", response: "{{workflow_response}}" }, webhook_headers: { "Content-Type": "application/vnd.acme+json", "X-Cobalt-Signature-Note": "mine" } }
+    })
+    // A default webhook's body and headers are not applied (the vendor honours them for custom ones only).
+    await call(server, "POST", hooks, { body: { url: plain.url, events: ["Workflow Completed"], webhook_type: "default", webhook_body: "{{event.status}}", webhook_headers: { "x-team": "none" } } })
+
+    expect(mock.webhooks.deliver({ execution: responding, from: "RUNNING" })).toBe(3)
+    const [got] = await custom.waitFor(1)
+    const [gotTyped] = await typed.waitFor(1)
+    const [gotPlain] = await plain.waitFor(1)
+    await mock.webhooks.settled()
+    const payload = WebhookDeliveries.payloadOf(responding, "Workflow Completed")
+
+    expect(got!.body.toString("utf8")).toBe(
+      `{"run": "${responding._id}", "event": ${JSON.stringify(payload)}, "total": 42, "name": "${payload.workflow_name}", "keep": "{{receiver.field}}", "gone": ""}`
+    )
+    expect(got!.headers["x-team"]).toBe("billing")
+    expect(got!.headers["authorization"]).toBe("Bearer downstream-token")
+    expect(got!.headers["content-type"]).toBe("application/json")
+    expect(got!.headers["x-cobalt-signature"]).toBe(hmac(got!.body, testKey))
+
+    expect(JSON.parse(gotTyped!.body.toString("utf8"))).toEqual({ id: responding._id, response: { order: { id: "ord_1", total: 42 } } })
+    expect(gotTyped!.headers["content-type"]).toBe("application/vnd.acme+json")
+    expect(gotTyped!.headers["x-cobalt-signature-note"]).toBe("mine")
+    expect(gotTyped!.headers["x-cobalt-signature"]).toBe(hmac(gotTyped!.body, testKey))
+
+    expect(JSON.parse(gotPlain!.body.toString("utf8"))).toEqual(payload)
+    expect(gotPlain!.headers["x-team"]).toBeUndefined()
+
+    // The journal shows what was sent, the signature and the secret-looking header redacted.
+    const journal = await call(server, "GET", "/__admin/webhooks/deliveries", { key: null, headers: { authorization: "Bearer admin-secret" } })
+    const entry = (journal.body["deliveries"] as unknown as Array<Record<string, unknown>>).find((d) => d["url"] === custom.url)!
+    expect(entry["body"]).toBe(got!.body.toString("utf8"))
+    expect(entry["headers"]).toEqual({ "content-type": "application/json", "user-agent": "refold-mock", "x-team": "billing", authorization: "[REDACTED]", "x-cobalt-signature": "[REDACTED]" })
+    expect(entry["payload"]).toEqual(payload)
+    expect(JSON.stringify(journal.body)).not.toContain(got!.headers["x-cobalt-signature"])
+
+    // A custom webhook's body can be changed: its next delivery renders the new one.
+    await call(server, "PUT", `${hooks}/${String(created.body["_id"])}`, { body: { webhook_body: "{{event.status}}" } })
+    mock.webhooks.deliver({ execution: responding, from: "RUNNING" })
+    const [, second] = await custom.waitFor(2)
+    expect(second!.body.toString("utf8")).toBe('"COMPLETED"')
+    expect(second!.headers["x-cobalt-signature"]).toBe(hmac('"COMPLETED"', testKey))
+  })
+
+  it("journal no API key even where a custom body or header wrote it", async () => {
+    const { mock, server } = await start()
+    const hook = await open([200])
+    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Completed"], webhook_body: `key=${testKey};run={{event.instance_id}}`, webhook_headers: { "X-Forward": testKey } } })
+    mock.webhooks.deliver(completed(running))
+    const [got] = await hook.waitFor(1)
+    await mock.webhooks.settled()
+    expect(got!.body.toString("utf8")).toBe(`key=${testKey};run=${running._id}`)
+    expect(got!.headers["x-forward"]).toBe(testKey)
+    const [attempt] = mock.webhooks.attempts()
+    expect(attempt!.body).toBe(`key=[REDACTED];run=${running._id}`)
+    expect(attempt!.headers["x-forward"]).toBe("[REDACTED]")
+    expect(JSON.stringify(attempt)).not.toContain(testKey)
+  })
+
+  it("refuse headers that cannot be sent with a 400 naming the header, on register and update", async () => {
+    const { server } = await start()
+    const ok = await call(server, "POST", hooks, { body: { url: "https://example.com/h", events: ["Workflow Completed"], webhook_type: "custom", webhook_headers: { "X-Ok": "fine" } } })
+    expect(ok.status).toBe(200)
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ "Bad Name": "x" }, /webhook_headers: "Bad Name" is not a valid HTTP header name/],
+      [{ "x-é": "x" }, /"x-é" is not a valid HTTP header name/],
+      [{ "": "x" }, /"" is not a valid HTTP header name/],
+      [{ "X-Cobalt-Signature": "forged" }, /"X-Cobalt-Signature" cannot be set: the mock signs each delivery in it/],
+      [{ "Content-Length": "1" }, /"Content-Length" cannot be set: the HTTP client sets it/],
+      [{ Host: "elsewhere.example" }, /"Host" cannot be set/],
+      [{ "X-A": "1", "x-a": "2" }, /"x-a" is given twice/],
+      [{ "X-Split": "a\r\nX-Injected: b" }, /the value of "X-Split" has a character HTTP cannot carry \(code 13 at 1\)/],
+      [{ "X-Nul": "a\u0000" }, /the value of "X-Nul" has a character HTTP cannot carry/],
+      [{ "X-Wide": "€" }, /the value of "X-Wide" has a character HTTP cannot carry \(code 8364 at 0\)/],
+      [{ "X-Number": 1 } as unknown as Record<string, string>, /webhook_headers\.X-Number: Expected string/]
+    ]
+    for (const [headers, message] of cases) {
+      for (const [method, path] of [["POST", hooks], ["PUT", `${hooks}/${String(ok.body["_id"])}`]] as const) {
+        const answer = await call(server, method, path, { body: { url: "https://example.com/h", events: ["Workflow Completed"], webhook_type: "custom", webhook_headers: headers } })
+        expect(answer.status, `${method} ${JSON.stringify(headers)}`).toBe(400)
+        expect(answer.body["error_code"]).toBe("INVALID_REQUEST_BODY")
+        expect(String(answer.body["message"])).toMatch(message)
+      }
+    }
+    expect((await call(server, "GET", `${hooks}/${String(ok.body["_id"])}`)).body["webhook_headers"]).toEqual({ "X-Ok": "fine" })
+    const deep = await call(server, "POST", hooks, { body: `{"url": "https://example.com/h", "events": ["Workflow Completed"], "webhook_body": ${"[".repeat(20_000)}${"]".repeat(20_000)}}` })
+    expect(deep.status).toBe(400)
+    expect(String(deep.body["message"])).toMatch(/nested deeper than 32 levels/)
+  })
+
+  it("deliver hostile templates rendered in one pass, and journal a body that renders too long as dropped", async () => {
+    const { mock, server } = await start()
+    const hook = await open([200])
+    const filler = 60 * 1024
+    const hostile = [
+      "{{".repeat(filler / 2),
+      "{{{{".repeat(filler / 8) + "}}".repeat(filler / 4),
+      `{{event${".instance_id".repeat(filler / 12)}}}`,
+      `{{event${".a".repeat(filler / 2)}}}`
+    ]
+    for (const webhook_body of hostile) {
+      const created = await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Completed"], webhook_body } })
+      expect(created.status, String(created.body["message"])).toBe(200)
+    }
+    // 64 KiB of template repeating the payload: far more than a body may be.
+    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Completed"], webhook_body: "{{event}}".repeat(filler / 9) } })
+    expect(mock.webhooks.deliver(completed(running))).toBe(hostile.length + 1)
+    const got = await hook.waitFor(hostile.length)
+    await mock.webhooks.settled()
+    expect(got.map((d) => d.body.toString("utf8")).sort()).toEqual([hostile[0], hostile[1], "", ""].sort())
+    const dropped = mock.webhooks.attempts().filter((a) => a.outcome === "dropped")
+    expect(dropped).toHaveLength(1)
+    expect(dropped[0]!.error).toBe("rendered body longer than 65536 characters")
+    expect(hook.received).toHaveLength(hostile.length)
+  })
+})
+
 describe("webhooks and the lifecycle", () => {
   it("deliver when an execution ends on the mock's clock, and retry on it", async () => {
     const { mock, server } = await start()

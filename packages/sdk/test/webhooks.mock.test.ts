@@ -17,6 +17,7 @@ const apiKey = "tk_test_receiver"
 interface Delivery {
   readonly raw: Buffer
   readonly signature: string | undefined
+  readonly headers: IncomingMessage["headers"]
   readonly answered: number
 }
 
@@ -29,7 +30,7 @@ const receiver = async (answers: ReadonlyArray<number>) => {
     request.on("data", (chunk: Buffer) => chunks.push(chunk))
     request.on("end", () => {
       const answered = answers[Math.min(deliveries.length, answers.length - 1)]!
-      deliveries.push({ raw: Buffer.concat(chunks), signature: request.headers["x-cobalt-signature"] as string | undefined, answered })
+      deliveries.push({ raw: Buffer.concat(chunks), signature: request.headers["x-cobalt-signature"] as string | undefined, headers: request.headers, answered })
       response.writeHead(answered).end()
       arrived()
     })
@@ -105,6 +106,41 @@ describe("a webhook from the mock, verified by the SDK", () => {
         [1, 500, "rejected", 1000]
       ])
       expect(JSON.stringify(journal)).not.toContain(apiKey)
+    } finally {
+      mock.close()
+      await hook.close()
+      await server.close()
+    }
+  })
+
+  it("a custom webhook arrives with its rendered body and headers, and its signature verifies over the bytes received", async () => {
+    const bundled = DataSet.bundled()
+    const execution = bundled.executions.find((e) => e.status === "COMPLETED" && e.environment === "test")!
+    const mock = createMockApp({ data: { ...bundled, executions: [execution] }, clock: { speed: 0 } })
+    const server = await serve(mock, { port: 0 })
+    const hook = await receiver([200])
+    try {
+      const registered = await fetch(`${server.url}/api/v2/public/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": apiKey },
+        body: JSON.stringify({
+          url: hook.url,
+          events: ["Workflow Completed"],
+          webhook_type: "custom",
+          webhook_body: '{"text": "Run {{event.instance_id}} of {{event.workflow_name}}: {{event.status}} \u2713", "run": {{event}}}',
+          webhook_headers: { "X-Downstream": "fire-workflow" }
+        })
+      })
+      expect(registered.status).toBe(200)
+      expect(mock.webhooks.deliver({ execution, from: "RUNNING" })).toBe(1)
+      await hook.waitFor(1)
+      const [delivery] = hook.deliveries
+      const sent = JSON.parse(delivery!.raw.toString("utf8")) as { text: string; run: { instance_id: string } }
+      expect(sent.text).toBe(`Run ${execution._id} of ${execution.associated_workflow?.name ?? execution.name}: COMPLETED \u2713`)
+      expect(sent.run.instance_id).toBe(execution._id)
+      expect(delivery!.headers["x-downstream"]).toBe("fire-workflow")
+      expect(await Effect.runPromise(Webhooks.verify(delivery!.raw, delivery!.signature, apiKey))).toBe(true)
+      expect(await WebhooksPromise.verify(delivery!.raw, delivery!.signature, "tk_someone_else")).toBe(false)
     } finally {
       mock.close()
       await hook.close()

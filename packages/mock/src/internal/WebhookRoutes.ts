@@ -8,6 +8,8 @@
 import { Webhook } from "@refold-effect/contract"
 import { Either, ParseResult, Redacted, Schema } from "effect"
 import type { Context } from "hono"
+import * as CustomHeaders from "./CustomHeaders.js"
+import * as JsonDepth from "./JsonDepth.js"
 import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
 import * as Reply from "./Reply.js"
@@ -15,6 +17,9 @@ import { maxPerKey, type Subscriptions } from "./Subscriptions.js"
 
 /** The largest request body the webhook routes read. */
 export const maxBody = 64 * 1024
+
+/** How deep a webhook's JSON may nest (its `webhook_body` is walked when rendered); deeper bodies are refused before they are parsed. */
+export const maxDepth = 32
 
 /** The error code of a body that is not a valid webhook. */
 export const INVALID_BODY = "INVALID_REQUEST_BODY"
@@ -60,6 +65,7 @@ const boundedText = async (request: Request): Promise<string | undefined> => {
 const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
   const text = await boundedText(c.req.raw)
   if (text === undefined) return Either.left(Reply.error(c, 400, INVALID_BODY, `Request body larger than ${maxBody / 1024} KiB`))
+  if (JsonDepth.deeperThan(text, maxDepth)) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: nested deeper than ${maxDepth} levels`))
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -67,7 +73,11 @@ const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>
     return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: ${(e as Error).message}`))
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) return Either.left(Reply.error(c, 400, INVALID_BODY, "Invalid body: expected a JSON object"))
-  return Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: "first" })(json), (error) => {
+  const decoded = Schema.decodeUnknownEither(schema, { errors: "first" })(json)
+  const headers = Either.isRight(decoded) ? (decoded.right as { readonly webhook_headers?: Readonly<Record<string, string>> | undefined }).webhook_headers : undefined
+  const wrong = headers === undefined ? undefined : CustomHeaders.check(headers)
+  if (wrong !== undefined) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid body: ${wrong}`))
+  return Either.mapLeft(decoded, (error) => {
     const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
     const path = issue?.path.join(".") ?? ""
     const why = `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`
