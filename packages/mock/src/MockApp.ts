@@ -254,7 +254,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     onError(error, { method: request.method, path: pathOf(request.url), requestId })
     return Reply.errorResponse(500, Reply.codes.internal, "Internal server error", requestId)
   }
-  const answered = (recording: Journal.Recording, request: Request, exchange: Reply.Exchange, response: Response): Response => {
+  const answered = (recording: Journal.Recording, exchange: Reply.Exchange, response: Response): Response => {
     const fault = exchange.fault
     recording.answered(exchange.requestId ?? Reply.newRequestId(), fault === "reset" || fault === "hang" ? null : response.status, fault)
     return response
@@ -273,9 +273,9 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     }
     if (response instanceof Promise) {
       const settled = response.catch(crashed(request, exchange))
-      return recording === undefined ? settled : settled.then((r) => answered(recording, request, exchange, r))
+      return recording === undefined ? settled : settled.then((r) => answered(recording, exchange, r))
     }
-    return recording === undefined ? response : answered(recording, request, exchange, response)
+    return recording === undefined ? response : answered(recording, exchange, response)
   }
 
   const served = Cors.wrap(options.cors ?? "*", handle)
