@@ -95,8 +95,9 @@ export interface Lifecycle {
    */
   readonly observe: (record: Fixture.Record) => void
   /**
-   * Forces how a live execution ends. Throws an `Error` when it is not live (unknown or finished) or
-   * when `node` is not one of its unfinished nodes.
+   * Forces how a live execution ends. Throws an `Error` when it is not live (unknown, finished or
+   * stopping), a `RangeError` when `node` is not one of its unfinished nodes or is given with
+   * `COMPLETED`.
    */
   readonly force: (id: string, forced: Forced) => void
   /** The execution once it is finished (at once when it is); `undefined` if it goes away first (reset). */
@@ -354,9 +355,12 @@ export const make = (options: Options): Lifecycle => {
       if (run === undefined || record === undefined) throw new Error(`Execution ${id} is not running: only a RUNNING execution's outcome can be forced`)
       if (run.next === -1) throw new Error(`Execution ${id} is stopping: it will be STOPPED`)
       const n = record.nodes.length
+      if (forced.status === "COMPLETED" && forced.node !== undefined) {
+        throw new RangeError(`Invalid node ${JSON.stringify(forced.node)} for COMPLETED: a node is where an ERRORED or TIMED_OUT run ends; drop it`)
+      }
       const node = forced.node ?? (forced.status === "COMPLETED" || run.next >= n ? n : draw(run, [run.next, n - 1]))
       if (forced.status !== "COMPLETED" && (!Number.isInteger(node) || node < run.next || node >= n)) {
-        throw new Error(
+        throw new RangeError(
           n === 0 || run.next >= n
             ? `Execution ${id} has no unfinished node to end at; only COMPLETED can be forced`
             : `Invalid node ${JSON.stringify(forced.node)} for execution ${id}: expected an unfinished node's index, from ${run.next} to ${n - 1}`

@@ -207,7 +207,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   }
 
   const app = new Hono<Reply.MockEnv>({ strict: false })
-  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, stubs, reset, live: { clock, lifecycle, edits } }))
+  app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, stubs, reset, live: { clock, lifecycle, edits, find: store.find } }))
   app.route("/", Docs.routes())
   const reads = Executions.make(store)
   // Webhooks belong to the org: the API key alone, no linked account (see `WebhookRoutes`).

@@ -90,12 +90,24 @@ describe.each(kinds)("a living mock (%s)", (kind) => {
     expect(stopped.nodes.every((n) => n.node_status === "Success" || n.node_status === "Stopped")).toBe(true)
   })
 
-  it("answers 409 when forcing an execution that does not run, 400 for a bad outcome, 404 for patching an unknown one", async () => {
+  it("answers 409 when forcing an execution that does not run, 404 for an unknown one, 400 for a bad outcome or node, 404 for patching an unknown one", async () => {
     const finished = objectId(serial++)
     expect((await admin("/__admin/executions", json("POST", record({ _id: finished })))).status).toBe(201)
     const notRunning = await admin(`/__admin/executions/${finished}/outcome`, json("POST", { status: "ERRORED" }))
     expect(notRunning.status).toBe(409)
     expect((notRunning.body as { message: string }).message).toMatch(/is not running/)
+    // An execution that does not exist is not found; a node that cannot end a running one is bad input.
+    const unknown = await admin(`/__admin/executions/${objectId(99_998)}/outcome`, json("POST", { status: "ERRORED" }))
+    expect(unknown.status).toBe(404)
+    expect((unknown.body as { message: string }).message).toMatch(/No execution/)
+    const running = objectId(serial++)
+    expect((await admin("/__admin/executions", json("POST", record({ _id: running, status: "RUNNING", completion_percentage: 0, nodes })))).status).toBe(201)
+    const outOfRange = await admin(`/__admin/executions/${running}/outcome`, json("POST", { status: "ERRORED", node: 99 }))
+    expect(outOfRange.status).toBe(400)
+    expect((outOfRange.body as { message: string }).message).toMatch(/Invalid node 99 .*from 0 to 2/)
+    const completedAt = await admin(`/__admin/executions/${running}/outcome`, json("POST", { status: "COMPLETED", node: 1 }))
+    expect(completedAt.status).toBe(400)
+    expect((completedAt.body as { message: string }).message).toMatch(/for COMPLETED/)
     const bad = await admin(`/__admin/executions/${finished}/outcome`, json("POST", { status: "BROKEN" }))
     expect(bad.status).toBe(400)
     expect((bad.body as { message: string }).message).toMatch(/expected one of COMPLETED, ERRORED, TIMED_OUT/)

@@ -10,6 +10,7 @@
  * | `PATCH /__admin/executions/:id` | execution fields → the record (`"status": "STOPPING"` stops it on the clock) |
  * | `POST /__admin/executions/:id/outcome` | `{ "status": "ERRORED", "node": 2 }`: how a running execution ends |
  */
+import type { Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import type { Context, Hono } from "hono"
 import * as Lifecycle from "../Lifecycle.js"
@@ -22,6 +23,8 @@ export interface Options {
   readonly clock: MockClock
   readonly lifecycle: Lifecycle.Lifecycle
   readonly edits: Edits
+  /** The execution with this id, in any state. */
+  readonly find: (id: string) => Fixture.Record | undefined
 }
 
 const INVALID = "INVALID_ADMIN_REQUEST"
@@ -97,10 +100,13 @@ export const routes = (admin: Hono<Reply.MockEnv>, options: Options): void => {
     if (Either.isLeft(body)) return body.left
     const forced = decodeForced(body.right)
     if (Either.isLeft(forced)) return invalid(c, forced.left)
+    const id = c.req.param("id")
+    if (options.find(id) === undefined) return Reply.error(c, 404, "RESOURCE_NOT_FOUND", `No execution ${JSON.stringify(id)}`)
     try {
-      lifecycle.force(c.req.param("id"), forced.right)
+      lifecycle.force(id, forced.right)
     } catch (e) {
-      return Reply.error(c, 409, "NOT_RUNNING", (e as Error).message)
+      // A node that cannot end the run is bad input; an execution that does not run is a conflict.
+      return e instanceof RangeError ? invalid(c, e.message) : Reply.error(c, 409, "NOT_RUNNING", (e as Error).message)
     }
     return ok(c, { execution_id: c.req.param("id"), ...forced.right })
   })
