@@ -6,12 +6,12 @@
  */
 import type { HttpClient } from "@effect/platform"
 import { Execute, RefoldApi } from "@refold-effect/contract"
-import { Context, Effect, Either, Layer } from "effect"
-import { checkId, untraced } from "./Executions.js"
+import { type ConfigError, Context, Effect, Either, Layer } from "effect"
+import { checkId, type ConfigOptions, untraced } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Transport from "./internal/transport.js"
-import type { RefoldAuth } from "./RefoldAuth.js"
-import type { RefoldConfig } from "./RefoldConfig.js"
+import { RefoldAuth } from "./RefoldAuth.js"
+import { RefoldConfig } from "./RefoldConfig.js"
 import { InvalidArgument, type RefoldError } from "./RefoldError.js"
 
 /** Options of {@link Service.execute}. */
@@ -87,9 +87,19 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | Htt
 
 /**
  * The workflows of the linked account that `RefoldAuth` selects. Provide {@link Workflows.layer}
- * with `RefoldAuth`, `RefoldConfig` and an `HttpClient`, as for `Executions`.
+ * with `RefoldAuth`, `RefoldConfig` and an `HttpClient`, or {@link Workflows.layerConfig}, as for
+ * `Executions`.
  */
 export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workflows, Service>() {
   /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
   static readonly layer: Layer.Layer<Workflows, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Layer.effect(Workflows, make)
+
+  /**
+   * The service with credentials and settings from `Config`, as `Executions.layerConfig`: the ones
+   * given as `Config`s, the rest from the `REFOLD_*` variables. Still needs an `HttpClient`.
+   */
+  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> => {
+    const { apiKey, linkedAccountId, sessionToken, ...settings } = options
+    return Workflows.layer.pipe(Layer.provide([RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.layerConfig(settings)]))
+  }
 }

@@ -7,7 +7,7 @@ import type { Page } from "@refold-effect/contract"
 import { FetchHttpClient } from "@effect/platform"
 import { createMockApp, MockHttpClient } from "@refold-effect/mock"
 import { Chunk, ConfigProvider, Effect, Exit, Fiber, Layer, Stream } from "effect"
-import { Executions, RefoldAuth, RefoldConfig } from "../src/index.js"
+import { Executions, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
 import { start, transports } from "./support/mock.js"
 
 const ACCOUNT = "user_12345"
@@ -244,5 +244,27 @@ describe("Executions.layerConfig", () => {
         expect(page.totalDocs).toBe(mock.mock.store.executions(ACCOUNT).length)
       }
       expect(mock.requests).toHaveLength(2)
+    }))
+})
+
+describe("Workflows.layerConfig", () => {
+  it.scopedLive("wires credentials and settings from Config, as Executions.layerConfig does", () =>
+    Effect.gen(function*() {
+      const mock = yield* start("tcp")
+      const sample = mock.mock.store.executions(ACCOUNT)[0]!
+      const slug = (sample.associated_application as { slug?: string }).slug!
+      const env = { REFOLD_BASE_URL: mock.url, REFOLD_API_KEY: "tk_from_env", REFOLD_LINKED_ACCOUNT_ID: ACCOUNT }
+      const started = yield* Effect.flatMap(Workflows, (w) => w.execute(String(sample.associated_workflow!._id), { slug })).pipe(
+        Effect.provide(Workflows.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+      )
+      expect(mock.mock.store.find(started.execution_id!)?.status).toBe("RUNNING")
+      const missing = yield* Effect.flip(
+        Effect.flatMap(Workflows, (w) => w.execute(String(sample.associated_workflow!._id), { slug })).pipe(
+          Effect.provide(Workflows.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["REFOLD_BASE_URL", mock.url]])))
+        )
+      )
+      expect(String(missing)).toMatch(/REFOLD_API_KEY|REFOLD_SESSION_TOKEN/)
     }))
 })
