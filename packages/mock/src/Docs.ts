@@ -70,11 +70,21 @@ const page = `<!doctype html>
 </html>
 `
 
+/**
+ * The contract's document as this mock serves it: the vendor's server first, then this mock at the
+ * origin the request reached it on (the contract names the default address, `pnpm start`'s), so
+ * that a client generator or an import pointed at `/openapi.json` finds the mock on any port.
+ */
+const servedDocument = (document: ReturnType<typeof OpenApi.document>, origin: string): string => {
+  const [vendor] = document.servers ?? []
+  return JSON.stringify({ ...document, servers: [...(vendor === undefined ? [] : [vendor]), { url: origin, description: "this mock" }] }, null, 2)
+}
+
 /** The documentation routes. Each asset is read on first request and then kept in memory. */
 export const routes = (): Hono => {
-  const document = lazy(() => OpenApi.render())
+  const document = lazy(() => OpenApi.document())
   const docs = new Hono({ strict: false })
-  docs.get(openApiPath, () => new Response(document(), { headers: { "content-type": Reply.contentType } }))
+  docs.get(openApiPath, (c) => new Response(servedDocument(document(), new URL(c.req.url).origin), { headers: { "content-type": Reply.contentType } }))
   docs.get(docsPath, () => new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } }))
   for (const [path, asset] of Object.entries(assets)) {
     const body = lazy(() => readFileSync(join(assetDir(), asset.file)))
