@@ -132,12 +132,18 @@ describe("webhook routes", () => {
   it("answer bad requests with a 400 naming what is wrong, and credentials with the vendor's 401", async () => {
     const { server } = await start({ apiKeys: [testKey, prodKey] })
     const cases: Array<[unknown, number, string, RegExp]> = [
-      [{ url: "https://example.com", events: ["Workflow Exploded"] }, 400, "INVALID_EVENT", /Invalid event\. Check events list in documentation\..*Workflow Exploded/],
+      [
+        { url: "https://example.com", events: ["Workflow Exploded"] },
+        400,
+        "INVALID_EVENT",
+        /Invalid event\. Check events list in documentation\..*expected one of "Connection Created", .*"Workflow Errored", got "Workflow Exploded"/
+      ],
       [{ url: "https://example.com", events: [] }, 400, "INVALID_REQUEST_BODY", /at least one event/],
       [{ url: "ftp://example.com", events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /url.*http:\/\/ or https:\/\//],
       [{ url: "https://a.example", webhook_url: "https://b.example", events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /webhook_url and url disagree/],
       [{ events: ["Workflow Errored"] }, 400, "INVALID_REQUEST_BODY", /webhook_url \(or url\) is required/],
-      [{ url: "https://example.com", events: ["Workflow Errored"], method: "GET" }, 400, "INVALID_REQUEST_BODY", /method/],
+      [{ url: "https://example.com", events: ["Workflow Errored"], method: "GET" }, 400, "INVALID_REQUEST_BODY", /method: expected one of "POST", "PUT", "PATCH", got "GET"$/],
+      [{ url: "https://example.com", events: ["Workflow Errored"], webhook_type: "odd" }, 400, "INVALID_REQUEST_BODY", /webhook_type: expected one of "default", "slack", "custom", got "odd"$/],
       ["{not json", 400, "INVALID_REQUEST_BODY", /Invalid JSON body/],
       [[1, 2], 400, "INVALID_REQUEST_BODY", /expected a JSON object/],
       [{ url: "https://example.com", events: ["Workflow Errored"], description: "x".repeat(70_000) }, 400, "INVALID_REQUEST_BODY", /larger than 64 KiB/]

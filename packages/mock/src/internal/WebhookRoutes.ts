@@ -78,11 +78,29 @@ const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>
   const wrong = headers === undefined ? undefined : CustomHeaders.check(headers)
   if (wrong !== undefined) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid body: ${wrong}`))
   return Either.mapLeft(decoded, (error) => {
-    const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-    const path = issue?.path.join(".") ?? ""
-    const why = `${path === "" ? "" : `${path}: `}${issue?.message ?? "invalid"}`
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+    const path = issues[0]?.path.join(".") ?? ""
+    const why = firstProblem(issues)
     return /^(webhook_)?events\b/.test(path) && !/at least one/.test(why) ? documented(c, "invalidEvent", `(${why})`) : Reply.error(c, 400, INVALID_BODY, `Invalid body: ${why}`)
   })
+}
+
+/**
+ * The first problem of a decoding, by path. A value that matches none of a union of literals (a
+ * method, a type, an event) fails once per member: those are told as one, every allowed value named.
+ */
+const firstProblem = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): string => {
+  const first = issues[0]
+  if (first === undefined) return "invalid"
+  const path = first.path.join(".")
+  const at = path === "" ? "" : `${path}: `
+  const same = issues.filter((i) => i.path.join(".") === path).map((i) => /^Expected (.+), actual (.+)$/s.exec(i.message))
+  if (same.length > 1 && same.every((m) => m !== null && m[2] === same[0]![2])) {
+    // An optional field may be left out: `undefined` is not worth naming among the values it takes.
+    const allowed = same.map((m) => m![1]).filter((a) => a !== "undefined")
+    return `${at}expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}, got ${same[0]![2]}`
+  }
+  return `${at}${first.message}`
 }
 
 /** `GET /api/v2/public/webhook`. */
