@@ -8,18 +8,24 @@ import { HttpApiMiddleware, HttpApiSchema, HttpApiSecurity, OpenApi } from "@eff
 import { Schema } from "effect"
 import { ErrorBody } from "../ErrorBody.js"
 
+/** What a request without valid credentials is answered with: the vendor's error body, 401. */
+export const unauthorized = ErrorBody.annotations(HttpApiSchema.annotations({ status: 401 }))
+
+/** The org API key in `x-api-key`, as the vendor names its scheme. */
+export const orgApiKey = HttpApiSecurity.annotate(
+  HttpApiSecurity.apiKey({ key: "x-api-key", in: "header" }),
+  OpenApi.Description,
+  "Org API key (test keys start with `tk`, production keys with `pk`). Send the account in the `linked_account_id` header."
+)
+
 /**
  * An org API key in `x-api-key` (with the account in the `linked_account_id` header), or a linked
  * account's session token as `Authorization: Bearer`. The keys are the vendor's own scheme names.
  */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: ErrorBody.annotations(HttpApiSchema.annotations({ status: 401 })),
+  failure: unauthorized,
   security: {
-    "Org API Key": HttpApiSecurity.annotate(
-      HttpApiSecurity.apiKey({ key: "x-api-key", in: "header" }),
-      OpenApi.Description,
-      "Org API key (test keys start with `tk`, production keys with `pk`). Send the account in the `linked_account_id` header."
-    ),
+    "Org API Key": orgApiKey,
     "Linked Account Token": HttpApiSecurity.annotate(
       HttpApiSecurity.bearer,
       OpenApi.Description,

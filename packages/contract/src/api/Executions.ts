@@ -8,7 +8,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import * as Batch from "../Batch.js"
 import * as Control from "../Control.js"
-import { ErrorBody } from "../ErrorBody.js"
+import * as Errors from "./Errors.js"
 import { Detail } from "../Execution.js"
 import { Params } from "../ListQuery.js"
 import { ExecutionPage } from "../Page.js"
@@ -36,10 +36,7 @@ export const listExecutions = HttpApiEndpoint.get("listExecutions", listPath)
   .setUrlParams(Params)
   .setHeaders(AccountHeaders)
   .addSuccess(ExecutionPage)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
+  .pipe(Errors.at(400, 403, 429, 500))
   .annotate(OpenApi.Summary, "List executions")
   .annotate(
     OpenApi.Description,
@@ -51,11 +48,7 @@ export const getExecution = HttpApiEndpoint.get("getExecution", getPath)
   .setPath(ExecutionPath)
   .setHeaders(AccountHeaders)
   .addSuccess(Detail)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 404 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
+  .pipe(Errors.at(400, 403, 404, 429, 500))
   .annotate(OpenApi.Summary, "Get an execution")
   .annotate(
     OpenApi.Description,
@@ -67,12 +60,7 @@ export const stopExecution = HttpApiEndpoint.post("stopExecution", stopPath)
   .setPath(ExecutionPath)
   .setHeaders(AccountHeaders)
   .addSuccess(Control.StopResult)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 404 })
-  .addError(ErrorBody, { status: 413 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
+  .pipe(Errors.at(400, 403, 404, 413, 429, 500))
   .annotate(OpenApi.Summary, "Stop an execution")
   .annotate(
     OpenApi.Description,
@@ -84,13 +72,7 @@ export const rerunExecution = HttpApiEndpoint.post("rerunExecution", rerunPath)
   .setPath(ExecutionPath)
   .setHeaders(AccountHeaders)
   .addSuccess(Control.RerunResult)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 404 })
-  .addError(ErrorBody, { status: 409 })
-  .addError(ErrorBody, { status: 413 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
+  .pipe(Errors.at(400, 403, 404, 409, 413, 429, 500))
   .annotate(OpenApi.Summary, "Rerun an execution")
   .annotate(
     OpenApi.Description,
@@ -103,12 +85,7 @@ export const listExecutionNodeBatches = HttpApiEndpoint.get("listExecutionNodeBa
   .setUrlParams(Batch.Params)
   .setHeaders(AccountHeaders)
   .addSuccess(Batch.BatchPage)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 404 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
-  .addError(ErrorBody, { status: 501 })
+  .pipe(Errors.at(400, 403, 404, 429, 500, 501))
   .annotate(OpenApi.Summary, "List a node's batches")
   .annotate(
     OpenApi.Description,

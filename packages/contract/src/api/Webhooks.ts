@@ -7,8 +7,9 @@
  *
  * @since 0.1.0
  */
-import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, HttpApiSecurity, OpenApi } from "@effect/platform"
-import { ErrorBody } from "../ErrorBody.js"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, OpenApi } from "@effect/platform"
+import { orgApiKey, unauthorized } from "./Authentication.js"
+import * as Errors from "./Errors.js"
 import * as Webhook from "../Webhook.js"
 
 /** Path of the list and create operations. */
@@ -19,73 +20,52 @@ export const webhookPath = "/api/v2/public/webhook/:id"
 
 /** The org API key in `x-api-key`: the only credential the webhook operations take. */
 export class OrgAuthentication extends HttpApiMiddleware.Tag<OrgAuthentication>()("OrgAuthentication", {
-  failure: ErrorBody.annotations(HttpApiSchema.annotations({ status: 401 })),
-  security: {
-    "Org API Key": HttpApiSecurity.annotate(
-      HttpApiSecurity.apiKey({ key: "x-api-key", in: "header" }),
-      OpenApi.Description,
-      "Org API key (test keys start with `tk`, production keys with `pk`). Send the account in the `linked_account_id` header."
-    )
-  }
+  failure: unauthorized,
+  security: { "Org API Key": orgApiKey }
 }) {}
 
 /** `GET /api/v2/public/webhook`: every subscription of the key's org and environment. */
 export const listWebhooks = HttpApiEndpoint.get("listWebhooks", webhooksPath)
-    .addSuccess(Webhook.Webhooks)
-    .addError(ErrorBody, { status: 400 })
-    .addError(ErrorBody, { status: 429 })
-    .addError(ErrorBody, { status: 500 })
-    .annotate(OpenApi.Summary, "List webhooks")
-    .annotate(OpenApi.Description, "Every webhook subscription registered with this API key's org and environment, oldest first.")
-
+  .addSuccess(Webhook.Webhooks)
+  .pipe(Errors.at(400, 429, 500))
+  .annotate(OpenApi.Summary, "List webhooks")
+  .annotate(OpenApi.Description, "Every webhook subscription registered with this API key's org and environment, oldest first.")
 
 /** `POST /api/v2/public/webhook`: registers a subscription. */
 export const registerWebhook = HttpApiEndpoint.post("registerWebhook", webhooksPath)
-    .setPayload(Webhook.Create)
-    .addSuccess(Webhook.Webhook)
-    .addError(ErrorBody, { status: 400 })
-    .addError(ErrorBody, { status: 429 })
-    .addError(ErrorBody, { status: 500 })
-    .annotate(OpenApi.Summary, "Register a webhook")
-    .annotate(
-      OpenApi.Description,
-      "Registers a webhook for the org and environment of the API key. An event that is not documented is a 400 `INVALID_EVENT`. `url`/`events` are accepted for `webhook_url`/`webhook_events`; the answer uses the latter."
-    )
-
+  .setPayload(Webhook.Create)
+  .addSuccess(Webhook.Webhook)
+  .pipe(Errors.at(400, 429, 500))
+  .annotate(OpenApi.Summary, "Register a webhook")
+  .annotate(
+    OpenApi.Description,
+    "Registers a webhook for the org and environment of the API key. An event that is not documented is a 400 `INVALID_EVENT`. `url`/`events` are accepted for `webhook_url`/`webhook_events`; the answer uses the latter."
+  )
 
 /** `GET /api/v2/public/webhook/:id`: one subscription. */
 export const getWebhookById = HttpApiEndpoint.get("getWebhookById", webhookPath)
-    .setPath(Webhook.IdPath)
-    .addSuccess(Webhook.Webhook)
-    .addError(ErrorBody, { status: 400 })
-    .addError(ErrorBody, { status: 429 })
-    .addError(ErrorBody, { status: 500 })
-    .annotate(OpenApi.Summary, "Get a webhook")
-    .annotate(OpenApi.Description, "One webhook by id. An unknown id, or another key's, is a 400 `RESOURCE_NOT_FOUND`, as the vendor documents.")
-
+  .setPath(Webhook.IdPath)
+  .addSuccess(Webhook.Webhook)
+  .pipe(Errors.at(400, 429, 500))
+  .annotate(OpenApi.Summary, "Get a webhook")
+  .annotate(OpenApi.Description, "One webhook by id. An unknown id, or another key's, is a 400 `RESOURCE_NOT_FOUND`, as the vendor documents.")
 
 /** `PUT /api/v2/public/webhook/:id`: changes the fields sent. */
 export const updateWebhook = HttpApiEndpoint.put("updateWebhook", webhookPath)
-    .setPath(Webhook.IdPath)
-    .setPayload(Webhook.Update)
-    .addSuccess(Webhook.Webhook)
-    .addError(ErrorBody, { status: 400 })
-    .addError(ErrorBody, { status: 429 })
-    .addError(ErrorBody, { status: 500 })
-    .annotate(OpenApi.Summary, "Update a webhook")
-    .annotate(OpenApi.Description, "Changes only the fields sent, and answers the whole webhook.")
-
+  .setPath(Webhook.IdPath)
+  .setPayload(Webhook.Update)
+  .addSuccess(Webhook.Webhook)
+  .pipe(Errors.at(400, 429, 500))
+  .annotate(OpenApi.Summary, "Update a webhook")
+  .annotate(OpenApi.Description, "Changes only the fields sent, and answers the whole webhook.")
 
 /** `DELETE /api/v2/public/webhook/:id`: removes a subscription and answers the remaining ones. */
 export const deleteWebhook = HttpApiEndpoint.del("deleteWebhook", webhookPath)
-    .setPath(Webhook.IdPath)
-    .addSuccess(Webhook.Webhooks)
-    .addError(ErrorBody, { status: 400 })
-    .addError(ErrorBody, { status: 429 })
-    .addError(ErrorBody, { status: 500 })
-    .annotate(OpenApi.Summary, "Delete a webhook")
-    .annotate(OpenApi.Description, "Deletes one webhook and answers the org's remaining webhooks.")
-
+  .setPath(Webhook.IdPath)
+  .addSuccess(Webhook.Webhooks)
+  .pipe(Errors.at(400, 429, 500))
+  .annotate(OpenApi.Summary, "Delete a webhook")
+  .annotate(OpenApi.Description, "Deletes one webhook and answers the org's remaining webhooks.")
 
 /** The webhooks group, behind {@link OrgAuthentication}. */
 export class Webhooks extends HttpApiGroup.make("webhooks")

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ErrorBody } from "../ErrorBody.js"
+import * as Errors from "./Errors.js"
 import * as Execute from "../Execute.js"
 import { Authentication } from "./Authentication.js"
 
@@ -17,12 +17,7 @@ export const executeWorkflow = HttpApiEndpoint.post("executeWorkflow", executePa
   .setHeaders(Execute.Headers)
   .setPayload(Execute.Payload)
   .addSuccess(Execute.Result)
-  .addError(ErrorBody, { status: 400 })
-  .addError(ErrorBody, { status: 403 })
-  .addError(ErrorBody, { status: 404 })
-  .addError(ErrorBody, { status: 413 })
-  .addError(ErrorBody, { status: 429 })
-  .addError(ErrorBody, { status: 500 })
+  .pipe(Errors.at(400, 403, 404, 413, 429, 500))
   .annotate(OpenApi.Summary, "Execute a workflow")
   .annotate(
     OpenApi.Description,
