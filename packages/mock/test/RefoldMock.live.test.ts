@@ -9,7 +9,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Fiber, TestClock } from "effect"
 import { RefoldMock } from "../src/index.js"
 import * as Lifecycle from "../src/Lifecycle.js"
-import { accounts, objectId, record, small } from "./support/data.js"
+import { accounts, objectId, readyNodes, record, small } from "./support/data.js"
 
 const acme = { "x-api-key": "tk-test", linked_account_id: accounts.acme.linked_account_id }
 
@@ -32,16 +32,7 @@ const waitForEnd = (id: string) =>
     }
   })
 
-const nodes = ["start", "application", "api_request", "custom_code"].map((type, k) => ({
-  node_id: String(k + 1),
-  node_name: type,
-  node_type: type,
-  node_status: "Ready" as const,
-  is_batch: false,
-  attempts_made: 0,
-  maximum_attempts: 1,
-  execution_time: 0
-}))
+const nodes = readyNodes(["start", "application", "api_request", "custom_code"], 1)
 
 let serial = 500
 const insertRunning = Effect.gen(function* () {

@@ -6,22 +6,13 @@
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
 import * as Lifecycle from "../src/Lifecycle.js"
-import { accounts, objectId, record, small } from "./support/data.js"
+import { accounts, objectId, readyNodes, record, small } from "./support/data.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
 
 const acme = asAccount(accounts.acme.linked_account_id)
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
 
-const nodes = ["start", "application", "api_request"].map((type, k) => ({
-  node_id: String(k + 1),
-  node_name: type,
-  node_type: type,
-  node_status: "Ready" as const,
-  is_batch: false,
-  attempts_made: 0,
-  maximum_attempts: 2,
-  execution_time: 0
-}))
+const nodes = readyNodes(["start", "application", "api_request"], 2)
 
 describe.each(kinds)("a living mock (%s)", (kind) => {
   const t = useTransport(kind, () => createMockApp({ data: small(50, 3), clock: { speed: 0 } }))

@@ -3,11 +3,12 @@
  * Retry-After, outages, hangs, resets, truncated and non-JSON bodies, contract violations.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Clock, Duration, Effect, Either, Exit, Fiber, TestClock } from "effect"
+import { Clock, Duration, Effect, Either, Exit, Fiber, TestClock } from "effect"
 import { Executions, type ExecutionsService, type RefoldError } from "../src/index.js"
 import * as Faults from "./support/Faults.js"
 import { type Client, clients, executionsAt, fast, type TestOptions } from "./support/layers.js"
 import * as Samples from "./support/samples.js"
+import { sleepingUntil } from "./support/waits.js"
 
 const ID = "65410cf6cdf931a12d7ab009"
 
@@ -332,16 +333,6 @@ const suite = (client: Client) => {
   })
 
   describe("retries under the test clock", () => {
-    /** Waits (in real time, for the socket) until the SDK sleeps until `at` on the test clock. */
-    const sleepingUntil = (at: number) =>
-      Effect.gen(function*() {
-        for (let i = 0; i < 500; i++) {
-          if (Chunk.some(yield* TestClock.sleeps(), (t) => t === at)) return
-          yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
-        }
-        throw new Error(`no sleep until ${at}`)
-      })
-
     it.scoped("waits exactly the Retry-After, not a millisecond less", () =>
       Effect.gen(function*() {
         const server = yield* Faults.make()

@@ -9,6 +9,7 @@ import { type ClientOptions, createRefoldClient, InvalidArgument, RefoldError, N
 import * as Faults from "./support/Faults.js"
 import { API_KEY, fast } from "./support/layers.js"
 import { start } from "./support/mock.js"
+import { rejectionOf } from "./support/waits.js"
 
 const ACCOUNT = "user_12345"
 const KNOWN = "65410cf6cdf931a12d7ab009"
@@ -20,14 +21,6 @@ const client = (baseUrl: string, credentials: ClientOptions = { apiKey: API_KEY,
     (c) => Effect.promise(() => c.close())
   )
 
-const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
 
 const collect = async <A>(iterable: AsyncIterable<A>): Promise<Array<A>> => {
   const out: Array<A> = []

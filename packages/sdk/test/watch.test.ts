@@ -10,6 +10,7 @@ import * as Faults from "./support/Faults.js"
 import { executionsAt } from "./support/layers.js"
 import * as Recorder from "./support/recorder.js"
 import * as Samples from "./support/samples.js"
+import { sleepingUntil } from "./support/waits.js"
 
 const ID = "65410cf6cdf931a12d7ab009"
 
@@ -18,15 +19,6 @@ const snapshot = (status: string, percent: number) => Faults.json(200, { ...Samp
 
 const running = snapshot("RUNNING", 0)
 
-/** Waits (in real time, for the socket) until the SDK sleeps until `at` on the test clock. */
-const sleepingUntil = (at: number) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 500; i++) {
-      if (Chunk.some(yield* TestClock.sleeps(), (t) => t === at)) return
-      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
-    }
-    throw new Error(`no sleep until ${at}`)
-  })
 
 const pause = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
 

@@ -9,6 +9,7 @@ import { createRefoldClient, type Execution, RefoldError, WaitTimeout } from "..
 import * as Faults from "./support/Faults.js"
 import { API_KEY, fast } from "./support/layers.js"
 import * as Samples from "./support/samples.js"
+import { rejectionOf } from "./support/waits.js"
 
 const ID = "65410cf6cdf931a12d7ab009"
 
@@ -23,14 +24,6 @@ const client = (baseUrl: string) =>
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error("expected a rejection")
-}
 
 describe("executions.watch (Promise)", () => {
   it.scopedLive("for await sees each change once and ends after the terminal snapshot", () =>

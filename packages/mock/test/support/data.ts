@@ -26,6 +26,19 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
 /** A 24-hex-digit id from a number, unique per number. */
 export const objectId = (n: number) => `65${hex(n, 22)}`
 
+/** Nodes of these types, none started yet (`Ready`), each with `maximum_attempts` attempts. */
+export const readyNodes = (types: ReadonlyArray<string>, maximum_attempts: number): Array<Fixture.Node> =>
+  types.map((type, k) => ({
+    node_id: String(k + 1),
+    node_name: type,
+    node_type: type,
+    node_status: "Ready",
+    is_batch: false,
+    attempts_made: 0,
+    maximum_attempts,
+    execution_time: 0
+  }))
+
 /** A complete record; every field can be overridden. */
 export const record = (overrides: Partial<Fixture.Record> & Pick<Fixture.Record, "_id">): Fixture.Record => ({
   createdAt: "2024-03-01T12:00:00.000Z",
