@@ -7,20 +7,9 @@ import type { Fixture } from "@refold-effect/fixtures"
 import { describe, expect, it } from "vitest"
 import * as Lifecycle from "../src/Lifecycle.js"
 import * as MockClock from "../src/MockClock.js"
-import { objectId, record } from "./support/data.js"
+import { objectId, readyNodes, record } from "./support/data.js"
 
 const START = Date.parse("2026-12-01T10:00:00.000Z")
-
-const node = (k: number, type: string, maximum_attempts = 3): Fixture.Node => ({
-  node_id: String(k + 1),
-  node_name: `${type} ${k}`,
-  node_type: type,
-  node_status: "Ready",
-  is_batch: false,
-  attempts_made: 0,
-  maximum_attempts,
-  execution_time: 0
-})
 
 const types = ["start", "application", "custom_code", "condition", "api_request"]
 
@@ -30,7 +19,7 @@ const running = (n: number, overrides: Partial<Fixture.Record> = {}): Fixture.Re
     createdAt: new Date(START).toISOString(),
     status: "RUNNING",
     completion_percentage: 0,
-    nodes: types.map((t, k) => node(k, t)),
+    nodes: readyNodes(types, 3),
     ...overrides
   })
 
