@@ -17,6 +17,27 @@ export const codes = { tooLarge: "PAYLOAD_TOO_LARGE", invalidJson: "INVALID_JSON
 const tooLarge = (c: Context<Reply.MockEnv>) =>
   Reply.error(c, 413, codes.tooLarge, `Request body larger than ${MAX_BYTES} bytes (1 MiB)`)
 
+/**
+ * A body's bytes, read chunk by chunk, or `undefined` as soon as they pass `max` (the rest is
+ * cancelled, never read).
+ */
+export const readBounded = async (stream: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | undefined> => {
+  const reader = stream.getReader()
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+}
+
 /** The body's bytes, or the 413 once they pass the bound. */
 const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Array, Response>> => {
   const headers = Node.headers(c.req.raw, c.env)
@@ -30,20 +51,8 @@ const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Arra
   if (Number(length ?? "0") > MAX_BYTES) return Either.left(tooLarge(c))
   const stream = c.req.raw.body
   if (stream === null) return Either.right(new Uint8Array(0))
-  const reader = stream.getReader()
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > MAX_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      return Either.left(tooLarge(c))
-    }
-    chunks.push(value)
-  }
-  return Either.right(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))
+  const read = await readBounded(stream, MAX_BYTES)
+  return read === undefined ? Either.left(tooLarge(c)) : Either.right(read)
 }
 
 /**

@@ -8,6 +8,7 @@
 import { Webhook } from "@refold-effect/contract"
 import { Either, ParseResult, Redacted, Schema } from "effect"
 import type { Context } from "hono"
+import * as Body from "./Body.js"
 import * as CustomHeaders from "./CustomHeaders.js"
 import * as JsonDepth from "./JsonDepth.js"
 import * as Node from "./Node.js"
@@ -45,20 +46,8 @@ const ok = (c: Context<Reply.MockEnv>, body: unknown) => Reply.json(200, JSON.st
 const boundedText = async (request: Request): Promise<string | undefined> => {
   if (Number(request.headers.get("content-length") ?? "0") > maxBody) return undefined
   if (request.body === null) return ""
-  const reader = request.body.getReader()
-  const chunks: Array<Uint8Array> = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBody) {
-      await reader.cancel().catch(() => undefined)
-      return undefined
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString("utf8")
+  const read = await Body.readBounded(request.body, maxBody)
+  return read === undefined ? undefined : Buffer.from(read.buffer, read.byteOffset, read.byteLength).toString("utf8")
 }
 
 /** The request's JSON body decoded with `schema`, or the 400 that says what is wrong (an undocumented event is `INVALID_EVENT`). */
