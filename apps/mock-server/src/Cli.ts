@@ -10,6 +10,7 @@ import { createRequire } from "node:module"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import * as Server from "./Server.js"
+import * as Terminal from "./Terminal.js"
 
 /** An integer flag whose errors name it: `--port must be an integer from 0 to 65535, got "abc"`. */
 const integer = (name: string, min: number, max: number) =>
@@ -119,8 +120,11 @@ const source = (flags: {
   return Effect.succeed({ _tag: "Bundled" })
 }
 
+/** Every option of the command, by the name its handler reads. */
+export const options = { port, host, fixtures, generate, seed, anchor, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options }
+
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
-export const command = Command.make("refold-mock", { port, host, fixtures, generate, seed, anchor, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options }, (flags) =>
+export const command = Command.make("refold-mock", options, (flags) =>
   Effect.gen(function*() {
     const config: Server.Config = {
       port: flags.port,
@@ -156,10 +160,16 @@ const { version } = createRequire(import.meta.url)("../package.json") as { reado
 
 const cli = Command.run(command, { name: "refold mock server", version })
 
-/** Runs the command line (`process.argv`: the runtime and script, then the flags). */
-export const run = (argv: ReadonlyArray<string>) => {
+/**
+ * Runs the command line (`process.argv`: the runtime and script, then the flags); help and errors
+ * are printed fit for `streams`, the process's by default (see {@link Terminal.fitted}).
+ */
+export const run = (argv: ReadonlyArray<string>, streams: Terminal.Streams = process) => {
   const flag = missingValue(argv.slice(2))
-  return flag === undefined
-    ? cli(argv)
-    : Console.error(`${flag} needs a value`).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: `${flag} needs a value` }))))
+  return Terminal.fitted(
+    flag === undefined
+      ? cli(argv)
+      : Console.error(`${flag} needs a value`).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: `${flag} needs a value` })))),
+    streams
+  )
 }

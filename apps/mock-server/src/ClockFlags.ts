@@ -14,9 +14,22 @@ import { MockClock } from "@refold-effect/mock"
 import { Effect, Option } from "effect"
 import * as Server from "./Server.js"
 
+/** The values `--clock` takes. */
+export const clocks = ["real", "manual"] as const
+
 /** The clock flags, parsed but not yet checked together. */
 export const options = {
-  clock: Options.choice("clock", ["real", "manual"]).pipe(
+  // Text rather than `Options.choice`, whose error ("Expected one of the following cases") names no flag.
+  clock: Options.text("clock").pipe(
+    Options.mapTryCatch(
+      (s) => {
+        const clock = clocks.find((c) => c === s)
+        if (clock === undefined) throw new RangeError(s)
+        return clock
+      },
+      (error) => HelpDoc.p(`--clock must be one of ${clocks.join(", ")}, got ${JSON.stringify((error as Error).message)}`)
+    ),
+    Options.withPseudoName(clocks.join("|")),
     Options.optional,
     Options.withDescription("real (default): executions run as time passes, times --clock-speed; manual: only POST /__admin/clock/advance {\"ms\": N} moves them.")
   ),
@@ -44,7 +57,7 @@ export const valueFlags = ["--clock", "--clock-speed", "--lifecycle-seed"]
 
 /** The clock speed the flags select (0: manual), or why they conflict. */
 export const speed = (flags: {
-  readonly clock: Option.Option<"real" | "manual">
+  readonly clock: Option.Option<typeof clocks[number]>
   readonly clockSpeed: Option.Option<number>
 }): Effect.Effect<number, Server.StartupError> => {
   if (Option.getOrUndefined(flags.clock) === "manual") {
