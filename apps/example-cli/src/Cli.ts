@@ -1,7 +1,7 @@
 /**
  * The `refold-executions` command line: `list`, `get`, `watch` and `run` as `@effect/cli` commands over the
  * programs of `./commands`, each run with the SDK's `Executions` service configured from the
- * environment, ending in an exit code.
+ * environment, ending in an exit code. Help and errors are printed fit for the streams (see `Terminal`).
  *
  * The `HttpClient` is left to the caller: `main.ts` provides Node's, tests provide the mock's. The
  * SDK's layers are built inside each command, so that `--help` works without credentials.
@@ -17,6 +17,7 @@ import { list } from "./commands/list.js"
 import { run as runWorkflow } from "./commands/run.js"
 import { defaults as watchDefaults, watch } from "./commands/watch.js"
 import * as Failure from "./Failure.js"
+import * as Terminal from "./Terminal.js"
 
 /** The SDK from the environment: `REFOLD_API_KEY` + `REFOLD_LINKED_ACCOUNT_ID` or `REFOLD_SESSION_TOKEN`, `REFOLD_BASE_URL`, … */
 export const executionsLayer = Executions.layer.pipe(Layer.provide([RefoldAuth.layerConfig(), RefoldConfig.layerConfig()]))
@@ -56,6 +57,21 @@ const durationOption = (name: string, fallback: Duration.Duration) =>
     })
   )
 
+/**
+ * A `--name <value>` option taking one of `values`. Text checked here rather than `Options.choice`,
+ * whose error ("Expected one of the following cases: …") does not say which flag was wrong.
+ */
+const choice = <const A extends string>(name: string, values: ReadonlyArray<A>) =>
+  Options.text(name).pipe(
+    Options.mapEffect((text) => {
+      const value = values.find((v) => v === text)
+      return value === undefined
+        ? Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name} must be one of ${values.join(", ")}, got ${JSON.stringify(text)}`)))
+        : Effect.succeed(value)
+    }),
+    Options.withPseudoName(values.join("|"))
+  )
+
 const json = Options.boolean("json").pipe(Options.withDescription("Print JSON instead of a table."))
 
 const optional = <A>(options: Options.Options<A>) => Options.map(Options.optional(options), Option.getOrUndefined)
@@ -63,9 +79,9 @@ const optional = <A>(options: Options.Options<A>) => Options.map(Options.optiona
 const listCommand = Command.make(
   "list",
   {
-    status: optional(Options.choice("status", Execution.statuses)).pipe(Options.withDescription("Only executions with this status.")),
-    source: optional(Options.choice("source", Execution.sources)).pipe(Options.withDescription("Only executions from this trigger source.")),
-    type: optional(Options.choice("type", Execution.types)).pipe(Options.withDescription("Only SYNC or ASYNC executions.")),
+    status: optional(choice("status", Execution.statuses)).pipe(Options.withDescription("Only executions with this status.")),
+    source: optional(choice("source", Execution.sources)).pipe(Options.withDescription("Only executions from this trigger source.")),
+    type: optional(choice("type", Execution.types)).pipe(Options.withDescription("Only SYNC or ASYNC executions.")),
     since: optional(Options.text("since").pipe(Options.withPseudoName("date"))).pipe(
       Options.withDescription("Only executions created on or after this day (YYYY-MM-DD, UTC) or instant (ISO 8601).")
     ),
@@ -161,7 +177,11 @@ const cli = Command.run(command, { name: "refold-executions", version: "0.1.0" }
 
 /**
  * Runs the command line on `args` (without `node` and the script: `["list", "--status", "ERRORED"]`)
- * to its exit code; see {@link Failure.ExitCode}. Output goes to the `Console` service.
+ * to its exit code; see {@link Failure.ExitCode}. Output goes to the `Console` service, fit for
+ * `streams` (the process's by default): no ANSI styles off a colour terminal or under `NO_COLOR`.
  */
-export const run = (args: ReadonlyArray<string>): Effect.Effect<number, never, HttpClient.HttpClient | CliApp.CliApp.Environment> =>
-  Failure.exitCode(cli(["node", "refold-executions", ...args]))
+export const run = (
+  args: ReadonlyArray<string>,
+  streams: Terminal.Streams = process
+): Effect.Effect<number, never, HttpClient.HttpClient | CliApp.CliApp.Environment> =>
+  Terminal.fitted(Failure.exitCode(cli(["node", "refold-executions", ...args])), streams)

@@ -1,11 +1,13 @@
 /**
  * What the command line prints, fit for where it goes. `@effect/cli` 0.77 has no setting for
  * either problem fixed here, and writes both help and its parse errors through the `Console`
- * service (`Console.log(HelpDoc.toAnsiText(doc))`), so that service is the one seam:
+ * service (`Console.log(HelpDoc.toAnsiText(doc))`), so that service is the one seam. (The
+ * example CLI has the same module: it shows the SDK alone, without this package.)
  *
- * - every option's help starts with its primitive's generic line, hard-coded in
+ * - every option's and argument's help starts with its primitive's generic line, hard-coded in
  *   `Options.getHelp` ahead of the `withDescription` text: for `Options.text` that is the
- *   placeholder "A user-defined piece of text." Those lines are dropped.
+ *   placeholder "A user-defined piece of text.", for a flag "A true or false value." (a flag takes
+ *   no value). The heading already gives the type, so those lines are dropped.
  * - `HelpDoc.toAnsiText` always emits ANSI styles. They are kept on a colour terminal and removed
  *   when the stream is not a TTY or `NO_COLOR` is set (https://no-color.org).
  *
@@ -15,20 +17,26 @@ import { HelpDoc, Options } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { stripVTControlCharacters } from "node:util"
 
-/**
- * The generic lines, rendered by `@effect/cli` itself from options without a description (the
- * last line of their help), so that a reworded placeholder in a later version is still found.
- */
-const placeholders = new Set(
-  [Options.getHelp(Options.text("x")), Options.getHelp(Options.redacted("x"))].map((help) => stripVTControlCharacters(HelpDoc.toAnsiText(help)).trim().split("\n").at(-1)!.trim())
-)
+/** The first line under the heading of an option's help: its primitive's generic line. */
+const genericLine = (option: Options.Options<unknown>) =>
+  stripVTControlCharacters(HelpDoc.toAnsiText(Options.getHelp(option))).split("\n").map((line) => line.trim()).filter((line) => line !== "")[1]!
 
-/** Drops the placeholder paragraphs (a line of its own and the blank line after it). */
-const withoutPlaceholders = (text: string): string => {
+/**
+ * The generic lines, rendered by `@effect/cli` itself (so that a reworded line in a later version
+ * is still found); a choice's line ends with its values, so it is known by its beginning.
+ */
+const generic = new Set(
+  [Options.text("x"), Options.redacted("x"), Options.boolean("x"), Options.integer("x"), Options.float("x"), Options.date("x")].map(genericLine)
+)
+const choiceLine = genericLine(Options.choice("x", ["x"])).slice(0, -1)
+const isGeneric = (line: string) => generic.has(line) || line.startsWith(choiceLine)
+
+/** Drops the generic paragraphs (a line of its own and the blank line after it). */
+const withoutGeneric = (text: string): string => {
   const lines = text.split("\n")
   const kept: Array<string> = []
   for (let i = 0; i < lines.length; i++) {
-    if (placeholders.has(stripVTControlCharacters(lines[i]!).trim())) {
+    if (isGeneric(stripVTControlCharacters(lines[i]!).trim())) {
       if (lines[i + 1]?.trim() === "") i++
       continue
     }
@@ -50,7 +58,7 @@ export const colours = (stream: Stream, env: Readonly<Record<string, string | un
 /** One printed value, fit for a stream with or without colours. */
 export const fit = (value: unknown, colour: boolean): unknown => {
   if (typeof value !== "string") return value
-  const text = withoutPlaceholders(value)
+  const text = withoutGeneric(value)
   return colour ? text : stripVTControlCharacters(text)
 }
 
