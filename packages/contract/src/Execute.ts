@@ -6,7 +6,9 @@
  * `{"message":"Workflow execution started","execution_id":"…"}`, the OpenAPI document an
  * `InstanceExecutionResult` (`execution_id`, `return_value`, `errored`, `status_code`,
  * `executed_by_thanos`, `execution_error`), which fits `sync_execution: true`. {@link Result}
- * accepts both: every field optional, unknown fields kept. The mock answers the first shape for an
+ * accepts both: every field optional, unknown fields kept. {@link Started} is the answer to an
+ * asynchronous run: either shape too, but with the `execution_id` that the docs page always shows
+ * (a run that was started has an id to follow). The mock answers the first shape for an
  * asynchronous run and the second (with `message` too) for a synchronous one.
  *
  * @since 0.1.0
@@ -58,6 +60,22 @@ export const Result = Schema.Struct(
     "`{message, execution_id}` (the docs page, asynchronous runs) or `InstanceExecutionResult` (the OpenAPI document, synchronous runs); every field optional."
 })
 export interface Result extends Schema.Schema.Type<typeof Result> {}
+
+/**
+ * The answer to an asynchronous run (no `sync_execution: true`): {@link Result} with a required
+ * `execution_id`, the new execution's id.
+ */
+export const Started = Schema.Struct(
+  {
+    ...Result.fields,
+    execution_id: Schema.String.annotations({ description: "The new execution's id, to follow with the executions endpoints." })
+  },
+  ...Result.records
+).annotations({
+  identifier: "ExecuteWorkflowStarted",
+  description: "The answer to an asynchronous run: `{message, execution_id}` (or the `InstanceExecutionResult` shape), always with the new execution's `execution_id`."
+})
+export interface Started extends Schema.Schema.Type<typeof Started> {}
 
 /** The path parameter: the workflow's `_id`. */
 export const Path = Schema.Struct({ workflow_id: Schema.String })

@@ -28,15 +28,35 @@ export interface ExecuteOptions {
   readonly configId?: string | undefined
 }
 
-/** The operations of the service. */
+/** Options of an asynchronous run: `sync` left out or `false`. */
+export interface AsyncExecuteOptions extends ExecuteOptions {
+  readonly sync?: false | undefined
+}
+
+/** Options of a synchronous run: `sync: true`. */
+export interface SyncExecuteOptions extends ExecuteOptions {
+  readonly sync: true
+}
+
+/**
+ * The operations of the service. `execute`'s answer depends on `sync`, as openai-node's `create`
+ * on `stream`: without `sync: true` it is `Execute.Started` (`execution_id` required), with it
+ * `Execute.Result` (the synchronous result; every field optional), and for a `sync` only known to
+ * be a boolean, `Execute.Result`.
+ */
 export interface Service {
   /**
-   * Runs a published workflow: the answer in either of the vendor's shapes (`execution_id` is
-   * there in both). Parameters refused before sending fail with `InvalidArgument`, a 400
-   * (`Workflow ID and slug are required`) with `BadRequest`. A `POST`: retried only after a 429
-   * or a refused connection, never after a failure that may have started the workflow.
+   * Runs a published workflow: asynchronously, the new execution's id (`execution_id`, always
+   * there: an answer without one fails with `DecodeError`); with `sync: true`, its result
+   * (`return_value`, `errored`, …). Parameters refused before sending fail with `InvalidArgument`,
+   * a 400 (`Workflow ID and slug are required`) with `BadRequest`. A `POST`: retried only after a
+   * 429 or a refused connection, never after a failure that may have started the workflow.
    */
-  readonly execute: (workflowId: string, options: ExecuteOptions) => Effect.Effect<Execute.Result, RefoldError>
+  readonly execute: {
+    (workflowId: string, options: SyncExecuteOptions): Effect.Effect<Execute.Result, RefoldError>
+    (workflowId: string, options: AsyncExecuteOptions): Effect.Effect<Execute.Started, RefoldError>
+    (workflowId: string, options: ExecuteOptions): Effect.Effect<Execute.Result, RefoldError>
+  }
   /** The same on behalf of another linked account (same org API key). */
   readonly forAccount: (linkedAccountId: string) => Service
 }
@@ -64,8 +84,10 @@ const headersOf = (options: ExecuteOptions): Either.Either<Record<string, string
 }
 
 const service = (transport: Transport.Transport, account: string | undefined): Service => {
-  const decode = Transport.decoder(Execute.Result)
-  const execute = (workflowId: string, options: ExecuteOptions) =>
+  const decodeResult = Transport.decoder(Execute.Result)
+  // An asynchronous run's answer must carry the id the type promises.
+  const decodeStarted = Transport.decoder(Execute.Started)
+  const execute = (workflowId: string, options: ExecuteOptions): Effect.Effect<Execute.Result, RefoldError> =>
     Effect.gen(function*() {
       const id = yield* checkId("workflowId", workflowId)
       const headers = yield* headersOf(options)
@@ -74,9 +96,11 @@ const service = (transport: Transport.Transport, account: string | undefined): S
         return yield* new InvalidArgument({ parameter: "payload", message: "payload must be a JSON object" })
       }
       const path = RefoldApi.executePath.replace(":workflow_id", Transport.segment(id))
-      return yield* transport.request({ method: "POST", path, body: { payload }, headers, decoder: decode, account })
+      const decoder: Transport.Decoder<Execute.Result> = options.sync === true ? decodeResult : decodeStarted
+      return yield* transport.request({ method: "POST", path, body: { payload }, headers, decoder, account })
     }).pipe(Effect.withSpan("Workflows.execute", { ...untraced, attributes: { "refold.workflow_id": workflowId } }))
-  return { execute, forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
+  // The overloads of `Service.execute` narrow what this one function answers by `options.sync`.
+  return { execute: execute as Service["execute"], forAccount: (linkedAccountId) => service(transport, linkedAccountId) }
 }
 
 /** Builds the service from the credentials, the settings and the application's `HttpClient`. */

@@ -31,7 +31,7 @@ export {
 } from "./Executions.js"
 
 /** Running workflows. */
-export { type ExecuteOptions, make as makeWorkflows, type Service as WorkflowsService, Workflows } from "./Workflows.js"
+export { type AsyncExecuteOptions, type ExecuteOptions, make as makeWorkflows, type SyncExecuteOptions, type Service as WorkflowsService, Workflows } from "./Workflows.js"
 
 /** Credentials as a service: API key + linked account, or session token. */
 export { type ConfigOptions as RefoldAuthConfigOptions, type Credentials, RefoldAuth } from "./RefoldAuth.js"

@@ -23,7 +23,7 @@ import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
 import { InvalidArgument, isRefoldError, type RefoldError as AnyRefoldError } from "./RefoldError.js"
-import { type ExecuteOptions, Workflows } from "./Workflows.js"
+import { type AsyncExecuteOptions, type ExecuteOptions, type SyncExecuteOptions, Workflows } from "./Workflows.js"
 
 /** The error classes the Promises reject with: the same classes as the Effect API, so `instanceof` works across both. */
 export {
@@ -49,7 +49,7 @@ export { InvalidPayload, InvalidSignature, promise as Webhooks } from "./Webhook
 /** Parameters of `list` and `iterate`. */
 export type { DateBound, ListParams } from "./ListParams.js"
 export type { BatchParams, WaitOptions, WalkParams, WatchOptions } from "./Executions.js"
-export type { ExecuteOptions } from "./Workflows.js"
+export type { AsyncExecuteOptions, ExecuteOptions, SyncExecuteOptions } from "./Workflows.js"
 /** The wire types of pages, executions, batches and control answers. */
 export type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
 
@@ -142,7 +142,12 @@ export interface ExecutionsClient {
 
 /** The workflows of the linked account. */
 export interface WorkflowsClient {
-  /** Runs a published workflow; see `Workflows.execute`. */
+  /**
+   * Runs a published workflow; see `Workflows.execute`. With `sync: true`, the synchronous result
+   * (`return_value`, `errored`, …); otherwise the new execution's `execution_id`, always there.
+   */
+  execute(workflowId: string, options: SyncExecuteOptions & CallOptions): Promise<Execute.Result>
+  execute(workflowId: string, options: AsyncExecuteOptions & CallOptions): Promise<Execute.Started>
   execute(workflowId: string, options: ExecuteOptions & CallOptions): Promise<Execute.Result>
 }
 
@@ -371,7 +376,8 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
         walk((service) => service.batchStream(executionId, nodeId, params), callOptions)
     },
     workflows: {
-      execute: async (workflowId, { linkedAccountId, maxRetries, signal, timeout, ...options }) => {
+      // The overloads narrow the answer by `options.sync`, as `Workflows.execute` does.
+      execute: (async (workflowId: string, { linkedAccountId, maxRetries, signal, timeout, ...options }: ExecuteOptions & CallOptions) => {
         ensureOpen()
         signal?.throwIfAborted()
         const callOptions = { linkedAccountId, maxRetries, signal, timeout }
@@ -380,7 +386,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
         const exit = await run(withOverrides(effect, callOptions), signal)
         if (Exit.isSuccess(exit)) return exit.value
         throw rejection(exit.cause, signal, closed)
-      }
+      }) as WorkflowsClient["execute"]
     },
     close,
     [Symbol.asyncDispose]: close

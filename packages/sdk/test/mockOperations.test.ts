@@ -56,7 +56,7 @@ for (const transport of transports) {
           const workflows = yield* Workflows
           const executions = yield* Executions
           const started = yield* workflows.execute(String(sample.associated_workflow!._id), { slug, payload: { hello: "world" }, instanceTag: "sdk-test" })
-          const detail = yield* executions.get(started.execution_id!)
+          const detail = yield* executions.get(started.execution_id)
           const missing = yield* Effect.flip(workflows.execute("0123456789abcdef01234567", { slug }))
           return { detail, missing }
         }).pipe(Effect.provide(mock.sdk()))

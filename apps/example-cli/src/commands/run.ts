@@ -23,13 +23,14 @@ export interface RunOptions extends WatchOptions {
  * Executes the workflow asynchronously, prints the new execution's id, then follows it, printing
  * {@link Format.bar} for each changed snapshot. Succeeds when it ends `COMPLETED`; fails with
  * `ExecutionFailed` (ERRORED, STOPPED, TIMED_OUT), `WatchTimedOut` (`timeout` ran out), `NotStarted`
- * (the API's answer had no `execution_id`) or the SDK's error.
+ * (the API's `execution_id` was empty; an answer without one is already the SDK's `DecodeError`)
+ * or the SDK's error.
  */
 export const run = Effect.fn("run")(function*(workflowId: string, options: RunOptions) {
   const workflows = yield* Workflows
   const started = yield* workflows.execute(workflowId, { slug: options.slug, payload: options.payload })
   const executionId = started.execution_id
-  if (executionId === undefined || executionId === "") {
+  if (executionId === "") {
     return yield* new NotStarted({ workflowId, message: started.message })
   }
   yield* Console.log(`Started execution ${executionId} of workflow ${workflowId}.`)
