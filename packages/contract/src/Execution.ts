@@ -123,6 +123,15 @@ const versionedFields = {
   instance_execution_time: Schema.optional(Schema.Number)
 }
 
+/**
+ * The tag given to `executeWorkflow` (its `instance_tag` header, "a tag stored on the new
+ * execution"). The docs name no field of the execution for it, and the `Instance` schema allows any
+ * (`additionalProperties`); the header's own name is the side taken. Absent on untagged runs.
+ */
+const instanceTag = Schema.optional(Schema.String).annotations({
+  description: "The `instance_tag` header of the execute call that started this execution, if one was given."
+})
+
 /** One execution as a document of the list endpoint (`docs[]`). */
 export const Summary = Schema.Struct({
   _id: Schema.String,
@@ -133,6 +142,7 @@ export const Summary = Schema.Struct({
   associated_workflow: Schema.optional(Workflow),
   environment: Environment,
   config_id: Schema.optional(Schema.String),
+  instance_tag: instanceTag,
   ...versionedFields}).annotations({ identifier: "ExecutionSummary" })
 export interface Summary extends Schema.Schema.Type<typeof Summary> {}
 
@@ -162,6 +172,7 @@ export const Detail = Schema.Struct({
   status: Status,
   completion_percentage: Schema.Number,
   config_id: Schema.optional(Schema.String),
+  instance_tag: instanceTag,
   associated_application: Schema.optional(Application),
   associated_workflow: Schema.optional(Workflow),
   ...versionedFields,

@@ -100,6 +100,18 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
     expect((await t.call(`${execution}/${result.execution_id}`, { headers })).body).toMatchObject({ status: "COMPLETED", type_of_execution: "SYNC" })
   })
 
+  it("stores execute's instance_tag header on the new execution: get and list show it; an untagged run has none", async () => {
+    const template = first(user, (r) => r.associated_workflow !== undefined)
+    const workflow = template.associated_workflow!._id!
+    const slug = template.associated_application!.slug!
+    const tagged = (await t.call(`/api/v2/public/workflow/${workflow}/execute`, post({ slug, instance_tag: "order-4711" }))).body as { execution_id: string }
+    const untagged = (await t.call(`/api/v2/public/workflow/${workflow}/execute`, post({ slug }))).body as { execution_id: string }
+    expect((await t.call(`${execution}/${tagged.execution_id}`, { headers })).body).toMatchObject({ _id: tagged.execution_id, instance_tag: "order-4711" })
+    expect((await t.call(`${execution}/${untagged.execution_id}`, { headers })).body).not.toHaveProperty("instance_tag")
+    const listed = (await t.call(`${execution}?execution_source=API_CALL&limit=2`, { headers })).body as { docs: Array<{ _id: string; instance_tag?: string }> }
+    expect(listed.docs.find((d) => d._id === tagged.execution_id)?.instance_tag).toBe("order-4711")
+  })
+
   it("answers the execute page's 400 without a slug, and a 404 for a workflow of another app or account", async () => {
     const template = first(user, (r) => r.associated_workflow !== undefined)
     const workflow = template.associated_workflow!._id!

@@ -61,6 +61,7 @@ for (const transport of transports) {
           return { detail, missing }
         }).pipe(Effect.provide(mock.sdk()))
         expect(result.detail.status).toBe("RUNNING")
+        expect(result.detail.instance_tag).toBe("sdk-test")
         expect(result.detail.associated_workflow?._id).toBe(sample.associated_workflow!._id)
         expect(result.missing._tag).toBe("NotFound")
       }))

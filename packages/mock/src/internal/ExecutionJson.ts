@@ -11,7 +11,8 @@ import type { Fixture } from "@refold-effect/fixtures"
 
 /**
  * The summary's keys in the order of the vendor's seed page (`_id` … `associated_event_id`), then
- * the fields that newer pages of the docs add; absent ones are left out.
+ * the fields that newer pages of the docs add, and the execute call's `instance_tag`; absent ones
+ * are left out.
  */
 const summaryKeys = [
   "_id",
@@ -31,7 +32,8 @@ const summaryKeys = [
   "completion_time",
   "updatedAt",
   "executed_by_thanos",
-  "instance_execution_time"
+  "instance_execution_time",
+  "instance_tag"
 ] as const satisfies ReadonlyArray<keyof Execution.Summary>
 
 /** The list document of an execution: the fields of `Execution.Summary`, in the seed page's order. */

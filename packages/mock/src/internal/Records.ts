@@ -62,6 +62,8 @@ export interface Start {
   readonly payload: unknown
   readonly sync: boolean
   readonly configId?: string | undefined
+  /** The `instance_tag` header: stored on the new execution. */
+  readonly instanceTag?: string | undefined
 }
 
 /**
@@ -70,7 +72,8 @@ export interface Start {
  * (see `Lifecycle`), and the synchronous caller is answered when it ends.
  */
 export const execute = (template: Fixture.Record, id: string, createdAt: string, start: Start): Fixture.Record => {
-  const { associated_event_id: _, ...base } = fresh(template, id, createdAt)
+  // The template's own tag, if any, is its run's: a new run has the tag it was given, or none.
+  const { associated_event_id: _, instance_tag: _tag, ...base } = fresh(template, id, createdAt)
   const workflow = template.associated_workflow?._id
   const record: Fixture.Record = {
     ...base,
@@ -79,6 +82,7 @@ export const execute = (template: Fixture.Record, id: string, createdAt: string,
     trigger_application_event: "API Call",
     type_of_execution: start.sync ? "SYNC" : "ASYNC",
     ...(start.configId === undefined ? {} : { config_id: start.configId }),
+    ...(start.instanceTag === undefined ? {} : { instance_tag: start.instanceTag }),
     completion_percentage: 0,
     nodes: started(template.nodes, start.payload)
   }

@@ -34,7 +34,8 @@ export const execute = (actions: Actions) => async (c: Context<Reply.MockEnv>): 
   if (Either.isLeft(body)) return body.left
   const payload = "payload" in body.right ? body.right["payload"] : body.right
   const configId = headers.get("config_id") ?? undefined
-  const outcome = actions.execute(c.get("linkedAccountId"), c.req.param("workflow_id")!.toLowerCase(), slug, { payload, sync: sync === "true", configId })
+  const instanceTag = headers.get("instance_tag") ?? undefined
+  const outcome = actions.execute(c.get("linkedAccountId"), c.req.param("workflow_id")!.toLowerCase(), slug, { payload, sync: sync === "true", configId, instanceTag })
   if (outcome._tag === "WorkflowNotFound") {
     return Reply.error(c, 404, "RESOURCE_NOT_FOUND", `Workflow ${c.req.param("workflow_id")} of application ${JSON.stringify(slug.slice(0, 64))} not found for this linked account`)
   }
