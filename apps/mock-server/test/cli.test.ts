@@ -124,7 +124,7 @@ describe("refold-mock, in-process", () => {
     [["--seed", "3"], "--seed only applies to --generate"],
     [["--anchor", "2026-01-01"], "--anchor only applies to --generate"],
     [["--generate", "5", "--anchor", "someday"], "anchor must be a date from 1971 to 2105, got \"someday\""],
-    [["--clock", "fast"], "Expected one of the following cases: real, manual"],
+    [["--clock", "fast"], "--clock must be one of real, manual, got \"fast\""],
     [["--clock-speed", "0"], "--clock-speed must be a number above 0 and at most 1000000, got \"0\""],
     [["--clock-speed", "-2"], "--clock-speed must be a number above 0"],
     [["--clock-speed", "x"], "--clock-speed must be a number above 0"],
