@@ -117,8 +117,12 @@ export interface Lifecycle {
   readonly onTransition: (listener: (transition: Transition) => void) => () => void
   /** How many executions are live. */
   readonly size: () => number
-  /** Forgets every live execution and waiter, and starts again with `records` (the data set's live ones). */
-  readonly reset: (records: Iterable<Fixture.Record>) => void
+  /**
+   * Forgets every live execution and waiter, then starts again with the live ones among `records()`
+   * (the data set's), read once nothing is live: so that they are read as stored, not as runs that
+   * are forgotten would have brought them on.
+   */
+  readonly reset: (records: () => Iterable<Fixture.Record>) => void
   /** Cancels the clock alarm and resolves waiters with `undefined`. */
   readonly close: () => void
 }
@@ -436,7 +440,7 @@ export const make = (options: Options): Lifecycle => {
     size: () => runs.size,
     reset: (initial) => {
       clear()
-      for (const record of initial) if (live.has(record.status)) observe(record)
+      for (const record of initial()) if (live.has(record.status)) observe(record)
     },
     close: clear
   }

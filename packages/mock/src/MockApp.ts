@@ -186,7 +186,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
-  lifecycle.reset(store.executions())
+  lifecycle.reset(() => store.executions())
   // Arrivals run like any other execution: their times on the clock, their lives in the lifecycle.
   const chaos = Chaos.make(store, initialFaults, { now: clock.now, inserted: lifecycle.observe })
   const edits = Edits.make(store, lifecycle)
@@ -201,7 +201,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     stubs.clear()
     journal.clear()
     chaos.reset()
-    lifecycle.reset(store.executions())
+    lifecycle.reset(() => store.executions())
     subscriptions.reset()
     webhooks.reset()
     sessions.reset()

@@ -44,7 +44,7 @@ const setup = (records: ReadonlyArray<Fixture.Record>, seed = 7) => {
   const lifecycle = Lifecycle.make({ clock, records: { get: store.get, put: (r) => store.set(r._id, r) }, seed })
   const transitions: Array<Lifecycle.Transition> = []
   lifecycle.onTransition((t) => transitions.push(t))
-  lifecycle.reset(records)
+  lifecycle.reset(() => records)
   return {
     store,
     clock,
@@ -221,7 +221,7 @@ describe("Lifecycle", () => {
     expect(lifecycle.size()).toBe(1)
     expect(clock.snapshot().pending).toBe(1)
     const waiting = lifecycle.settled(fresh._id)
-    lifecycle.reset([])
+    lifecycle.reset(() => [])
     expect(await waiting).toBeUndefined()
     expect(lifecycle.size()).toBe(0)
     expect(clock.snapshot().pending).toBe(0)
