@@ -151,6 +151,9 @@ interface Run {
   readonly ends: Array<number>
   /** Once stopping, its nodes no longer finish. */
   stopping: boolean
+  /** The record last read or written and its first unfinished node: a read of it needs no scan. */
+  seen: Fixture.Record | undefined
+  seenAt: number
   /** The time of the run's one valid event, its end or its stop (NaN: none); a queued entry at another time is stale. */
   due: number
   /** False once the run is over or forgotten: its queued entries are skipped. */
@@ -264,7 +267,9 @@ export const make = (options: Options): Lifecycle => {
    */
   const written = (run: Run, record: Fixture.Record, until: number): Fixture.Record => {
     const last = lastOf(run, record.nodes.length)
-    let k = firstUnfinished(record.nodes)
+    let k = record === run.seen ? run.seenAt : firstUnfinished(record.nodes)
+    run.seen = record
+    run.seenAt = k
     if (run.stopping || k >= last || !(run.ends[k]! <= until)) return record
     const nodes = record.nodes.slice()
     for (; k < last && run.ends[k]! <= until; k++) {
@@ -272,7 +277,10 @@ export const make = (options: Options): Lifecycle => {
       node.execution_time = run.ends[k]! - since(run, k)
       nodes[k] = node
     }
-    return { ...record, nodes, completion_percentage: Math.floor((100 * k) / nodes.length), updatedAt: iso(run.ends[k - 1]!) }
+    const next = { ...record, nodes, completion_percentage: Math.floor((100 * k) / nodes.length), updatedAt: iso(run.ends[k - 1]!) }
+    run.seen = next
+    run.seenAt = k
+    return next
   }
 
   /** The run ends at `time`: its last node finishes, or its outcome strikes. */
@@ -358,7 +366,7 @@ export const make = (options: Options): Lifecycle => {
       return
     }
     const first = firstUnfinished(record.nodes)
-    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start: time, ends: [], stopping: false, due: Number.NaN, live: true }
+    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start: time, ends: [], stopping: false, seen: undefined, seenAt: 0, due: Number.NaN, live: true }
     runs.set(id, fresh)
     if (record.status === "STOPPING") return startStop(fresh, time)
     plan(fresh, record.nodes.length, first)
