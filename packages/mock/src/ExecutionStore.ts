@@ -20,6 +20,10 @@
  * Records are never changed in place: `update` stores a new object. So whatever is cached per record
  * object (the serialised bytes of `ExecutionJson`) can never be stale.
  *
+ * A record may also move on by itself, with time: every read passes the stored record through
+ * {@link Options.current} (the app's lifecycle, whose running executions finish their nodes on the
+ * clock) and keeps what it returns, as a new object, in its place.
+ *
  * @since 0.1.0
  */
 import { Execution, ListQuery } from "@refold-effect/contract"
@@ -90,6 +94,17 @@ export interface Query extends ListQuery.DateBounds {
 export interface Slice {
   readonly totalDocs: number
   readonly docs: ReadonlyArray<Fixture.Record>
+}
+
+/** How to build a store. */
+export interface Options {
+  /**
+   * The latest version of a stored record, as of now: the record itself, or a new object. It may
+   * change only what no index depends on (not `_id`, `createdAt`, `linked_account_id`, the status,
+   * source or type, nor the application or workflow); the store keeps it in the record's place.
+   * Default: every record stays as stored.
+   */
+  readonly current?: ((record: Fixture.Record) => Fixture.Record) | undefined
 }
 
 /** How many indexes of `slug` / `workflow_id` / `workflow_name` combinations a store keeps at most. */
@@ -295,10 +310,19 @@ const filterOf = (q: Query): ((r: Fixture.Record) => boolean) => {
  * or when a record's `createdAt`, status, source or type is not one the contract knows (a data set
  * from `DataSet.load` or `DataSet.generate` never has either).
  */
-export const make = (data: Fixture.DataSet): ExecutionStore => {
+export const make = (data: Fixture.DataSet, options: Options = {}): ExecutionStore => {
   let state = build(data.executions)
   const accounts = new Map(data.accounts.map((a) => [a.linked_account_id, a]))
-  const recordAt = (rank: number) => state.slots[rank + state.base]!
+  const current = options.current
+  /** The record at a position of `slots`, as of now (see `Options.current`). */
+  const at = (position: number): Fixture.Record => {
+    const stored = state.slots[position]!
+    if (current === undefined || stored === undefined) return stored
+    const now = current(stored)
+    if (now !== stored) state.slots[position] = now
+    return now
+  }
+  const recordAt = (rank: number) => at(rank + state.base)
 
   /** The filter index of a query's text filters, built on first use (one pass over the account). */
   const filterIndex = (account: string, key: string, query: Query): FilterIndex => {
@@ -385,7 +409,7 @@ export const make = (data: Fixture.DataSet): ExecutionStore => {
     if (linkedAccountId === undefined) {
       const start = state.first + state.base
       const out: Array<Fixture.Record> = []
-      for (let p = start; p < start + state.span; p++) if (state.slots[p] !== undefined) out.push(state.slots[p]!)
+      for (let p = start; p < start + state.span; p++) if (state.slots[p] !== undefined) out.push(at(p))
       return out
     }
     const all = state.index.get(linkedAccountId)?.[0]

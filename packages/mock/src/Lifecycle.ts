@@ -15,9 +15,12 @@
  * (reproducible whatever the clock's speed or the order of requests), unless forced per execution
  * with {@link Lifecycle.force}. Default odds: {@link defaultOdds}.
  *
- * The lifecycle keeps one event per live execution (its next node to finish, or its stop) in a
- * priority queue and ONE alarm on the clock for the earliest, so that advancing the clock costs the
- * events that fall due, not a scan of every execution.
+ * A run's timeline is drawn when it starts: when each of its nodes finishes, and so when it ends.
+ * Only its end (or its stop) is an event on the clock: the lifecycle keeps one event per live
+ * execution in a priority queue and ONE alarm on the clock for the earliest, so that advancing the
+ * clock costs the runs that end, not a scan of every execution nor a write per node. The nodes that
+ * finish before the end are written when the record is read ({@link Lifecycle.current}, which the
+ * app's store calls on every read), so a reader sees each node finish at its time.
  *
  * @since 0.2.0
  */
@@ -89,6 +92,14 @@ export interface Records {
 /** The executions' lives in one app. */
 export interface Lifecycle {
   /**
+   * The latest stored version of a record as of the clock's time: `record` itself, or, for a
+   * running execution some of whose nodes finished since it was stored, a new record with those
+   * nodes `Success` (their `execution_time`s), its `completion_percentage` and `updatedAt` set.
+   * Changes nothing else (not the status: the end of a run is an event, written on the clock).
+   * The store calls it on every read and keeps what it returns.
+   */
+  readonly current: (record: Fixture.Record) => Fixture.Record
+  /**
    * Tells the lifecycle about an execution that was inserted or changed by someone else (execute,
    * rerun, stop, a test's `update`): a `RUNNING` one starts advancing, a `STOPPING` one will stop, a
    * finished one is left alone. Idempotent.
@@ -106,8 +117,12 @@ export interface Lifecycle {
   readonly onTransition: (listener: (transition: Transition) => void) => () => void
   /** How many executions are live. */
   readonly size: () => number
-  /** Forgets every live execution and waiter, and starts again with `records` (the data set's live ones). */
-  readonly reset: (records: Iterable<Fixture.Record>) => void
+  /**
+   * Forgets every live execution and waiter, then starts again with the live ones among `records()`
+   * (the data set's), read once nothing is live: so that they are read as stored, not as runs that
+   * are forgotten would have brought them on.
+   */
+  readonly reset: (records: () => Iterable<Fixture.Record>) => void
   /** Cancels the clock alarm and resolves waiters with `undefined`. */
   readonly close: () => void
 }
@@ -129,12 +144,18 @@ interface Run {
   outcome: Outcome
   /** The node where a run that does not complete ends. */
   failAt: number
-  /** The next node to finish, or -1 once stopping. */
-  next: number
-  /** The time of the run's one valid event (NaN: none); a queued entry at another time is stale. */
+  /** The node the run started from (the first unfinished one) and when. */
+  readonly first: number
+  readonly start: number
+  /** When each node finishes, from `first` to the node the run ends at. */
+  readonly ends: Array<number>
+  /** Once stopping, its nodes no longer finish. */
+  stopping: boolean
+  /** The record last read or written and its first unfinished node: a read of it needs no scan. */
+  seen: Fixture.Record | undefined
+  seenAt: number
+  /** The time of the run's one valid event, its end or its stop (NaN: none); a queued entry at another time is stale. */
   due: number
-  /** When the run's current node started, for its `execution_time`. */
-  since: number
   /** False once the run is over or forgotten: its queued entries are skipped. */
   live: boolean
 }
@@ -200,19 +221,30 @@ export const make = (options: Options): Lifecycle => {
     run.failAt = from >= length ? length : draw(run, [from, length - 1])
   }
 
-  /** Whether the run's outcome strikes at its next node. */
-  const strikesNext = (run: Run) => run.outcome !== "COMPLETED" && run.next === run.failAt
+  /** Whether the run's outcome strikes at node `k`. */
+  const strikesAt = (run: Run, k: number) => run.outcome !== "COMPLETED" && k === run.failAt
 
-  /** Schedules the run's next node (or its end when it has no node left), from `time`. */
-  const scheduleNode = (run: Run, record: Fixture.Record, time: number) => {
-    const node = record.nodes[run.next]
-    const strikes = strikesNext(run)
-    const duration = node === undefined
-      ? draw(run, otherNodeMs)
-      : strikes && run.outcome === "TIMED_OUT"
-        ? NODE_TIMEOUT_MS
-        : nodeTime(run, node) * (strikes ? (node.maximum_attempts ?? 1) : 1)
-    schedule(run, time + duration)
+  /** The node the run ends at: its last, or where its outcome strikes. */
+  const lastOf = (run: Run, n: number) => (run.outcome === "COMPLETED" ? n - 1 : run.failAt)
+
+  /** How long node `k` takes: one attempt, every attempt when the run fails there, or the timeout. */
+  const duration = (run: Run, node: Fixture.Node, k: number) =>
+    strikesAt(run, k) && run.outcome === "TIMED_OUT" ? NODE_TIMEOUT_MS : nodeTime(run, node) * (strikesAt(run, k) ? (node.maximum_attempts ?? 1) : 1)
+
+  /**
+   * Draws when each node from `from` on finishes, node `from` starting at `time`, and schedules
+   * the run's end when the last of them finishes. The draws are made in the order the nodes run,
+   * so a run's timeline depends only on the seed, its id and what was forced.
+   */
+  const timeline = (run: Run, record: Fixture.Record, from: number, time: number) => {
+    const nodes = record.nodes
+    const last = Math.min(lastOf(run, nodes.length), nodes.length - 1)
+    let t = time
+    for (let k = from; k <= last; k++) {
+      t += duration(run, nodes[k]!, k)
+      run.ends[k] = t
+    }
+    schedule(run, t)
   }
 
   const finish = (record: Fixture.Record, patch: Partial<Fixture.Record>, time: number): Fixture.Record => {
@@ -226,40 +258,50 @@ export const make = (options: Options): Lifecycle => {
     } as Fixture.Record
   }
 
-  /** The run's next node finishes at `time`. */
-  const step = (run: Run, record: Fixture.Record, time: number) => {
+  /** When node `k` (the record's first unfinished) started. */
+  const since = (run: Run, k: number) => (k <= run.first ? run.start : run.ends[k - 1]!)
+
+  /**
+   * `record` with the nodes that finished by `until` written (before the one the run ends at, which
+   * is its end's): where the record stands is read from its nodes, so any version of it will do.
+   */
+  const written = (run: Run, record: Fixture.Record, until: number): Fixture.Record => {
+    const last = lastOf(run, record.nodes.length)
+    let k = record === run.seen ? run.seenAt : firstUnfinished(record.nodes)
+    run.seen = record
+    run.seenAt = k
+    if (run.stopping || k >= last || !(run.ends[k]! <= until)) return record
     const nodes = record.nodes.slice()
-    const k = run.next
-    const n = nodes.length
-    let next: Fixture.Record
-    if (k >= n || run.outcome === "COMPLETED" || k < run.failAt) {
-      if (k < n) {
-        const node: MutableNode = { ...nodes[k]!, node_status: "Success", attempts_made: 1 }
-        node.execution_time = time - run.since
-        nodes[k] = node
-      }
-      const done = k + 1 >= n
-      next = done && (run.outcome === "COMPLETED" || n === 0)
-        ? finish(record, { status: "COMPLETED", completion_percentage: 100, nodes }, time)
-        : { ...record, nodes, completion_percentage: Math.floor((100 * (k + 1)) / Math.max(1, n)), updatedAt: iso(time) }
-      if (!(done && (run.outcome === "COMPLETED" || n === 0))) {
-        run.next = k + 1
-        // A run planned to fail at a node it has passed (forced at the last node, say) completes.
-        if (run.next >= n) run.outcome = "COMPLETED"
-      }
-    } else {
-      const timedOut = run.outcome === "TIMED_OUT"
-      const struck = nodes[k]!
-      nodes[k] = {
-        ...struck,
-        node_status: timedOut ? "Timed_Out" : "Errored",
-        attempts_made: timedOut ? 1 : (struck.maximum_attempts ?? 1),
-        execution_time: time - run.since
-      }
-      for (let j = k + 1; j < n; j++) nodes[j] = { ...nodes[j]!, node_status: timedOut ? "Timed_Out" : "Errored_and_Skipped" }
-      next = finish(record, { status: run.outcome, completion_percentage: Math.floor((100 * k) / n), nodes }, time)
+    for (; k < last && run.ends[k]! <= until; k++) {
+      const node: MutableNode = { ...nodes[k]!, node_status: "Success", attempts_made: 1 }
+      node.execution_time = run.ends[k]! - since(run, k)
+      nodes[k] = node
     }
+    const next = { ...record, nodes, completion_percentage: Math.floor((100 * k) / nodes.length), updatedAt: iso(run.ends[k - 1]!) }
+    run.seen = next
+    run.seenAt = k
     return next
+  }
+
+  /** The run ends at `time`: its last node finishes, or its outcome strikes. */
+  const end = (run: Run, record: Fixture.Record, time: number): Fixture.Record => {
+    const nodes = record.nodes.slice()
+    const k = firstUnfinished(nodes)
+    const n = nodes.length
+    if (k >= n || run.outcome === "COMPLETED") {
+      if (k < n) nodes[k] = { ...nodes[k]!, node_status: "Success", attempts_made: 1, execution_time: time - since(run, k) }
+      return finish(record, { status: "COMPLETED", completion_percentage: 100, nodes }, time)
+    }
+    const timedOut = run.outcome === "TIMED_OUT"
+    const struck = nodes[k]!
+    nodes[k] = {
+      ...struck,
+      node_status: timedOut ? "Timed_Out" : "Errored",
+      attempts_made: timedOut ? 1 : (struck.maximum_attempts ?? 1),
+      execution_time: time - since(run, k)
+    }
+    for (let j = k + 1; j < n; j++) nodes[j] = { ...nodes[j]!, node_status: timedOut ? "Timed_Out" : "Errored_and_Skipped" }
+    return finish(record, { status: run.outcome, completion_percentage: Math.floor((100 * k) / n), nodes }, time)
   }
 
   const stop = (record: Fixture.Record, time: number): Fixture.Record =>
@@ -288,28 +330,21 @@ export const make = (options: Options): Lifecycle => {
       if (!run.live || run.due !== head) continue
       run.due = Number.NaN
       const record = records.get(run.id)
+      run.live = false
+      runs.delete(run.id)
       if (record === undefined) {
-        run.live = false
-        runs.delete(run.id)
         settle(run.id, undefined)
         continue
       }
-      const next = run.next === -1 ? stop(record, head) : step(run, record, head)
+      const next = run.stopping ? stop(record, head) : end(run, written(run, record, head), head)
       records.put(next)
-      if (next.status !== record.status) {
-        run.live = false
-        runs.delete(run.id)
-        emit(next, record.status, head)
-        settle(run.id, next)
-      } else {
-        run.since = head
-        scheduleNode(run, next, head)
-      }
+      emit(next, record.status, head)
+      settle(run.id, next)
     }
   }
 
   const startStop = (run: Run, time: number) => {
-    run.next = -1
+    run.stopping = true
     schedule(run, time + STOP_MS)
   }
 
@@ -320,22 +355,30 @@ export const make = (options: Options): Lifecycle => {
       if (run !== undefined) {
         runs.delete(id)
         run.live = false
-        emit(record, run.next === -1 ? "STOPPING" : "RUNNING", clock.now())
+        emit(record, run.stopping ? "STOPPING" : "RUNNING", clock.now())
       }
       settle(id, record)
       return
     }
     const time = clock.now()
     if (run !== undefined) {
-      if (record.status === "STOPPING" && run.next !== -1) startStop(run, time)
+      if (record.status === "STOPPING" && !run.stopping) startStop(run, time)
       return
     }
-    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, next: 0, due: Number.NaN, since: time, live: true }
+    const first = firstUnfinished(record.nodes)
+    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start: time, ends: [], stopping: false, seen: undefined, seenAt: 0, due: Number.NaN, live: true }
     runs.set(id, fresh)
     if (record.status === "STOPPING") return startStop(fresh, time)
-    fresh.next = firstUnfinished(record.nodes)
-    plan(fresh, record.nodes.length, fresh.next)
-    scheduleNode(fresh, record, time)
+    plan(fresh, record.nodes.length, first)
+    // A run with no node left still takes a moment to end.
+    if (first >= record.nodes.length) schedule(fresh, time + draw(fresh, otherNodeMs))
+    else timeline(fresh, record, first, time)
+  }
+
+  const current = (record: Fixture.Record): Fixture.Record => {
+    if (record.status !== "RUNNING") return record
+    const run = runs.get(record._id)
+    return run === undefined ? record : written(run, record, clock.now())
   }
 
   const clear = () => {
@@ -348,30 +391,42 @@ export const make = (options: Options): Lifecycle => {
   }
 
   return {
+    current,
     observe,
     force: (id, forced) => {
       const run = runs.get(id)
-      const record = records.get(id)
-      if (run === undefined || record === undefined) throw new Error(`Execution ${id} is not running: only a RUNNING execution's outcome can be forced`)
-      if (run.next === -1) throw new Error(`Execution ${id} is stopping: it will be STOPPED`)
-      const n = record.nodes.length
+      const stored = records.get(id)
+      if (run === undefined || stored === undefined) throw new Error(`Execution ${id} is not running: only a RUNNING execution's outcome can be forced`)
+      if (run.stopping) throw new Error(`Execution ${id} is stopping: it will be STOPPED`)
+      const n = stored.nodes.length
       if (forced.status === "COMPLETED" && forced.node !== undefined) {
         throw new RangeError(`Invalid node ${JSON.stringify(forced.node)} for COMPLETED: a node is where an ERRORED or TIMED_OUT run ends; drop it`)
       }
-      const node = forced.node ?? (forced.status === "COMPLETED" || run.next >= n ? n : draw(run, [run.next, n - 1]))
-      if (forced.status !== "COMPLETED" && (!Number.isInteger(node) || node < run.next || node >= n)) {
+      // Where the run stands now: the nodes finished so far are written first.
+      const record = written(run, stored, clock.now())
+      if (record !== stored) records.put(record)
+      const k = firstUnfinished(record.nodes)
+      const node = forced.node ?? (forced.status === "COMPLETED" || k >= n ? n : draw(run, [k, n - 1]))
+      if (forced.status !== "COMPLETED" && (!Number.isInteger(node) || node < k || node >= n)) {
         throw new RangeError(
-          n === 0 || run.next >= n
+          n === 0 || k >= n
             ? `Execution ${id} has no unfinished node to end at; only COMPLETED can be forced`
-            : `Invalid node ${JSON.stringify(forced.node)} for execution ${id}: expected an unfinished node's index, from ${run.next} to ${n - 1}`
+            : `Invalid node ${JSON.stringify(forced.node)} for execution ${id}: expected an unfinished node's index, from ${k} to ${n - 1}`
         )
       }
-      const struck = strikesNext(run)
+      // (A run with no node left completes whatever was forced, at the time it was to end.)
+      if (k >= n) {
+        run.outcome = forced.status
+        return
+      }
+      const struck = strikesAt(run, k)
       run.outcome = forced.status
       run.failAt = node
       // The pending node keeps its finishing time unless it strikes now or was to strike (after a
-      // 30 s timeout, or every attempt): then it is timed again from its start.
-      if (struck || strikesNext(run)) scheduleNode(run, record, run.since)
+      // 30 s timeout, or every attempt): then it is timed again from its start. The nodes after it
+      // are timed again in any case.
+      if (struck || strikesAt(run, k)) timeline(run, record, k, since(run, k))
+      else timeline(run, record, k + 1, run.ends[k]!)
     },
     settled: (id) => {
       const record = records.get(id)
@@ -393,7 +448,7 @@ export const make = (options: Options): Lifecycle => {
     size: () => runs.size,
     reset: (initial) => {
       clear()
-      for (const record of initial) if (live.has(record.status)) observe(record)
+      for (const record of initial()) if (live.has(record.status)) observe(record)
     },
     close: clear
   }

@@ -173,7 +173,10 @@ export const handler = (mock: MockApp): Handler => mock.handle
 /** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
   const data = options.data ?? DataSet.bundled()
-  const store = ExecutionStore.make(data)
+  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
+  // The lifecycle writes a run's end on the clock; its nodes finish as the store reads them.
+  const lifecycle = Lifecycle.make({ clock, records: { get: (id) => store.find(id), put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
+  const store = ExecutionStore.make(data, { current: lifecycle.current })
   const sessions = SessionTokens.make(store)
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
@@ -183,9 +186,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
-  const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
-  const lifecycle = Lifecycle.make({ clock, records: { get: store.find, put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
-  lifecycle.reset(store.executions())
+  lifecycle.reset(() => store.executions())
   // Arrivals run like any other execution: their times on the clock, their lives in the lifecycle.
   const chaos = Chaos.make(store, initialFaults, { now: clock.now, inserted: lifecycle.observe })
   const edits = Edits.make(store, lifecycle)
@@ -200,7 +201,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     stubs.clear()
     journal.clear()
     chaos.reset()
-    lifecycle.reset(store.executions())
+    lifecycle.reset(() => store.executions())
     subscriptions.reset()
     webhooks.reset()
     sessions.reset()

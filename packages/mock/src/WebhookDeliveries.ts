@@ -361,10 +361,11 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
   const deliver = ({ execution }: Transition): number => {
     const event = eventOf(execution.status)
     if (event === undefined) return 0
+    const targets = subscriptions().filter((s) => wants(s, execution, event))
+    if (targets.length === 0) return 0
     const payload = payloadOf(execution, event)
     const payloadJson = JSON.stringify(payload)
     const scope: Template.Scope = { event: payload, workflow_response: responseOf(execution) }
-    const targets = subscriptions().filter((s) => wants(s, execution, event))
     for (const target of targets) {
       const request = requestOf(target, payloadJson, scope)
       const job: Job = {

@@ -76,6 +76,33 @@ describe("ExecutionStore.update and remove", () => {
     expect(store.size).toBe(data.executions.length - 1)
   })
 
+  it("read every record through `current` and keep what it returns in its place", () => {
+    const data = small(30, 3)
+    const acme = accounts.acme.linked_account_id
+    // A record moves on by itself: each read of one not yet seen gives its next version, once.
+    let version = 0
+    const seen = new Set<Fixture.Record>()
+    const store = ExecutionStore.make(data, {
+      current: (r) => {
+        if (seen.has(r)) return r
+        const next = { ...r, updatedAt: `v${++version}` }
+        seen.add(next)
+        return next
+      }
+    })
+    const first = store.executions(acme)[0]!
+    expect(first.updatedAt).toMatch(/^v\d+$/)
+    // Kept: every read after it, whatever the way in, gives the same object.
+    expect(store.get(acme, first._id)).toBe(first)
+    expect(store.find(first._id)).toBe(first)
+    expect(store.list(acme, { status: "All", execution_source: "All", execution_type: "All", page: 1, limit: 1 }).docs[0]).toBe(first)
+    const all = store.executions()
+    expect(all.every((r) => seen.has(r))).toBe(true)
+    expect(version).toBe(data.executions.length)
+    // A change starts from the current version.
+    expect(store.update(first._id, (r) => ({ ...r, name: `${r.updatedAt} renamed` })).name).toBe(`${first.updatedAt} renamed`)
+  })
+
   it("refuses a change of _id, createdAt or account, or an unknown status, and leaves the store as it was", () => {
     const data = small(20, 3)
     const store = ExecutionStore.make(data)

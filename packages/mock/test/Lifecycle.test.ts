@@ -23,15 +23,28 @@ const running = (n: number, overrides: Partial<Fixture.Record> = {}): Fixture.Re
     ...overrides
   })
 
-/** A lifecycle over a manual clock and a map of records, with every transition it emits. */
+/**
+ * A lifecycle over a manual clock and a map of records read as the app's store reads them (through
+ * `lifecycle.current`, keeping what it returns), with every transition it emits.
+ */
 const setup = (records: ReadonlyArray<Fixture.Record>, seed = 7) => {
-  const store = new Map(records.map((r) => [r._id, r]))
+  const stored = new Map(records.map((r) => [r._id, r]))
+  const store = {
+    get: (id: string) => {
+      const r = stored.get(id)
+      if (r === undefined) return undefined
+      const now = lifecycle.current(r)
+      stored.set(id, now)
+      return now
+    },
+    set: (id: string, r: Fixture.Record) => stored.set(id, r)
+  }
   let now = START
   const clock = MockClock.make({ speed: 0, source: { now: () => now, wait: () => () => {} } })
-  const lifecycle = Lifecycle.make({ clock, records: { get: (id) => store.get(id), put: (r) => store.set(r._id, r) }, seed })
+  const lifecycle = Lifecycle.make({ clock, records: { get: store.get, put: (r) => store.set(r._id, r) }, seed })
   const transitions: Array<Lifecycle.Transition> = []
   lifecycle.onTransition((t) => transitions.push(t))
-  lifecycle.reset(records)
+  lifecycle.reset(() => records)
   return {
     store,
     clock,
@@ -41,7 +54,9 @@ const setup = (records: ReadonlyArray<Fixture.Record>, seed = 7) => {
     runOut: (limit = 3_600_000) => {
       for (let t = 0; t < limit && lifecycle.size() > 0; t += 1000) clock.advance(1000)
     },
-    setNow: (t: number) => (now = t)
+    setNow: (t: number) => (now = t),
+    /** The record as last written, not read through the lifecycle. */
+    written: (id: string) => stored.get(id)
   }
 }
 
@@ -206,12 +221,36 @@ describe("Lifecycle", () => {
     expect(lifecycle.size()).toBe(1)
     expect(clock.snapshot().pending).toBe(1)
     const waiting = lifecycle.settled(fresh._id)
-    lifecycle.reset([])
+    lifecycle.reset(() => [])
     expect(await waiting).toBeUndefined()
     expect(lifecycle.size()).toBe(0)
     expect(clock.snapshot().pending).toBe(0)
     clock.advance(3_600_000)
     expect(store.get(fresh._id)).toBe(fresh)
+  })
+
+  it("writes a run only when it ends: its nodes finish as it is read, one record per change seen", () => {
+    const { store, clock, lifecycle, written } = setup([running(1)])
+    const id = objectId(1)
+    lifecycle.force(id, { status: "COMPLETED" })
+    const start = written(id)!
+    // Past the first nodes' ends (a start node takes at most 500 ms), not the run's.
+    while (lifecycle.current(start).nodes.filter((n) => n.node_status === "Success").length < 2) clock.advance(100)
+    // Nothing was written: the record read is a new one, the one stored is as it started.
+    expect(written(id)).toBe(start)
+    const read = store.get(id)!
+    expect(read).not.toBe(start)
+    expect(read.status).toBe("RUNNING")
+    const done = read.nodes.filter((n) => n.node_status === "Success")
+    expect(read.completion_percentage).toBe(Math.floor((100 * done.length) / read.nodes.length))
+    expect(Date.parse(read.updatedAt!)).toBe(START + done.reduce((s, n) => s + n.execution_time, 0))
+    expect(Date.parse(read.updatedAt!)).toBeLessThanOrEqual(clock.now())
+    // Read again with nothing new: the same object, so what is cached for it stays valid.
+    expect(store.get(id)).toBe(read)
+    expect(lifecycle.current(read)).toBe(read)
+    // A record that is not running is never touched.
+    const finished = { ...read, status: "COMPLETED" as const }
+    expect(lifecycle.current(finished)).toBe(finished)
   })
 
   it("keeps ONE clock alarm however many executions run", () => {

@@ -122,6 +122,25 @@ describe.each(kinds)("a living mock (%s)", (kind) => {
 })
 
 describe("the data set's own running executions", () => {
+  it("start again as the data set has them when the app is reset, however far they had run", () => {
+    const base = small(50, 3)
+    const createdAt = base.executions[0]!.createdAt
+    const running = [1, 2, 3].map((n) => record({ _id: objectId(800 + n), createdAt, status: "RUNNING", completion_percentage: 0, nodes: readyNodes(["start", "custom_code", "application", "loop"], 1) }))
+    const data = { ...base, executions: [...base.executions, ...running] }
+    const mock = createMockApp({ data, clock: { speed: 0 } })
+    const original = data.executions.filter((r) => r.status === "RUNNING")
+    expect(original.length).toBeGreaterThan(0)
+    // Until some have finished nodes, and some still run.
+    const moved = () => original.filter((r) => mock.store.find(r._id)!.nodes.some((n, i) => n.node_status !== r.nodes[i]!.node_status))
+    for (let t = 0; t < 600 && moved().length === 0; t++) mock.clock.advance(100)
+    expect(moved().length).toBeGreaterThan(0)
+    expect(mock.lifecycle.size()).toBeGreaterThan(0)
+    mock.reset()
+    for (const r of original) expect(mock.store.find(r._id)).toEqual(r)
+    mock.close()
+  })
+
+
   it("advance from the app's start and all end within an hour of clock time", () => {
     const mock = createMockApp({ data: small(300, 5), clock: { speed: 0 } })
     const live = () => mock.store.executions().filter((r) => r.status === "RUNNING" || r.status === "STOPPING").length
