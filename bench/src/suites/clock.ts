@@ -97,24 +97,31 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       if (first === undefined) throw new Error(`the living mock's ${listPath} is empty`)
       const getPath = Servers.getPath(first._id)
       const bare = track(await Servers.bare({ list, get: await fetchBody(getPath) }))
-      return { bare: bare.ready.url, paths: { list: listPath, get: getPath } }
+      return { bare: bare.ready.url, barePid: bare.process.pid!, paths: { list: listPath, get: getPath } }
     }
     const pairs = { figure1: await pair(figure1ListPath), running: await pair(runningListPath) }
     const clock = () => mock.call<{ running: number; restarts: number }>("clock")
     const before = await clock()
-    const measure = (which: Which, seconds: number) => async (c: "mock" | "bare") =>
-      (await throughput.load(loadgen, {
+    // Server CPU per response, as figure 1 reads it: a cross-check that does not depend on how much of the machine a server got.
+    const cpu: Array<{ readonly mock: Array<number>; readonly bare: Array<number> }> = measured.map(() => ({ mock: [], bare: [] }))
+    const measure = (which: Which, seconds: number, into?: { readonly mock: Array<number>; readonly bare: Array<number> }) => async (c: "mock" | "bare") => {
+      const pid = c === "mock" ? mock.process.pid! : pairs[which.pair].barePid
+      const cpuBefore = await Servers.cpuSeconds(pid)
+      const r = await throughput.load(loadgen, {
         url: c === "mock" ? url : pairs[which.pair].bare,
         paths: [pairs[which.pair].paths[which.endpoint]],
         headers: Servers.authHeaders,
         connections: settings.connections,
         seconds
-      })).rps
+      })
+      into?.[c].push(((await Servers.cpuSeconds(pid)) - cpuBefore) * 1e6 / r.total)
+      return r.rps
+    }
     for (const which of measured) for (const c of ["mock", "bare"] as const) await measure(which, settings.warmup)(c)
     const results: Array<{ readonly mock: ReadonlyArray<number>; readonly bare: ReadonlyArray<number> }> = []
-    for (const which of measured) results.push(await alternate(settings.rounds, ["mock", "bare"] as const, measure(which, settings.seconds), 500))
+    for (const [i, which] of measured.entries()) results.push(await alternate(settings.rounds, ["mock", "bare"] as const, measure(which, settings.seconds, cpu[i]), 500))
     const after = await clock()
-    return { results, atStart: before.running, atEnd: after.running, restarts: after.restarts - before.restarts }
+    return { results, cpu, atStart: before.running, atEnd: after.running, restarts: after.restarts - before.restarts }
   })
   const ratios = read.results.map((r) => Stats.ratioOfMedians(r.mock, r.bare))
   const [tList, tGet] = ratios as [number, number]
@@ -148,7 +155,12 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
               return [
                 [`${which.name}: living mock req/s`, Stats.format(Stats.median(r.mock)), r.mock.map((x) => Stats.format(x)).join(", ")],
                 [`${which.name}: bare Hono req/s`, Stats.format(Stats.median(r.bare)), r.bare.map((x) => Stats.format(x)).join(", ")],
-                [`${which.name}: mock / bare`, Stats.times(ratios[i]!), ""]
+                [`${which.name}: mock / bare`, Stats.times(ratios[i]!), ""],
+                [
+                  `${which.name}: bare / mock server CPU per response`,
+                  Stats.times(Stats.ratioOfMedians(read.cpu[i]!.bare, read.cpu[i]!.mock)),
+                  `µs: mock ${read.cpu[i]!.mock.map((x) => Stats.format(x)).join(", ")}; bare ${read.cpu[i]!.bare.map((x) => Stats.format(x)).join(", ")}`
+                ]
               ]
             })
           ]
@@ -161,7 +173,9 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       ],
       notes: [
         `Executions running on the living mock's clock: ${read.atStart.toLocaleString("en-US")} when the measured runs started, ` +
-          `${read.atEnd.toLocaleString("en-US")} when they ended; ${read.restarts.toLocaleString("en-US")} runs ended and were started again meanwhile.`
+          `${read.atEnd.toLocaleString("en-US")} when they ended; ${read.restarts.toLocaleString("en-US")} runs ended and were started again meanwhile.`,
+        "Server CPU per response (user + system time of the server process from `/proc/<pid>/stat` over each run, divided by its responses) " +
+          "cross-checks the request rates as in figure 1: it does not depend on how much of the shared machine a server got."
       ]
     }
   ]
