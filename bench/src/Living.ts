@@ -35,11 +35,11 @@ export const bundledWith = (running: number, account = "user_12345"): Fixture.Da
 }
 
 /**
- * Starts every execution of `mock` that runs now again as soon as it ends, as the record it was
- * when this was called (a stopping one as just started) (one object per execution: what the mock caches per record, such as its
- * bytes, serves every start of it, as it would for new executions that all look alike), so that
- * as many run at the end of a measurement as at its start. Returns how many runs were started
- * again so far.
+ * Starts every execution of `mock` that runs now again as soon as it ends, so that as many run at
+ * the end of a measurement as at its start. Each starts again as the record it was when this was
+ * called (a stopping one as just started): one object per execution, so that what the mock caches
+ * per record (its bytes) serves every start of it, as it would for new executions that look alike.
+ * Returns how many runs were started again so far.
  */
 export const keepRunning = (mock: MockApp): (() => number) => {
   let restarts = 0
