@@ -3,7 +3,8 @@
  * running: in-process, a manual clock advanced by 1 s at a time, each advance applying the node
  * events that fall due (a priority queue of events, not a scan of the executions). (b) The read
  * path while 1,000 executions run on a real-time clock: list and get against a bare Hono app, as in
- * figure 1, with the same targets.
+ * figure 1, with the same targets, and against the same mock with its clock stopped (what running
+ * executions cost, apart from what the mock costs anyway).
  */
 import { createMockApp } from "@refold-effect/mock"
 import * as Living from "../Living.js"
@@ -20,6 +21,10 @@ const READ_RUNNING = 1_000
 const figure1ListPath = throughput.listPath
 /** The newest running executions: a page that changes as they run. */
 const runningListPath = `${Servers.listPath}?status=RUNNING&limit=10`
+
+/** The servers of (b): the living mock, the same mock with its clock stopped, and a bare app. */
+const contenders = ["mock", "stopped", "bare"] as const
+type Contender = (typeof contenders)[number]
 
 /** One request of (b): figure 1's list or get, or the running ones. */
 interface Which {
@@ -84,6 +89,8 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
 
   const read = await using(async (track) => {
     const mock = track(await Servers.mock({ kind: "living", running: READ_RUNNING, clockSpeed: 1 }))
+    // The control: the same data set and requests, on a clock that does not move (speed 0).
+    const stopped = track(await Servers.mock({ kind: "living", running: READ_RUNNING, clockSpeed: 0 }))
     const url = mock.ready.url
     const fetchBody = async (path: string) => {
       const r = await loadgen.call<{ status: number; body: string }>("get", { url: url + path, headers: Servers.authHeaders })
@@ -103,12 +110,12 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
     const clock = () => mock.call<{ running: number; restarts: number }>("clock")
     const before = await clock()
     // Server CPU per response, as figure 1 reads it: a cross-check that does not depend on how much of the machine a server got.
-    const cpu: Array<{ readonly mock: Array<number>; readonly bare: Array<number> }> = measured.map(() => ({ mock: [], bare: [] }))
-    const measure = (which: Which, seconds: number, into?: { readonly mock: Array<number>; readonly bare: Array<number> }) => async (c: "mock" | "bare") => {
-      const pid = c === "mock" ? mock.process.pid! : pairs[which.pair].barePid
+    const cpu: Array<Record<Contender, Array<number>>> = measured.map(() => ({ mock: [], stopped: [], bare: [] }))
+    const measure = (which: Which, seconds: number, into?: Record<Contender, Array<number>>) => async (c: Contender) => {
+      const pid = c === "mock" ? mock.process.pid! : c === "stopped" ? stopped.process.pid! : pairs[which.pair].barePid
       const cpuBefore = await Servers.cpuSeconds(pid)
       const r = await throughput.load(loadgen, {
-        url: c === "mock" ? url : pairs[which.pair].bare,
+        url: c === "mock" ? url : c === "stopped" ? stopped.ready.url : pairs[which.pair].bare,
         paths: [pairs[which.pair].paths[which.endpoint]],
         headers: Servers.authHeaders,
         connections: settings.connections,
@@ -117,13 +124,14 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       into?.[c].push(((await Servers.cpuSeconds(pid)) - cpuBefore) * 1e6 / r.total)
       return r.rps
     }
-    for (const which of measured) for (const c of ["mock", "bare"] as const) await measure(which, settings.warmup)(c)
-    const results: Array<{ readonly mock: ReadonlyArray<number>; readonly bare: ReadonlyArray<number> }> = []
-    for (const [i, which] of measured.entries()) results.push(await alternate(settings.rounds, ["mock", "bare"] as const, measure(which, settings.seconds, cpu[i]), 500))
+    for (const which of measured) for (const c of contenders) await measure(which, settings.warmup)(c)
+    const results: Array<Record<Contender, ReadonlyArray<number>>> = []
+    for (const [i, which] of measured.entries()) results.push(await alternate(settings.rounds, contenders, measure(which, settings.seconds, cpu[i]), 500))
     const after = await clock()
     return { results, cpu, atStart: before.running, atEnd: after.running, restarts: after.restarts - before.restarts }
   })
   const ratios = read.results.map((r) => Stats.ratioOfMedians(r.mock, r.bare))
+  const living = read.results.map((r) => Stats.ratioOfMedians(r.mock, r.stopped))
   const [tList, tGet] = ratios as [number, number]
   return [
     {
@@ -137,7 +145,9 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         "(`store.executions()`) after each advance is measured beside it. " +
         `(b) The mock in its own process over figure 1's data set (the bundled one) plus ${READ_RUNNING.toLocaleString("en-US")} executions that have just started, ` +
         "on a real-time clock, each started again as soon as it ends so that as many run throughout, against a bare Hono app answering the same bodies, " +
-        "with figure 1's requests and targets; the same comparison on the requests that read only what changes (the newest running executions " +
+        "with figure 1's requests and targets, and against a control: the same mock over the same data set with its clock stopped (speed 0, in a process " +
+        "of its own), which answers the same requests with nothing advancing, so that living / stopped is what running executions cost and stopped / bare " +
+        "what the mock costs anyway (its executions never end, so its figure 1 list is the bundled set's); the three alternate in each round; the same comparison on the requests that read only what changes (the newest running executions " +
         "and the get of one of them: every request of these sees a page or a record that changed since the last) is reported beside them. " +
         "The executions started by the benchmark are the newest, so figure 1's list of the newest errored ones changes too. " +
         "Figure 3 measures what the size of the data set costs.",
@@ -154,12 +164,14 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
               const r = read.results[i]!
               return [
                 [`${which.name}: living mock req/s`, Stats.format(Stats.median(r.mock)), r.mock.map((x) => Stats.format(x)).join(", ")],
+                [`${which.name}: stopped mock req/s`, Stats.format(Stats.median(r.stopped)), r.stopped.map((x) => Stats.format(x)).join(", ")],
                 [`${which.name}: bare Hono req/s`, Stats.format(Stats.median(r.bare)), r.bare.map((x) => Stats.format(x)).join(", ")],
                 [`${which.name}: mock / bare`, Stats.times(ratios[i]!), ""],
+                [`${which.name}: living / stopped mock`, Stats.times(living[i]!), ""],
                 [
-                  `${which.name}: bare / mock server CPU per response`,
-                  Stats.times(Stats.ratioOfMedians(read.cpu[i]!.bare, read.cpu[i]!.mock)),
-                  `µs: mock ${read.cpu[i]!.mock.map((x) => Stats.format(x)).join(", ")}; bare ${read.cpu[i]!.bare.map((x) => Stats.format(x)).join(", ")}`
+                  `${which.name}: server CPU per response, bare / mock (and bare / stopped)`,
+                  `${Stats.times(Stats.ratioOfMedians(read.cpu[i]!.bare, read.cpu[i]!.mock))} (${Stats.times(Stats.ratioOfMedians(read.cpu[i]!.bare, read.cpu[i]!.stopped))})`,
+                  (["mock", "stopped", "bare"] as const).map((c) => `${c} ${read.cpu[i]![c].map((x) => Stats.format(x)).join(", ")}`).join("; ") + " µs"
                 ]
               ]
             })
