@@ -45,5 +45,12 @@ export * as Lifecycle from "./Lifecycle.js"
 /** Answers set for the requests that match a WireMock pattern. */
 export * as Stubs from "./Stubs.js"
 
+/**
+ * The data sets an app serves (`DataSet.bundled()`, `DataSet.generate(...)`, `DataSet.load(dir)`) and
+ * their types, re-exported from `@refold-effect/fixtures` so that a project installing only the mock
+ * (strict under pnpm) can name them.
+ */
+export { DataSet, Fixture } from "@refold-effect/fixtures"
+
 export { RefoldMock, RefoldMockError } from "./RefoldMock.js"
 export type { KitOptions } from "./internal/KitOptions.js"

@@ -1,8 +1,13 @@
 /**
- * The admin API's curl commands in the README work as written (host swapped for a served mock), and
- * the limits the README states are the code's.
+ * The admin API's curl commands in the README work as written (host swapped for a served mock), the
+ * limits the README states are the code's, and every TypeScript snippet is complete: each one, as it
+ * stands, typechecks on its own and runs (a vitest snippet as a vitest suite), as the SDK's README
+ * test does. A snippet that needs the SDK runs in apps/example-cli (test/mockReadme.test.ts), which
+ * has both packages: the mock never depends on the SDK.
  */
-import { readFileSync } from "node:fs"
+import { execFile } from "node:child_process"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Admin, createMockApp, Journal, serve, SessionTokens, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
@@ -55,5 +60,74 @@ describe("the README's limits", () => {
     for (const name of CustomHeaders.reserved) expect(readme).toContain(`\`${name}\``)
     expect(readme).toContain(`At most ${Arrivals.MAX_HELD.toLocaleString("en-US")} arrived executions are held`)
     expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
+  })
+})
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const snippetDir = `${packageDir}test/.readme-snippets`
+
+const exec = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(process.execPath, args, { cwd: packageDir, timeout: 170_000 }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
+  })
+
+/** The README's TypeScript code blocks, but those that need the SDK (tested in apps/example-cli). */
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => !code.includes("@refold-effect/sdk"))
+/** A snippet that imports vitest is a test file, run by vitest; the others are scripts. */
+const isSuite = (code: string) => /from "(@effect\/)?vitest"/.test(code)
+const fileOf = (code: string, i: number) => `snippet${i}${isSuite(code) ? ".test" : ""}.ts`
+
+describe("the README's TypeScript snippets", () => {
+  beforeAll(() => {
+    rmSync(snippetDir, { recursive: true, force: true })
+    mkdirSync(snippetDir, { recursive: true })
+    snippets.forEach((code, i) => writeFileSync(`${snippetDir}/${fileOf(code, i)}`, code))
+    writeFileSync(
+      `${snippetDir}/tsconfig.json`,
+      JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true, noUnusedLocals: false }, include: ["*.ts"] })
+    )
+    writeFileSync(
+      `${snippetDir}/vitest.config.ts`,
+      `import { defineConfig, mergeConfig } from "vitest/config"\nimport { shared } from "../../../../vitest.shared.js"\n` +
+        `export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))\n`
+    )
+  })
+  afterAll(() => rmSync(snippetDir, { recursive: true, force: true }))
+
+  it("are found, each with its imports", () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(2)
+    expect(snippets.some(isSuite)).toBe(true)
+    for (const code of snippets) expect(code).toMatch(/^import /m)
+  })
+
+  it("each typechecks on its own", async () => {
+    const result = await exec([`${packageDir}../../node_modules/typescript/bin/tsc`, "-p", `${snippetDir}/tsconfig.json`])
+    expect(result.output).toBe("")
+    expect(result.code).toBe(0)
+  }, 180_000)
+
+  it("each runs: the scripts without an error, the suites passing", async () => {
+    const scripts = snippets.flatMap((code, i) => (isSuite(code) ? [] : [fileOf(code, i)]))
+    const results = await Promise.all([
+      ...scripts.map((file) => exec(["--conditions=@refold-effect/source", "--import", "tsx", `${snippetDir}/${file}`])),
+      exec([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", snippetDir, "--config", `${snippetDir}/vitest.config.ts`])
+    ])
+    results.forEach((result, i) => expect({ run: i, code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ run: i, code: 0, output: "" }))
+  }, 180_000)
+})
+
+describe("the install lines of the contract-test kit", () => {
+  // npm's latest @effect/vitest is for Effect 4: a line without versions fails with ERESOLVE.
+  const manifest = JSON.parse(readFileSync(`${packageDir}package.json`, "utf8")) as { devDependencies: Record<string, string> }
+  const kit = `@effect/vitest@${/\d+\.\d+/.exec(manifest.devDependencies["@effect/vitest"]!)![0]} vitest@${/\d+/.exec(manifest.devDependencies["vitest"]!)![0]}`
+  const rootReadme = readFileSync(`${packageDir}../../README.md`, "utf8")
+
+  it("name the workspace's versions of @effect/vitest and vitest", () => {
+    for (const text of [readme, rootReadme]) {
+      const lines = text.split("\n").filter((line) => /npm install --save-dev\b.*\bvitest\b/.test(line))
+      expect(lines.length).toBeGreaterThanOrEqual(1)
+      for (const line of lines) expect(line).toContain(kit)
+    }
   })
 })

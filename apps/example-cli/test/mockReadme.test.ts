@@ -1,0 +1,51 @@
+/**
+ * The mock README's TypeScript snippets that need the SDK (its contract test) typecheck on their
+ * own and pass as vitest suites. They run here, where both packages are installed: the mock's own
+ * README test (packages/mock/test/readme.test.ts) runs the others, as the mock never depends on the SDK.
+ */
+import { execFile } from "node:child_process"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const dir = `${packageDir}test/.mock-readme-snippets`
+const readme = readFileSync(`${packageDir}../../packages/mock/README.md`, "utf8")
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.includes("@refold-effect/sdk"))
+
+const exec = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(process.execPath, args, { cwd: packageDir, timeout: 170_000 }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
+  })
+
+describe("the mock README's snippets that use the SDK", () => {
+  beforeAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    snippets.forEach((code, i) => writeFileSync(`${dir}/snippet${i}.test.ts`, code))
+    writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true }, include: ["*.ts"] }))
+    writeFileSync(
+      `${dir}/vitest.config.ts`,
+      `import { defineConfig, mergeConfig } from "vitest/config"\nimport { shared } from "../../../../vitest.shared.js"\n` +
+        `export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))\n`
+    )
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("are found, each a test with its imports", () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(1)
+    for (const code of snippets) expect(code).toMatch(/^import .* from "@effect\/vitest"$/m)
+  })
+
+  it("typecheck on their own", async () => {
+    const result = await exec([`${packageDir}../../node_modules/typescript/bin/tsc`, "-p", `${dir}/tsconfig.json`])
+    expect(result.output).toBe("")
+    expect(result.code).toBe(0)
+  }, 180_000)
+
+  it("pass", async () => {
+    const result = await exec([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", dir, "--config", `${dir}/vitest.config.ts`])
+    expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" })
+  }, 180_000)
+})
