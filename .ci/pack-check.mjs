@@ -1,7 +1,8 @@
 // The packed-install check: what we would publish, installed as a user outside this repository would.
 //
-// 1. `pnpm pack` every public package (workspace ranges become versions), then `publint` and
-//    `@arethetypeswrong/cli` (ESM-only profile) on each tarball.
+// 1. `pnpm pack` every public package (workspace ranges become versions); no `dist/**/*.js` without
+//    its `src` file (stale output); then `publint` and `@arethetypeswrong/cli` (ESM-only profile) on
+//    each tarball.
 // 2. In a fresh project under the OS temp dir (outside the workspace, plain npm, the npm registry for
 //    everything else): install effect + @effect/platform, measure; add the tarballs of the mock and
 //    what it depends on, measure again: the difference is what `@refold-effect/mock` adds to a
@@ -130,6 +131,14 @@ try {
     const packed = run("pnpm", ["pack", "--pack-destination", packs], { cwd: join(root, dir) })
     const file = packed.output.trim().split("\n").at(-1)?.trim() ?? ""
     if (check(`pnpm pack ${name}`, packed.ok && file.endsWith(".tgz"), packed.ok ? "" : tail(packed.output))) tarballs[name] = resolve(packs, file)
+  }
+  // Stale build output: `tsc -b` never deletes what a removed source compiled to (the builds clean
+  // `dist` first); a packed `dist/**/*.js` without its `src/**/*.ts` fails, as a dead module would ship.
+  for (const [name, file] of Object.entries(tarballs)) {
+    const listed = run("tar", ["-tzf", file])
+    const entries = new Set(listed.output.split("\n").map((line) => line.trim().replace(/^package\//, "")))
+    const orphans = [...entries].filter((path) => /^dist\/.*\.js$/.test(path) && !entries.has(path.replace(/^dist\//, "src/").replace(/\.js$/, ".ts")))
+    check(`${name}: every packed dist/**/*.js has its src file`, listed.ok && orphans.length === 0 && entries.size > 1, listed.ok ? orphans.join(", ") : tail(listed.output))
   }
   // publint (warnings and suggestions fail too) and attw on every tarball, two at a time (CI has 2 cores).
   const lints = Object.entries(tarballs).flatMap(([name, file]) => [
