@@ -9,7 +9,7 @@ import { execFile } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Admin, createMockApp, Journal, serve, SessionTokens, type MockServer } from "../src/index.js"
+import { Admin, createMockApp, Journal, Lifecycle, serve, SessionTokens, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
 import * as CustomHeaders from "../src/internal/CustomHeaders.js"
@@ -60,6 +60,8 @@ describe("the README's limits", () => {
     for (const name of CustomHeaders.reserved) expect(readme).toContain(`\`${name}\``)
     expect(readme).toContain(`At most ${Arrivals.MAX_HELD.toLocaleString("en-US")} arrived executions are held`)
     expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
+    expect(readme).toContain(`\`STOPPED\` ${Lifecycle.STOP_MS / 1000} s later on the mock's clock`)
+    expect(readme).toContain(`\`STOPPED\` ${Lifecycle.STOP_MS / 1000} s of clock later`)
   })
 })
 
