@@ -5,25 +5,14 @@
  * @since 0.1.0
  */
 import { Command, HelpDoc, Options } from "@effect/cli"
+import { DataSet } from "@refold-effect/fixtures"
 import { Config, Console, Effect, Option } from "effect"
 import { createRequire } from "node:module"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
+import { integer, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 import * as Terminal from "./Terminal.js"
-
-/** An integer flag whose errors name it: `--port must be an integer from 0 to 65535, got "abc"`. */
-const integer = (name: string, min: number, max: number) =>
-  Options.text(name).pipe(
-    Options.mapTryCatch(
-      (s) => {
-        if (!/^-?\d{1,16}$/.test(s) || Number(s) < min || Number(s) > max) throw new RangeError(s)
-        return Number(s)
-      },
-      (error) => HelpDoc.p(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify((error as Error).message)}`)
-    ),
-    Options.withPseudoName("integer")
-  )
 
 const isPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535
 
@@ -56,19 +45,24 @@ const seed = integer("seed", 0, 2 ** 32 - 1).pipe(
 )
 
 const anchor = Options.text("anchor").pipe(
+  Options.mapTryCatch(
+    (s) => {
+      const invalid = DataSet.invalidAnchor(s)
+      if (invalid !== undefined) throw new RangeError(invalid)
+      return s
+    },
+    (error) => HelpDoc.p(`--anchor ${(error as Error).message}`)
+  ),
   Options.withPseudoName("date"),
   Options.optional,
   Options.withDescription("The day --generate's data set is as of (YYYY-MM-DD; default today): executions are created over the 214 days before it.")
 )
 
-const apiKeys = Options.text("api-key").pipe(
-  Options.repeated,
+const apiKeys = repeatable(Options.text("api-key")).pipe(
   Options.withDescription("Accept only this x-api-key (repeat for several). Default: the data set's keys, else any non-empty key.")
 )
 
-const cors = Options.text("cors").pipe(
-  Options.withPseudoName("origin"),
-  Options.repeated,
+const cors = repeatable(Options.text("cors").pipe(Options.withPseudoName("origin"))).pipe(
   Options.withDescription(
     "Browser origins allowed to call the mock (CORS), e.g. http://localhost:5173 (repeat for several); * for any, off for no CORS. Default: any. Cross-origin admin writes need a listed origin."
   )

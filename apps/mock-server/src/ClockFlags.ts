@@ -12,6 +12,7 @@
 import { HelpDoc, Options } from "@effect/cli"
 import { MockClock } from "@refold-effect/mock"
 import { Effect, Option } from "effect"
+import { integer } from "./Flag.js"
 import * as Server from "./Server.js"
 
 /** The values `--clock` takes. */
@@ -46,7 +47,7 @@ export const options = {
     Options.optional,
     Options.withDescription("Run executions this many times faster than real time (60: a minute per second; 0.5: half speed). Default 1.")
   ),
-  lifecycleSeed: Options.integer("lifecycle-seed").pipe(
+  lifecycleSeed: integer("lifecycle-seed", 0, 2 ** 32 - 1).pipe(
     Options.optional,
     Options.withDescription("Seed of the executions' outcomes and node timings (default 1): the same seed, the same runs.")
   )

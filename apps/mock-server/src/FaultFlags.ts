@@ -14,6 +14,7 @@ import { HelpDoc, Options } from "@effect/cli"
 import { Faults } from "@refold-effect/mock"
 import { Config, Effect, Either, Option, type Redacted } from "effect"
 import { readFileSync } from "node:fs"
+import { repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 
 const rate = (name: string, description: string) =>
@@ -39,9 +40,7 @@ export const options = {
   faults: text("faults", "json|@file", "Global faults as JSON, or @path to a JSON file (see the mock's README: latency, errors, rateLimit, resets, arrivals, seed)."),
   latency: text("latency", "ms|min-max", "Delay every API request: a fixed number of milliseconds, or a uniform range such as 20-80."),
   errorRate: rate("error-rate", "Answer this share of API requests with an error (see --error-status)."),
-  errorStatus: Options.text("error-status").pipe(
-    Options.withPseudoName("status"),
-    Options.repeated,
+  errorStatus: repeatable(Options.text("error-status").pipe(Options.withPseudoName("status"))).pipe(
     Options.withDescription("An error status for --error-rate (repeat for several). Default: 500, 502, 503.")
   ),
   rateLimit: rate("rate-limit", "Answer this share of API requests 429 with Retry-After."),

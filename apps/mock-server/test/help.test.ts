@@ -50,6 +50,10 @@ describe("refold-mock --help, piped", () => {
     expect(exit.stdout).toMatch(/^--port integer\n\n {2}TCP port to listen on/m)
     expect(exit.stdout).toMatch(/^--host text\n\n {2}Interface to bind\./m)
     expect(exit.stdout).toMatch(/^\[?--clock real\|manual\]?\n\n {2}real \(default\)/m)
+    // Every flag is optional, the repeatable ones too: the usage line brackets each.
+    const usage = exit.stdout.split("\n").find((line) => line.startsWith("$ refold-mock"))!
+    expect(usage).toContain("[--api-key text...]")
+    expect(usage.replace(/\[[^\]]*\]/g, "")).toBe("$ refold-mock" + " ".repeat(Object.keys(Cli.options).length))
   })
 
   it("refuses --clock bogus naming the flag and its values, exit 1", slow, async () => {
