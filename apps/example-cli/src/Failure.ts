@@ -94,6 +94,12 @@ const executionIdOf = (url: string | undefined): string | undefined => {
   return match === null ? undefined : decodeURIComponent(match[1]!)
 }
 
+/** The workflow id of a `POST /workflow/:id/execute` URL, if it is one. */
+const workflowIdOf = (url: string | undefined): string | undefined => {
+  const match = url === undefined ? null : /\/api\/v2\/public\/workflow\/([^/?#]+)\/execute(?:[?#]|$)/.exec(url)
+  return match === null ? undefined : decodeURIComponent(match[1]!)
+}
+
 const credentials = "Check REFOLD_API_KEY and REFOLD_LINKED_ACCOUNT_ID (or REFOLD_SESSION_TOKEN)"
 
 /** One message per SDK error tag. */
@@ -108,9 +114,14 @@ const refold: { readonly [E in RefoldError as E["_tag"]]: (error: E) => string }
     `Forbidden (403): ${vendor(e)}. The credentials are valid but may not read this linked account's executions; ${credentials}.${requestId(e)}`,
   NotFound: (e: NotFound) => {
     const id = executionIdOf(e.url)
-    return id === undefined
+    if (id !== undefined) {
+      return `Not found (404): execution ${id} does not exist in this linked account. Check the id and REFOLD_LINKED_ACCOUNT_ID.${requestId(e)}`
+    }
+    // `run`: the route exists; it is the workflow (or its application slug) this account cannot run.
+    const workflow = workflowIdOf(e.url)
+    return workflow === undefined
       ? `Not found (404): ${vendor(e)} at ${e.url ?? "the API"}. Check REFOLD_BASE_URL.${requestId(e)}`
-      : `Not found (404): execution ${id} does not exist in this linked account. Check the id and REFOLD_LINKED_ACCOUNT_ID.${requestId(e)}`
+      : `Not found (404): ${vendor(e)}. Check the workflow id ${workflow}, --slug and REFOLD_LINKED_ACCOUNT_ID: this linked account has no such workflow to run.${requestId(e)}`
   },
   RateLimited: (e: RateLimited) =>
     `Rate limited (429): the API is throttling requests and the retries ran out. ${

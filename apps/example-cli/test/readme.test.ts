@@ -40,3 +40,29 @@ describe("README", () => {
     expect(readme).toContain("```ts\n" + example.trimEnd() + "\n```")
   })
 })
+
+// This package's README: its snippet that uses the commands typechecks as written.
+import { execFile } from "node:child_process"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+
+describe("this package's README", () => {
+  test("its program snippet typechecks on its own", async () => {
+    const own = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    const snippets = [...own.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.includes(`from "@refold-effect/example-cli"`))
+    expect(snippets).toHaveLength(1)
+    const dir = fileURLToPath(new URL("./.readme-program/", import.meta.url))
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true })
+    try {
+      writeFileSync(`${dir}program.ts`, snippets[0]!)
+      writeFileSync(`${dir}tsconfig.json`, JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true }, include: ["*.ts"] }))
+      const tsc = fileURLToPath(new URL("../../../node_modules/typescript/bin/tsc", import.meta.url))
+      const output = await new Promise<string>((resolve) =>
+        execFile(process.execPath, [tsc, "-p", `${dir}tsconfig.json`], (error, stdout, stderr) => resolve(error === null ? "" : stdout + stderr || String(error))))
+      expect(output).toBe("")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 180_000)
+})

@@ -112,6 +112,9 @@ describe("run", () => {
       expect(exitCode).toBe(3)
       expect(stdout).toBe("")
       expect(stderr).toMatch(/^Not found \(404\): /)
+      // The workflow (or its slug) is wrong for this account, not the base URL.
+      expect(stderr).toContain("Check the workflow id 0123456789abcdef01234567, --slug and REFOLD_LINKED_ACCOUNT_ID")
+      expect(stderr).not.toContain("REFOLD_BASE_URL")
       expect(stderr).not.toContain(API_KEY)
       expect(yield* RefoldMock.count({ method: "GET" })).toBe(0)
     }).pipe(Effect.provide(mock)))
