@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { RefoldApi } from "@refold-effect/contract"
+import { createMockApp } from "../src/index.js"
 import * as Routes from "../src/internal/Routes.js"
+import { small } from "./support/data.js"
 
 const api = (path: string) => [RefoldApi.listPath, RefoldApi.getPath].some((t) => Routes.matches(t, path))
 
@@ -34,5 +36,24 @@ describe("Routes, derived from the contract", () => {
   it("suggests the new routes", () => {
     expect(Routes.nearest("POST", "/api/v2/public/execution/65410cf6cdf931a12d7ab009/stpo")).toBe(`POST ${RefoldApi.stopPath}`)
     expect(Routes.nearest("POST", "/api/v2/public/workflows/6a106ba44480b80424a65289/execute")).toBe(`POST ${RefoldApi.executePath}`)
+  })
+
+  it("knows every admin route an app serves, so that a 404 suggests it", () => {
+    const mock = createMockApp({ data: small(2) })
+    try {
+      const served = mock.app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/__admin/")).map((r) => `${r.method} ${r.path}`)
+      expect(served.length).toBeGreaterThan(10)
+      for (const route of served) expect(Routes.known).toContain(route)
+    } finally {
+      mock.close()
+    }
+  })
+
+  it("suggests the route that completes a path with the same method, before a shorter one", () => {
+    expect(Routes.nearest("POST", "/__admin/clock")).toBe("POST /__admin/clock/advance")
+    expect(Routes.nearest("POST", "/__admin/clock/")).toBe("POST /__admin/clock/advance")
+    expect(Routes.nearest("POST", "/__admin/executions/6b149f556d6f636b00000002")).toBe("POST /__admin/executions/:id/outcome")
+    expect(Routes.nearest("GET", "/__admin/clok")).toBe("GET /__admin/clock")
+    expect(Routes.nearest("POST", "/__admin/rest")).toBe("POST /__admin/reset")
   })
 })

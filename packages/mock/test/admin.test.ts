@@ -202,6 +202,7 @@ describe("unknown routes", () => {
     ["GET", "/__admin/request", "Route GET /__admin/request not found; did you mean GET /__admin/requests?"],
     ["GET", "/__admin/reset", "Route GET /__admin/reset not found; did you mean POST /__admin/reset?"],
     ["GET", "/openapi.yaml", "Route GET /openapi.yaml not found; did you mean GET /openapi.json?"],
+    ["POST", "/__admin/clock", "Route POST /__admin/clock not found; did you mean POST /__admin/clock/advance?"],
     ["GET", "/something/else/entirely/unrelated", "Route GET /something/else/entirely/unrelated not found"]
   ])("%s %s answers 404 with the nearest route as a hint", async (method, path, expected) => {
     expect(await message(method, path)).toBe(expected)

@@ -20,7 +20,15 @@ const others: ReadonlyArray<string> = [
   "POST /__admin/reset",
   "POST /__admin/session-tokens",
   "GET /__admin/webhooks/deliveries",
-  "DELETE /__admin/webhooks/deliveries"
+  "DELETE /__admin/webhooks/deliveries",
+  "GET /__admin/stubs",
+  "POST /__admin/stubs",
+  "DELETE /__admin/stubs",
+  "GET /__admin/clock",
+  "POST /__admin/clock/advance",
+  "POST /__admin/executions",
+  "PATCH /__admin/executions/:id",
+  "POST /__admin/executions/:id/outcome"
 ]
 
 /** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */
@@ -61,9 +69,18 @@ const fill = (template: string, path: string) => {
 
 /**
  * The known route nearest to `METHOD path` (with its placeholders), or `undefined` when none is
- * close: more than a third of the longer string would have to change.
+ * close: more than a third of the longer string would have to change. A route of the same method
+ * that only adds a segment to the path comes first (`POST /__admin/clock` meant
+ * `POST /__admin/clock/advance`, not the equally short `POST /__admin/reset`).
  */
 export const nearest = (method: string, path: string): string | undefined => {
+  const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path
+  const longer = known.find((route) => {
+    const [m, template] = route.split(" ") as [string, string]
+    const cut = template.lastIndexOf("/")
+    return m === method.toUpperCase() && cut > 0 && matches(template.slice(0, cut), trimmed)
+  })
+  if (longer !== undefined) return longer
   const asked = `${method.toUpperCase()} ${path.length > 200 ? path.slice(0, 200) : path}`
   let best: string | undefined
   let bestDistance = Number.POSITIVE_INFINITY
