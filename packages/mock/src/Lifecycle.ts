@@ -11,9 +11,10 @@
  * On the end, `completion_time`, `updatedAt` and `instance_execution_time` (ms since `createdAt`)
  * are set; every change sets `updatedAt`.
  *
- * A run starts at its `createdAt` (or when the lifecycle first sees it, if later), and its first
- * unfinished node starts then: a run the mock starts is 0 % done at `createdAt`, and its nodes'
- * `execution_time`s add up to its `instance_execution_time`. A node that finishes `Success` takes
+ * A run the mock starts (execute, rerun: observed with the run it repeats) begins at its
+ * `createdAt`, its first node too: it is 0 % done then, and its nodes' `execution_time`s add up to
+ * its `instance_execution_time`. A run the lifecycle is told of otherwise (the data set's, an
+ * insert) goes on from the time it is told. A node that finishes `Success` takes
  * its input and output from the run it repeats (see {@link Lifecycle.observe}), else keeps its own
  * (an output `{}` if it has none); a node that fails gets an error output (`{ error }`) unless that
  * run's node failed too, whose output it then takes.
@@ -404,8 +405,9 @@ export const make = (options: Options): Lifecycle => {
       return
     }
     const first = firstUnfinished(record.nodes)
-    // A run starts at its creation, or now if it was created before the lifecycle saw it.
-    const created = Date.parse(record.createdAt)
+    // A run the mock started begins at its creation (which may be a moment ahead of the clock, after
+    // the newest execution); one it is told of (data set, insert) goes on from now.
+    const created = template === undefined ? Number.NaN : Date.parse(record.createdAt)
     const start = Number.isNaN(created) ? time : Math.max(time, created)
     const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start, template: usual(template), ends: [], stopping: false, seen: undefined, seenAt: 0, due: Number.NaN, live: true }
     runs.set(id, fresh)
