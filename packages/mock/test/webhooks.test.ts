@@ -575,7 +575,9 @@ describe("webhooks in RefoldMock.layer", () => {
       yield* Effect.promise(() => hook.waitFor(2))
       yield* RefoldMock.deliveriesSettled
       const deliveries = yield* RefoldMock.deliveries
-      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+      // Times on the mock's clock: Effect's plus the offset to the data set's now (see RefoldMock).
+      const first = deliveries[1]!.sentAt
+      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt - first])).toEqual([[2, 200, 1000], [1, 500, 0]])
     }).pipe(Effect.provide(RefoldMock.layer({ fixtures: finished })), Effect.scoped))
 })
 
