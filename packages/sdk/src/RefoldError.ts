@@ -7,7 +7,8 @@
  *
  * No error ever holds a credential: the fields are the vendor's status, code, message and request
  * id, the request's method and URL (credentials travel in headers, never in the URL), and for
- * {@link DecodeError} the body the server sent.
+ * {@link DecodeError} the body the server sent. What comes from an answer has the configured key
+ * or token replaced by `<redacted>`, in case the server echoed it.
  *
  * @since 0.1.0
  */
@@ -139,7 +140,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  */
 export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
   status: Schema.Number,
-  /** The body as received. */
+  /** The body as received, the configured key or token in it replaced by `<redacted>`. */
   body: Schema.String,
   /** Why it did not decode: the schema's (or JSON parser's) message. */
   message: Schema.String,
