@@ -349,6 +349,13 @@ export interface ConfigOptions extends RefoldAuth.ConfigOptions, RefoldConfig.Co
  */
 export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
   /**
+   * Builds the service from `RefoldAuth`, `RefoldConfig` and an `HttpClient`, for your own layers
+   * (`Layer.effect(Executions, Executions.make)`, or a service of your own that wraps it); the
+   * same as the module's {@link make}.
+   */
+  static readonly make: Effect.Effect<Service, never, RefoldAuth.RefoldAuth | RefoldConfig.RefoldConfig | HttpClient.HttpClient> = make
+
+  /**
    * The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`: every request goes
    * through that client, with its middleware, proxy, `http.client` spans and trace headers.
    * Provide `FetchHttpClient.layer`, `NodeHttpClient.layerUndici` or, in tests, the mock's

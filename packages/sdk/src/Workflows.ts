@@ -115,6 +115,12 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | Htt
  * `Executions`.
  */
 export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workflows, Service>() {
+  /**
+   * Builds the service from `RefoldAuth`, `RefoldConfig` and an `HttpClient`, for your own layers
+   * (`Layer.effect(Workflows, Workflows.make)`); the same as the module's {@link make}.
+   */
+  static readonly make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = make
+
   /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
   static readonly layer: Layer.Layer<Workflows, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Layer.effect(Workflows, make)
 
