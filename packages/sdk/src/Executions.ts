@@ -10,6 +10,7 @@ import type { HttpClient } from "@effect/platform"
 import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
 import * as Operation from "./internal/operation.js"
+import { show } from "./internal/show.js"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
@@ -191,9 +192,8 @@ const checkDuration = (
   if (input === undefined) return Either.right(fallback)
   const d = Duration.decodeUnknown(input)
   if (Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && (infinite || Duration.isFinite(d.value))) return Either.right(d.value)
-  const shown = Option.isSome(d) ? Duration.format(d.value) : JSON.stringify(String(input))
   return Either.left(
-    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${shown}`)
+    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
   )
 }
 

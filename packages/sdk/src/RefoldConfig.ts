@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule } from "effect"
+import { show } from "./internal/show.js"
 import type { RefoldError } from "./RefoldError.js"
 
 /** The resolved settings that {@link RefoldConfig} provides. */
@@ -69,8 +70,8 @@ type Check<I, A> = (input: I) => Either.Either<A, string>
 const positiveDuration: Check<Duration.DurationInput, Duration.Duration> = (input) => {
   const d = Duration.decodeUnknown(input)
   if (d._tag === "Some" && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)) return Either.right(d.value)
-  const shown = d._tag === "Some" ? Duration.format(d.value) : JSON.stringify(String(input))
-  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${shown}`)
+  // The input as given: decoding clamps a negative number to zero.
+  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
 }
 
 const retryCount: Check<number, number> = (n) =>
@@ -150,8 +151,12 @@ const text: Parse<string> = Either.right
 
 const milliseconds: Parse<Duration.DurationInput> = (value) => {
   const trimmed = value.trim()
-  const parsed = /^\d+$/.test(trimmed) ? Option.some(Duration.millis(Number(trimmed))) : Duration.decodeUnknown(trimmed)
-  return Either.fromOption(parsed, () => `Expected milliseconds or a duration such as "10 seconds", got ${JSON.stringify(value)}`)
+  if (/^\d+$/.test(trimmed)) return Either.right(Number(trimmed))
+  // The text itself, not its decoded `Duration`: the check then shows `-5 seconds` as written,
+  // where decoding would have clamped it to zero.
+  return Option.isSome(Duration.decodeUnknown(trimmed))
+    ? Either.right(trimmed as Duration.DurationInput)
+    : Either.left(`Expected milliseconds or a duration such as "10 seconds", got ${JSON.stringify(value)}`)
 }
 
 const integer: Parse<number> = (value) =>

@@ -144,7 +144,9 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
 
 const noAccount = new InvalidArgument({
   parameter: "linkedAccountId",
-  message: "No linked account to act on: give RefoldAuth.apiKey a linkedAccountId, or name one per call with forAccount(id)"
+  // The Effect API's remedies; the Promise client checks first and names its own (see promise.ts).
+  message: "No linked account to act on: the API key has no default one (give RefoldAuth.apiKey a linkedAccountId, or set " +
+    "REFOLD_LINKED_ACCOUNT_ID for RefoldAuth.layerConfig and Executions.layerConfig), and the call named none (forAccount(id))"
 })
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ErrorBody.ErrorBody))
