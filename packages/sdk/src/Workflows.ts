@@ -7,7 +7,7 @@
 import type { HttpClient } from "@effect/platform"
 import { Execute, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Effect, Either, Layer } from "effect"
-import { checkId, type ConfigOptions, untraced } from "./Executions.js"
+import { checkId, configLayers, type LayerConfigOptions, untraced } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Transport from "./internal/transport.js"
 import { RefoldAuth } from "./RefoldAuth.js"
@@ -126,10 +126,9 @@ export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workf
 
   /**
    * The service with credentials and settings from `Config`, as `Executions.layerConfig`: the ones
-   * given as `Config`s, the rest from the `REFOLD_*` variables. Still needs an `HttpClient`.
+   * given as `Config`s (one per option, or one `Config` of them all), the rest from the `REFOLD_*`
+   * variables. Still needs an `HttpClient`.
    */
-  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> => {
-    const { apiKey, linkedAccountId, sessionToken, ...settings } = options
-    return Workflows.layer.pipe(Layer.provide([RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.layerConfig(settings)]))
-  }
+  static readonly layerConfig = (options: LayerConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Workflows.layer.pipe(Layer.provide(configLayers(options)))
 }

@@ -18,6 +18,7 @@ import type { ConfigError} from "effect";
 import { Cause, Chunk, type Duration, Config, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
 import { type BatchParams, Executions, type Service, type WaitOptions, type WalkParams, type WatchOptions } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
+import * as Configs from "./internal/configs.js"
 import * as Overrides from "./internal/overrides.js"
 import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
@@ -223,8 +224,7 @@ const settingsOf = (options: RefoldConfig.Options): RefoldConfig.Settings => {
   // Those given are checked first, so that the error names the option rather than a variable.
   const checked = RefoldConfig.make(options)
   if (Either.isLeft(checked)) throw invalid("createRefoldClient", optionOf(checked.left), checked.left)
-  const configs = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Config.succeed(v)]))
-  const result = Effect.runSync(Effect.either(RefoldConfig.config(configs as RefoldConfig.ConfigOptions)))
+  const result = Effect.runSync(Effect.either(RefoldConfig.config(Configs.each(options))))
   if (Either.isLeft(result)) throw invalid("createRefoldClient", "options", result.left)
   return result.right
 }
