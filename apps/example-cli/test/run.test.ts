@@ -83,7 +83,10 @@ describe("run", () => {
       expect(result.exitCode).toBe(1)
       expect(lines(result.stdout).at(-1)).toMatch(new RegExp(`^\\[[#-]{20}\\] +\\d+% ${status} · `))
       const failed = record.nodes[1]!
-      expect(result.stderr).toBe(`Execution ${id} ended ${status}: node ${JSON.stringify(failed.node_name)} ${failed.node_status}.\n`)
+      // The mock gives a failed node an error output ({ error }), which the message shows.
+      const error = (failed.latest_output as { error: string }).error
+      expect(error).toMatch(status === "ERRORED" ? /failed after \d+ attempts?$/ : /did not finish within/)
+      expect(result.stderr).toBe(`Execution ${id} ended ${status}: node ${JSON.stringify(failed.node_name)} ${failed.node_status}: ${error}.\n`)
     }).pipe(Effect.provide(mock)))
 
   it.effect("exits 1 when the run is stopped while followed", () =>

@@ -148,7 +148,7 @@ describe("refold-mock, in-process", () => {
     expect(before).toBeGreaterThan(0)
     await new Promise((r) => setTimeout(r, 50))
     expect(await running()).toBe(before)
-    const advanced = await fetch(`${url}/__admin/clock/advance`, { method: "POST", body: JSON.stringify({ ms: 3_600_000 }) })
+    const advanced = await fetch(`${url}/__admin/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms: 3_600_000 }) })
     expect(((await advanced.json()) as { mode: string; running: number })).toMatchObject({ mode: "manual", running: 0 })
     expect(await running()).toBe(0)
     await stop()

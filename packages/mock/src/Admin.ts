@@ -30,7 +30,7 @@ import { createHash, timingSafeEqual } from "node:crypto"
 import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
-import * as JsonDepth from "./internal/JsonDepth.js"
+import * as AdminBody from "./internal/AdminBody.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import * as Journal from "./Journal.js"
@@ -42,7 +42,7 @@ import type { Deliveries } from "./WebhookDeliveries.js"
 export const prefix = "/__admin"
 
 /** The error code of a bad admin request. */
-export const INVALID_ADMIN_REQUEST = "INVALID_ADMIN_REQUEST"
+export const INVALID_ADMIN_REQUEST = AdminBody.INVALID_ADMIN_REQUEST
 
 /** What the admin API drives. */
 export interface Options {
@@ -63,44 +63,16 @@ const digest = (s: string) => createHash("sha256").update(s).digest()
 
 const BEARER = /^bearer[ \t]+([^ \t]+)[ \t]*$/i
 
-const invalid = (c: Context<Reply.MockEnv>, message: string) => Reply.error(c, 400, INVALID_ADMIN_REQUEST, message)
+const invalid = AdminBody.invalid
 
 /** How deep an admin body's JSON may nest; deeper bodies are refused before they are parsed. */
-export const MAX_DEPTH = 32
+export const MAX_DEPTH = AdminBody.MAX_DEPTH
 
 /** The largest admin body, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024
 
-/** JSON's media types: `application/json` and any `+json` type, with or without parameters. */
-const JSON_TYPE = /^application\/(?:[a-z0-9.!#$&^_-]+\+)?json(?:$|[ \t]*;)/i
-
-const utf8 = new TextDecoder("utf-8", { fatal: true })
-
-/**
- * The JSON body of an admin request, or the 400 that explains why it is not one: a body sent as
- * another type than `application/json` (or `+json`; a body without a type is read as JSON), not
- * UTF-8, not JSON, or nested deeper than {@link MAX_DEPTH}. An empty body is `{}`. (Its size is bounded by the `bodyLimit` in front of every route.)
- */
-const jsonBody = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknown, Response>> => {
-  const bytes = new Uint8Array(await c.req.arrayBuffer())
-  if (bytes.length === 0) return Either.right({})
-  const type = c.req.header("content-type")
-  if (type !== undefined && !JSON_TYPE.test(type)) {
-    return Either.left(invalid(c, `Invalid Content-Type ${JSON.stringify((type ?? "(none)").slice(0, 100))}: send the body as application/json`))
-  }
-  let text: string
-  try {
-    text = utf8.decode(bytes)
-  } catch {
-    return Either.left(invalid(c, "Invalid body: not UTF-8 text"))
-  }
-  if (JsonDepth.deeperThan(text, MAX_DEPTH)) return Either.left(invalid(c, `Invalid JSON body: nested deeper than ${MAX_DEPTH} levels`))
-  try {
-    return Either.right(JSON.parse(text))
-  } catch (e) {
-    return Either.left(invalid(c, `Invalid JSON body: ${(e as Error).message}`))
-  }
-}
+/** The JSON body of an admin request, or the 400 that explains why it is not one (see `AdminBody`). */
+const jsonBody = AdminBody.json
 
 const ok = (c: Context<Reply.MockEnv>, body: unknown, status = 200) => Reply.json(status, JSON.stringify(body), Reply.requestId(c))
 

@@ -197,7 +197,23 @@ export const redactValues = (text: string, values: Iterable<string>): string => 
  */
 const redactUrl = (url: string, redact: Redactor): string => {
   const start = url.indexOf("/", url.indexOf("//") + 2)
-  const pathAndQuery = start === -1 ? "/" : url.slice(start)
+  return redactPathAndQuery(start === -1 ? "/" : url.slice(start), redact)
+}
+
+/**
+ * A whole URL as a journal shows it: its path and query as {@link redactUrl} redacts them, and its
+ * origin with the values `redact` knows redacted (a key written as a user name or a password).
+ */
+export const redactAbsoluteUrl = (url: string, redact: Redactor): string => {
+  const authority = url.indexOf("//")
+  const from = authority === -1 ? 0 : authority + 2
+  let end = from
+  while (end < url.length && url[end] !== "/" && url[end] !== "?" && url[end] !== "#") end++
+  return end === url.length ? redact(url) : redact(url.slice(0, end)) + redactPathAndQuery(url.slice(end), redact)
+}
+
+/** A path, with its query if any, redacted (see {@link redactUrl}). */
+const redactPathAndQuery = (pathAndQuery: string, redact: Redactor): string => {
   const q = pathAndQuery.indexOf("?")
   const path = q === -1 ? pathAndQuery : pathAndQuery.slice(0, q)
   const safePath = redactComponent(path, redact)

@@ -11,6 +11,14 @@
  * On the end, `completion_time`, `updatedAt` and `instance_execution_time` (ms since `createdAt`)
  * are set; every change sets `updatedAt`.
  *
+ * A run the mock starts (execute, rerun: observed with the run it repeats) begins at its
+ * `createdAt`, its first node too: it is 0 % done then, and its nodes' `execution_time`s add up to
+ * its `instance_execution_time`. A run the lifecycle is told of otherwise (the data set's, an
+ * insert) goes on from the time it is told. A node that finishes `Success` takes
+ * its input and output from the run it repeats (see {@link Lifecycle.observe}), else keeps its own
+ * (an output `{}` if it has none); a node that fails gets an error output (`{ error }`) unless that
+ * run's node failed too, whose output it then takes.
+ *
  * Outcomes and timings are drawn from a PRNG seeded by the lifecycle's seed and the execution's id
  * (reproducible whatever the clock's speed or the order of requests), unless forced per execution
  * with {@link Lifecycle.force}. Default odds: {@link defaultOdds}.
@@ -102,9 +110,10 @@ export interface Lifecycle {
   /**
    * Tells the lifecycle about an execution that was inserted or changed by someone else (execute,
    * rerun, stop, a test's `update`): a `RUNNING` one starts advancing, a `STOPPING` one will stop, a
-   * finished one is left alone. Idempotent.
+   * finished one is left alone. Idempotent. `template` is the run it repeats (the run executed
+   * again, or rerun), whose nodes' inputs and outputs its nodes take as they finish.
    */
-  readonly observe: (record: Fixture.Record) => void
+  readonly observe: (record: Fixture.Record, template?: Fixture.Record) => void
   /**
    * Forces how a live execution ends. Throws an `Error` when it is not live (unknown, finished or
    * stopping), a `RangeError` when `node` is not one of its unfinished nodes or is given with
@@ -147,6 +156,11 @@ interface Run {
   /** The node the run started from (the first unfinished one) and when. */
   readonly first: number
   readonly start: number
+  /**
+   * The nodes whose inputs and outputs its nodes take: the nodes of the run it repeats, or, for
+   * one that had not finished when it was repeated, the nodes that run took its own from.
+   */
+  readonly template: ReadonlyArray<Fixture.Node> | undefined
   /** When each node finishes, from `first` to the node the run ends at. */
   readonly ends: Array<number>
   /** Once stopping, its nodes no longer finish. */
@@ -258,6 +272,32 @@ export const make = (options: Options): Lifecycle => {
     } as Fixture.Record
   }
 
+  /** The node of the run it repeats at `k`, if it is the same node. */
+  const like = (run: Run, node: Fixture.Node, k: number): Fixture.Node | undefined => {
+    const other = run.template?.[k]
+    return other?.node_id === node.node_id ? other : undefined
+  }
+
+  /** Node `k` finished `Success` after `execution_time`: with its input and its usual output. */
+  const succeeded = (run: Run, node: Fixture.Node, k: number, execution_time: number): Fixture.Node => {
+    const other = like(run, node, k)
+    const done: MutableNode = { ...node, node_status: "Success", attempts_made: 1, execution_time }
+    if (done.input_data === undefined && other?.input_data !== undefined) done.input_data = other.input_data
+    done.latest_output = other?.node_status === "Success" && other.latest_output !== undefined ? other.latest_output : (node.latest_output ?? {})
+    return done
+  }
+
+  /** Node `k` failed (`Errored` after `attempts`, or `Timed_Out`): with its input and an error output. */
+  const failed = (run: Run, node: Fixture.Node, k: number, status: "Errored" | "Timed_Out", attempts: number, execution_time: number): Fixture.Node => {
+    const other = like(run, node, k)
+    const done: MutableNode = { ...node, node_status: status, attempts_made: attempts, execution_time }
+    if (done.input_data === undefined && other?.input_data !== undefined) done.input_data = other.input_data
+    done.latest_output = other?.node_status === status && other.latest_output !== undefined
+      ? other.latest_output
+      : { error: status === "Timed_Out" ? `Node did not finish within ${NODE_TIMEOUT_MS} ms` : `${node.node_name} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}` }
+    return done
+  }
+
   /** When node `k` (the record's first unfinished) started. */
   const since = (run: Run, k: number) => (k <= run.first ? run.start : run.ends[k - 1]!)
 
@@ -272,11 +312,7 @@ export const make = (options: Options): Lifecycle => {
     run.seenAt = k
     if (run.stopping || k >= last || !(run.ends[k]! <= until)) return record
     const nodes = record.nodes.slice()
-    for (; k < last && run.ends[k]! <= until; k++) {
-      const node: MutableNode = { ...nodes[k]!, node_status: "Success", attempts_made: 1 }
-      node.execution_time = run.ends[k]! - since(run, k)
-      nodes[k] = node
-    }
+    for (; k < last && run.ends[k]! <= until; k++) nodes[k] = succeeded(run, nodes[k]!, k, run.ends[k]! - since(run, k))
     const next = { ...record, nodes, completion_percentage: Math.floor((100 * k) / nodes.length), updatedAt: iso(run.ends[k - 1]!) }
     run.seen = next
     run.seenAt = k
@@ -289,17 +325,12 @@ export const make = (options: Options): Lifecycle => {
     const k = firstUnfinished(nodes)
     const n = nodes.length
     if (k >= n || run.outcome === "COMPLETED") {
-      if (k < n) nodes[k] = { ...nodes[k]!, node_status: "Success", attempts_made: 1, execution_time: time - since(run, k) }
+      if (k < n) nodes[k] = succeeded(run, nodes[k]!, k, time - since(run, k))
       return finish(record, { status: "COMPLETED", completion_percentage: 100, nodes }, time)
     }
     const timedOut = run.outcome === "TIMED_OUT"
     const struck = nodes[k]!
-    nodes[k] = {
-      ...struck,
-      node_status: timedOut ? "Timed_Out" : "Errored",
-      attempts_made: timedOut ? 1 : (struck.maximum_attempts ?? 1),
-      execution_time: time - since(run, k)
-    }
+    nodes[k] = failed(run, struck, k, timedOut ? "Timed_Out" : "Errored", timedOut ? 1 : (struck.maximum_attempts ?? 1), time - since(run, k))
     for (let j = k + 1; j < n; j++) nodes[j] = { ...nodes[j]!, node_status: timedOut ? "Timed_Out" : "Errored_and_Skipped" }
     return finish(record, { status: run.outcome, completion_percentage: Math.floor((100 * k) / n), nodes }, time)
   }
@@ -348,7 +379,15 @@ export const make = (options: Options): Lifecycle => {
     schedule(run, time + STOP_MS)
   }
 
-  const observe = (record: Fixture.Record) => {
+  /** The nodes a run of `template` takes its inputs and outputs from (see {@link Run.template}): one pass over its nodes. */
+  const usual = (template: Fixture.Record | undefined): ReadonlyArray<Fixture.Node> | undefined => {
+    if (template === undefined) return undefined
+    const before = runs.get(template._id)?.template
+    if (before === undefined) return template.nodes
+    return template.nodes.map((node, k) => (node.node_status !== "Success" && before[k]?.node_id === node.node_id ? before[k]! : node))
+  }
+
+  const observe = (record: Fixture.Record, template?: Fixture.Record) => {
     const id = record._id
     const run = runs.get(id)
     if (!live.has(record.status)) {
@@ -366,13 +405,17 @@ export const make = (options: Options): Lifecycle => {
       return
     }
     const first = firstUnfinished(record.nodes)
-    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start: time, ends: [], stopping: false, seen: undefined, seenAt: 0, due: Number.NaN, live: true }
+    // A run the mock started begins at its creation (which may be a moment ahead of the clock, after
+    // the newest execution); one it is told of (data set, insert) goes on from now.
+    const created = template === undefined ? Number.NaN : Date.parse(record.createdAt)
+    const start = Number.isNaN(created) ? time : Math.max(time, created)
+    const fresh: Run = { id, rng: xoroshiro128plus(hash(seed, id)), outcome: "COMPLETED", failAt: 0, first, start, template: usual(template), ends: [], stopping: false, seen: undefined, seenAt: 0, due: Number.NaN, live: true }
     runs.set(id, fresh)
     if (record.status === "STOPPING") return startStop(fresh, time)
     plan(fresh, record.nodes.length, first)
     // A run with no node left still takes a moment to end.
-    if (first >= record.nodes.length) schedule(fresh, time + draw(fresh, otherNodeMs))
-    else timeline(fresh, record, first, time)
+    if (first >= record.nodes.length) schedule(fresh, start + draw(fresh, otherNodeMs))
+    else timeline(fresh, record, first, start)
   }
 
   const current = (record: Fixture.Record): Fixture.Record => {

@@ -7,7 +7,7 @@
 import { RefoldApi } from "@refold-effect/contract"
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
-import { Hono } from "hono"
+import { type Context, Hono } from "hono"
 import { getPath } from "hono/utils/url"
 import * as Admin from "./Admin.js"
 import * as Docs from "./Docs.js"
@@ -211,15 +211,17 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   app.route(Admin.prefix, Admin.routes({ token: options.adminToken, journal, chaos, store, sessions, webhooks, stubs, reset, live: { clock, lifecycle, edits, find: store.find } }))
   app.route("/", Docs.routes())
   const reads = Executions.make(store)
+  // A run is in the environment of the credentials that started it (read by those routes alone).
+  const environment = (c: Context<Reply.MockEnv>) => Auth.environment(Node.headers(c.req.raw, c.env), c.get("linkedAccountId"), store.account)
   // Webhooks belong to the org: the API key alone, no linked account (see `WebhookRoutes`).
   const orgAuth = WebhookRoutes.orgAuth(keys === undefined ? undefined : new Set(keys))
   const operations: Operations = {
     listExecutions: { handle: reads.list, paging: Query.paging },
     getExecution: { handle: reads.get },
     stopExecution: { handle: Control.stop(actions) },
-    rerunExecution: { handle: Control.rerun(actions) },
+    rerunExecution: { handle: Control.rerun(actions, environment) },
     listExecutionNodeBatches: { handle: Batches.list(store), paging: Batches.paging },
-    executeWorkflow: { handle: Workflows.execute(actions) },
+    executeWorkflow: { handle: Workflows.execute(actions, environment) },
     listWebhooks: { handle: WebhookRoutes.list(subscriptions), auth: orgAuth },
     registerWebhook: { handle: WebhookRoutes.create(subscriptions), auth: orgAuth },
     getWebhookById: { handle: WebhookRoutes.get(subscriptions), auth: orgAuth },

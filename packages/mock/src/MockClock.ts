@@ -62,7 +62,8 @@ export interface MockClock {
   readonly poll: () => void
   /**
    * Moves the clock forward by `ms` (in every mode) and fires, in time order, the alarms that fall
-   * due on the way. Throws a `RangeError` unless `ms` is a finite number from 0 to {@link MAX_ADVANCE_MS}.
+   * due on the way. Throws a `RangeError` (see {@link invalidAdvance}) unless `ms` is a whole number
+   * from 0 to {@link MAX_ADVANCE_MS}: the mock's times are whole milliseconds, as the API's are.
    */
   readonly advance: (ms: number) => void
   readonly snapshot: () => Snapshot
@@ -94,6 +95,16 @@ export const invalidSpeed = (speed: unknown): string | undefined =>
   typeof speed === "number" && Number.isFinite(speed) && speed >= 0 && speed <= 1_000_000
     ? undefined
     : `Invalid clock speed ${JSON.stringify(speed)}: expected a number from 0 (manual) to 1000000`
+
+/**
+ * Checks an advance: a whole number of milliseconds from 0 to {@link MAX_ADVANCE_MS}. Returns a
+ * message naming the value and what is wrong with it, or `undefined`.
+ */
+export const invalidAdvance = (ms: unknown): string | undefined => {
+  if (typeof ms === "number" && Number.isInteger(ms) && ms >= 0 && ms <= MAX_ADVANCE_MS) return undefined
+  const shown = typeof ms === "number" ? (Number.isFinite(ms) ? String(ms) : `${ms} (not finite)`) : ms === undefined ? "undefined" : JSON.stringify(ms)
+  return `Invalid clock advance ${shown}: expected a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS}`
+}
 
 /** A new clock starting at the source's current time. Throws a `RangeError` for an invalid speed. */
 export const make = (options: Options = {}): MockClock => {
@@ -167,9 +178,8 @@ export const make = (options: Options = {}): MockClock => {
     },
     poll,
     advance: (ms) => {
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE_MS) {
-        throw new RangeError(`Invalid clock advance ${JSON.stringify(ms)}: expected milliseconds from 0 to ${MAX_ADVANCE_MS}`)
-      }
+      const bad = invalidAdvance(ms)
+      if (bad !== undefined) throw new RangeError(bad)
       const target = now() + ms
       advanced += ms
       fireUntil(target)

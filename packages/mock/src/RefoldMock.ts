@@ -19,6 +19,13 @@
  *
  * The mock never imports the SDK: it only provides the `HttpClient` the SDK consumes.
  *
+ * **Its clock.** The mock's executions run on Effect's `Clock` plus an offset fixed when the layer
+ * is built, so that the mock's time starts at the data set's "now": on a live clock (`it.live`) no
+ * offset at all; on `TestClock` (which starts at 1970) the generated set's `anchor` if given, else
+ * the system's time when the layer is built. `TestClock.adjust(d)` moves it by exactly `d`, and
+ * every time the mock writes (a new execution's `createdAt`, its nodes' times, `completion_time`,
+ * `updatedAt`, `instance_execution_time`) comes from that one clock.
+ *
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
@@ -126,12 +133,16 @@ export const make = (app: MockApp, baseUrl: string = KitOptions.defaultBaseUrl):
 })
 
 /**
- * Effect's `Clock` as the mock clock's time source: its time, and its sleeps (forked in the
- * runtime the layer is built in), so that `TestClock.adjust` moves the mock's executions.
+ * Effect's `Clock` as the mock clock's time source: its time plus an offset fixed now (see
+ * {@link KitOptions.start}: none on a live clock; on `TestClock`, what brings 1970 to the data
+ * set's "now"), and its sleeps (forked in the runtime the layer is built in), so that
+ * `TestClock.adjust(d)` moves the mock's executions by exactly `d`.
  */
-const effectSource: Effect.Effect<MockClock.Source> = Effect.map(Effect.zip(Effect.clock, Effect.runtime<never>()), ([clock, runtime]) => {
+const effectSource = (fixtures: KitOptions.KitOptions["fixtures"]): Effect.Effect<MockClock.Source> => Effect.map(Effect.zip(Effect.clock, Effect.runtime<never>()), ([clock, runtime]) => {
+  const read = clock.unsafeCurrentTimeMillis()
+  const offset = KitOptions.start(read, fixtures) - read
   return {
-    now: () => clock.unsafeCurrentTimeMillis(),
+    now: () => clock.unsafeCurrentTimeMillis() + offset,
     wait: (ms, wake) => {
       const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(ms)).pipe(Effect.andThen(Effect.sync(wake))))
       return () => {
@@ -147,13 +158,14 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
    * A fresh mock app for the test (or `it.layer` block), as the `RefoldMock` service and as the
    * `HttpClient` that reaches it in-process. Fails with {@link RefoldMockError} when the options
    * are invalid (bad faults, a data set that cannot be indexed). A data set generated without an
-   * `anchor` is as of the day of the mock's clock when the layer is built, or of the system's
-   * clock when the mock's reads a time the generator cannot anchor on (`TestClock` starts at 0).
+   * `anchor` is as of the day of the mock's clock when the layer is built. The mock's clock is
+   * Effect's plus a fixed offset: on `TestClock` it starts at the data set's "now" (see the module
+   * doc), and `TestClock.adjust(d)` moves it by exactly `d`.
    */
   static readonly layer = (options: KitOptions.KitOptions = {}): Layer.Layer<RefoldMock | HttpClient.HttpClient, RefoldMockError> =>
     Layer.unwrapScoped(
       Effect.gen(function* () {
-        const source = yield* effectSource
+        const source = yield* effectSource(options.fixtures)
         const given = options.clock
         const app = yield* Effect.acquireRelease(
           attempt(() => {

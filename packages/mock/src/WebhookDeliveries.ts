@@ -35,7 +35,7 @@ import type { Registered } from "./internal/Subscriptions.js"
 import * as Template from "./internal/Template.js"
 import * as Uuid from "./internal/Uuid.js"
 import { maxBody } from "./internal/WebhookRoutes.js"
-import { MIN_SECRET_LENGTH, REDACTED, redactHeaders, redactValues } from "./Journal.js"
+import { MIN_SECRET_LENGTH, REDACTED, redactAbsoluteUrl, redactHeaders, redactValues } from "./Journal.js"
 import type { MockClock } from "./MockClock.js"
 
 /** Time as the mock keeps it: real time, a faster one, a manual one, or Effect's `Clock` in tests. */
@@ -181,9 +181,16 @@ interface Shown {
   readonly headers: Readonly<Record<string, string>>
 }
 
-const shownOf = (body: string, headers: Headers, apiKey: string): Shown => {
+/** Redacts the subscription's key wherever it appears in a text. */
+const redactorOf = (apiKey: string) =>
   // A key too short to be told from ordinary text (the mock accepts any key) is not searched for.
-  const redact = apiKey.length < MIN_SECRET_LENGTH ? (text: string) => text : (text: string) => redactValues(text, [apiKey])
+  apiKey.length < MIN_SECRET_LENGTH ? (text: string) => text : (text: string) => redactValues(text, [apiKey])
+
+/** The URL as the journal shows it: redacted as the request journal redacts URLs, and the key wherever it is. */
+const shownUrl = (url: string, apiKey: string): string => redactAbsoluteUrl(url, redactorOf(apiKey))
+
+const shownOf = (body: string, headers: Headers, apiKey: string): Shown => {
+  const redact = redactorOf(apiKey)
   // The signature is keyed on the API key: redacted by name, whatever the redaction rules say.
   return { body: redact(body), headers: { ...redactHeaders(headers, redact), [Webhook.signatureHeader]: REDACTED } }
 }
@@ -232,6 +239,8 @@ interface Job {
   readonly shown: Shown
   readonly method: string
   readonly url: string
+  /** The URL as journaled (see {@link shownUrl}). */
+  readonly shownUrl: string
   attempt: number
 }
 
@@ -275,7 +284,7 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
       event: job.event,
       instanceId: job.payload.instance_id,
       method: job.method,
-      url: job.url,
+      url: job.shownUrl,
       attempt: job.attempt,
       sentAt,
       sentAtString: new Date(sentAt).toISOString(),
@@ -378,6 +387,7 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
         shown: Either.isRight(request) ? request.right.shown : { body: "", headers: { ...defaultHeaders } },
         method: target.subscription.method,
         url: target.subscription.webhook_url,
+        shownUrl: shownUrl(target.subscription.webhook_url, target.apiKey),
         attempt: 1
       }
       if (Either.isLeft(request)) record(job, scheduler.now(), "dropped", null, 0, request.left)

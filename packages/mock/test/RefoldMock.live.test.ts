@@ -6,7 +6,7 @@
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Execution } from "@refold-effect/contract"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Fiber, TestClock } from "effect"
+import { Duration, Effect, Fiber, TestClock } from "effect"
 import { RefoldMock } from "../src/index.js"
 import * as Lifecycle from "../src/Lifecycle.js"
 import { accounts, objectId, readyNodes, record, small } from "./support/data.js"
@@ -86,6 +86,10 @@ describe("RefoldMock: executions on Effect's Clock", () => {
         expect(notRunning.message).toMatch(/is not running/)
         const backwards = yield* Effect.flip(RefoldMock.advance(-5))
         expect(backwards.message).toMatch(/Invalid clock advance/)
+        const endless = yield* Effect.flip(RefoldMock.advance(Duration.infinity))
+        expect(endless.message).toMatch(/Invalid clock advance Infinity \(not finite\)/)
+        const fractional = yield* Effect.flip(RefoldMock.advance(1.5))
+        expect(fractional.message).toMatch(/Invalid clock advance 1\.5: expected a whole number of milliseconds/)
       }))
   })
 
@@ -99,4 +103,42 @@ describe("RefoldMock: executions on Effect's Clock", () => {
       yield* TestClock.adjust("1 hour")
       expect(mock.app.store.executions().filter((r) => r.status === "RUNNING")).toEqual([])
     }).pipe(Effect.provide(RefoldMock.layer({ fixtures: small(300, 5) }))))
+
+  it.effect("on TestClock, the mock's clock starts at the data set's now and runs executed runs on one timeline", () =>
+    Effect.gen(function* () {
+      const mock = yield* RefoldMock
+      const start = mock.app.clock.now()
+      // Effect's clock reads 1970; the mock's reads the system's time (the generated set's anchor day).
+      expect(Math.abs(start - Date.now())).toBeLessThan(60_000)
+      yield* TestClock.adjust("1234 millis")
+      expect(mock.app.clock.now()).toBe(start + 1234)
+      const template = mock.app.store.executions().find((r) => r.associated_workflow?._id !== undefined && r.associated_application?.slug !== undefined)!
+      const headers = { "x-api-key": "tk-test", linked_account_id: template.linked_account_id, slug: template.associated_application!.slug! }
+      const client = (yield* HttpClient.HttpClient).pipe(HttpClient.filterStatusOk)
+      const executed = yield* client
+        .execute(HttpClientRequest.post(`https://app.refold.ai/api/v2/public/workflow/${template.associated_workflow!._id}/execute`).pipe(HttpClientRequest.setHeaders(headers), HttpClientRequest.bodyUnsafeJson({})))
+        .pipe(Effect.flatMap((r) => r.json))
+      const id = (executed as { execution_id: string }).execution_id
+      yield* RefoldMock.force(id, { status: "COMPLETED" })
+      yield* TestClock.adjust("10 minutes")
+      const read = (url: string) => client.execute(HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders(headers))).pipe(Effect.flatMap((r) => r.json))
+      const done = (yield* read(`https://app.refold.ai/api/v2/public/execution/${id}`)) as { status: string; createdAt: string; completion_time: string; instance_execution_time: number }
+      expect(done.status).toBe("COMPLETED")
+      expect(Date.parse(done.createdAt)).toBe(start + 1234)
+      expect(Date.parse(done.completion_time)).toBeGreaterThanOrEqual(Date.parse(done.createdAt))
+      expect(done.instance_execution_time).toBe(Date.parse(done.completion_time) - Date.parse(done.createdAt))
+      expect(done.instance_execution_time).toBeGreaterThan(0)
+      // The day the clock read when the run was created: the run is found from it on.
+      const day = done.createdAt.slice(0, 10)
+      const page = (yield* read(`https://app.refold.ai/api/v2/public/execution?start_date=${day}&limit=100`)) as { docs: ReadonlyArray<{ _id: string }> }
+      expect(page.docs.map((d) => d._id)).toContain(id)
+    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: { generate: { size: 300, seed: 2 } } }))))
+
+  it.effect("on TestClock, the mock's clock starts at a generated set's anchor", () =>
+    Effect.gen(function* () {
+      const mock = yield* RefoldMock
+      expect(mock.app.clock.now()).toBe(Date.parse("2025-06-01T00:00:00.000Z"))
+      yield* TestClock.adjust("5 seconds")
+      expect(mock.app.clock.now()).toBe(Date.parse("2025-06-01T00:00:05.000Z"))
+    }).pipe(Effect.provide(RefoldMock.layer({ fixtures: { generate: { size: 50, seed: 2, anchor: "2025-06-01" } } }))))
 })

@@ -52,6 +52,38 @@ describe.each(kinds)("a living mock (%s)", (kind) => {
     }
   })
 
+  it("names what is wrong with an advance: ms missing, not finite, fractional", async () => {
+    const before = ((await admin("/__admin/clock")).body as { nowMs: number }).nowMs
+    for (const [body, message] of [
+      [{}, /"ms" is required/],
+      [{ ms: 1.5 }, /Invalid clock advance 1\.5: expected a whole number of milliseconds/],
+      // JSON has no Infinity: a number too large for a double parses as one.
+      ['{"ms":1e400}', /Invalid clock advance Infinity \(not finite\)/]
+    ] as const) {
+      const reply = await admin("/__admin/clock/advance", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) })
+      expect(reply.status).toBe(400)
+      expect((reply.body as { message: string }).message).toMatch(message)
+    }
+    expect(((await admin("/__admin/clock")).body as { nowMs: number }).nowMs).toBe(before)
+  })
+
+  it("refuses a body that is not sent as JSON on the clock and execution routes, as on the other admin routes", async () => {
+    const id = await insertRunning()
+    for (const [method, path, body] of [
+      ["POST", "/__admin/clock/advance", { ms: 1 }],
+      ["PATCH", `/__admin/executions/${id}`, { name: "renamed" }],
+      ["POST", `/__admin/executions/${id}/outcome`, { status: "ERRORED" }],
+      ["POST", "/__admin/executions", record({ _id: objectId(serial++), status: "RUNNING", nodes })]
+    ] as const) {
+      for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+        const reply = await admin(path, { method, headers: { "content-type": type }, body: JSON.stringify(body) })
+        expect(reply.status).toBe(400)
+        expect(reply.body).toMatchObject({ error_code: "INVALID_ADMIN_REQUEST", message: expect.stringMatching(/Invalid Content-Type.*application\/json/) })
+      }
+    }
+    expect((await get(id)).status).toBe("RUNNING")
+  })
+
   it("runs an inserted RUNNING execution to the forced end as the clock advances", async () => {
     const id = await insertRunning()
     const forced = await admin(`/__admin/executions/${id}/outcome`, json("POST", { status: "ERRORED", node: 2 }))

@@ -327,6 +327,42 @@ describe("webhook deliveries", () => {
   })
 })
 
+describe("the environment of a run a key starts", () => {
+  it("is the key's: a tk key's webhooks get the runs it executes or reruns of production workflows, and a pk key's those of test workflows", async () => {
+    // acme's runs are test ones, globex's production ones: each key starts runs of the other's.
+    const stoppedProd = record({ _id: objectId(7), status: "STOPPED", environment: "production", linked_account_id: accounts.globex.linked_account_id })
+    const { mock, server } = await start({ data: { accounts: data.accounts, executions: [running, prodRunning, stoppedProd] } })
+    const testHook = await open([200])
+    const prodHook = await open([200])
+    await call(server, "POST", hooks, { key: testKey, body: { url: testHook.url, events: ["Workflow Completed"] } })
+    await call(server, "POST", hooks, { key: prodKey, body: { url: prodHook.url, events: ["Workflow Completed"] } })
+    const execute = async (key: string, account: string) =>
+      (await call(server, "POST", `/api/v2/public/workflow/${running.associated_workflow!._id}/execute`, { key, headers: { linked_account_id: account, slug: "slack" }, body: {} })).body["execution_id"] as string
+    const byTest = await execute(testKey, accounts.globex.linked_account_id)
+    const rerun = (await call(server, "POST", `/api/v2/public/execution/${stoppedProd._id}/rerun`, { headers: { linked_account_id: accounts.globex.linked_account_id } })).body["id"] as string
+    const byProd = await execute(prodKey, accounts.acme.linked_account_id)
+    for (const id of [byTest, rerun, byProd]) mock.lifecycle.force(id, { status: "COMPLETED" })
+    mock.clock.advance(120_000)
+    await mock.webhooks.settled()
+    const instances = (hook: Receiver) => hook.received.map((d) => (JSON.parse(d.body.toString("utf8")) as { instance_id: string }).instance_id)
+    expect(instances(testHook)).toEqual(expect.arrayContaining([byTest, rerun]))
+    expect(instances(testHook)).not.toContain(byProd)
+    expect(instances(prodHook)).toContain(byProd)
+    expect(instances(prodHook)).not.toContain(byTest)
+    expect(mock.store.find(byTest)!.environment).toBe("test")
+    expect(mock.store.find(byProd)!.environment).toBe("production")
+  })
+
+  it("is a session token's claim", async () => {
+    // initech's claim is test (its account names no environment), its workflow's runs production ones.
+    const prodRun = record({ _id: objectId(8), environment: "production", linked_account_id: accounts.initech.linked_account_id })
+    const { mock, server } = await start({ data: { accounts: data.accounts, executions: [prodRun] } })
+    const token = mock.mintSessionToken(accounts.initech.linked_account_id)
+    const execute = await call(server, "POST", `/api/v2/public/workflow/${prodRun.associated_workflow!._id}/execute`, { key: null, headers: { authorization: `Bearer ${token}`, slug: "slack" }, body: {} })
+    expect(mock.store.find(execute.body["execution_id"] as string)!.environment).toBe("test")
+  })
+})
+
 /** Waits (in real time, briefly) until `condition` holds: for work the engine does on later turns. */
 const until = async (condition: () => boolean, ms = 5_000) => {
   const deadline = performance.now() + ms
@@ -410,7 +446,7 @@ describe("custom webhooks", () => {
   it("journal no API key even where a custom body or header wrote it", async () => {
     const { mock, server } = await start()
     const hook = await open([200])
-    await call(server, "POST", hooks, { body: { url: hook.url, events: ["Workflow Completed"], webhook_body: `key=${testKey};run={{event.instance_id}}`, webhook_headers: { "X-Forward": testKey } } })
+    await call(server, "POST", hooks, { body: { url: `${hook.url}?key=${testKey}`, events: ["Workflow Completed"], webhook_body: `key=${testKey};run={{event.instance_id}}`, webhook_headers: { "X-Forward": testKey } } })
     mock.webhooks.deliver(completed(running))
     const [got] = await hook.waitFor(1)
     await mock.webhooks.settled()
@@ -419,6 +455,9 @@ describe("custom webhooks", () => {
     const [attempt] = mock.webhooks.attempts()
     expect(attempt!.body).toBe(`key=[REDACTED];run=${running._id}`)
     expect(attempt!.headers["x-forward"]).toBe("[REDACTED]")
+    // The receiver gets the URL as registered; the journal shows it redacted.
+    expect(got!.path).toBe(`/hooks/refold?key=${testKey}`)
+    expect(attempt!.url).toBe(`${hook.url}?key=%5BREDACTED%5D`)
     expect(JSON.stringify(attempt)).not.toContain(testKey)
   })
 
@@ -536,7 +575,9 @@ describe("webhooks in RefoldMock.layer", () => {
       yield* Effect.promise(() => hook.waitFor(2))
       yield* RefoldMock.deliveriesSettled
       const deliveries = yield* RefoldMock.deliveries
-      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt])).toEqual([[2, 200, 1000], [1, 500, 0]])
+      // Times on the mock's clock: Effect's plus the offset to the data set's now (see RefoldMock).
+      const first = deliveries[1]!.sentAt
+      expect(deliveries.map((d) => [d.attempt, d.status, d.sentAt - first])).toEqual([[2, 200, 1000], [1, 500, 0]])
     }).pipe(Effect.provide(RefoldMock.layer({ fixtures: finished })), Effect.scoped))
 })
 

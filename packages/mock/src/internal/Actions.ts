@@ -29,8 +29,8 @@ export type Executed =
 export interface Actions {
   /** Stops a RUNNING execution of the account (STOPPING now, STOPPED on the clock); others are left as they are. */
   readonly stop: (linkedAccountId: string, executionId: string) => Stopped
-  /** Starts a new RUNNING execution from an ERRORED, TIMED_OUT or STOPPED one of the account. */
-  readonly rerun: (linkedAccountId: string, executionId: string) => Rerun
+  /** Starts a new RUNNING execution from an ERRORED, TIMED_OUT or STOPPED one of the account, in `environment` (the caller's credentials'). */
+  readonly rerun: (linkedAccountId: string, executionId: string, environment: Fixture.Record["environment"]) => Rerun
   /** Starts a run of one of the account's workflows, of the application `slug`. */
   readonly execute: (linkedAccountId: string, workflowId: string, slug: string, start: Records.Start) => Executed
   /** The execution once it has finished, on the clock (`undefined` if it goes away first). */
@@ -56,11 +56,12 @@ export const make = (store: ExecutionStore, lifecycle: Lifecycle, now: () => num
     }
   }
 
-  const start = (make: (id: string, createdAt: string) => Fixture.Record): Fixture.Record => {
+  /** Inserts the new run `make` makes and starts it, its nodes producing the outputs of `template`'s. */
+  const start = (template: Fixture.Record, make: (id: string, createdAt: string) => Fixture.Record): Fixture.Record => {
     const time = nextTime()
     const record = make(newId(time), new Date(time).toISOString())
     store.insert(record)
-    lifecycle.observe(record)
+    lifecycle.observe(record, template)
     return record
   }
 
@@ -73,11 +74,11 @@ export const make = (store: ExecutionStore, lifecycle: Lifecycle, now: () => num
       lifecycle.observe(next)
       return next.status
     },
-    rerun: (account, executionId) => {
+    rerun: (account, executionId, environment) => {
       const original = store.get(account, executionId)
       if (original === undefined) return { _tag: "NotFound" }
       if (!Records.RERUNNABLE.includes(original.status)) return { _tag: "NotRerunnable", status: original.status }
-      return { _tag: "Started", record: start((id, createdAt) => Records.rerun(original, id, createdAt)) }
+      return { _tag: "Started", record: start(original, (id, createdAt) => Records.rerun(original, id, createdAt, environment)) }
     },
     execute: (account, workflowId, slug, options) => {
       // The workflow is known by its newest execution of the account: a lookup in the filter index.
@@ -91,7 +92,7 @@ export const make = (store: ExecutionStore, lifecycle: Lifecycle, now: () => num
         slug: [slug]
       }).docs[0]
       if (template === undefined) return { _tag: "WorkflowNotFound" }
-      return { _tag: "Started", record: start((id, createdAt) => Records.execute(template, id, createdAt, options)) }
+      return { _tag: "Started", record: start(template, (id, createdAt) => Records.execute(template, id, createdAt, options)) }
     },
     settled: lifecycle.settled
   }

@@ -10,6 +10,7 @@
  *   account without executions (an empty page; a 404 for any id), as a query scoped to that account
  *   would on the real API. It does not reveal which accounts exist.
  */
+import type { Fixture } from "@refold-effect/fixtures"
 import type { SessionTokens } from "../SessionTokens.js"
 import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
@@ -52,4 +53,21 @@ export const step = (options: Options): Pipeline.Step<Reply.MockEnv> => (c, next
   if (outcome._tag === "Rejected") return Reply.documented(c, outcome.error)
   c.set("linkedAccountId", outcome.linkedAccountId)
   return next(c)
+}
+
+/** The environments credentials act in. */
+export type Environment = Fixture.Record["environment"]
+
+/** The environment of an API key, by the vendor's prefixes: `pk…` production, any other key test. */
+export const environmentOf = (apiKey: string): Environment => (apiKey.startsWith("pk") ? "production" : "test")
+
+/**
+ * The environment an authenticated request acts in, as the vendor's environment-scoped credentials
+ * do: a session token's claim (its account's `environment`, test when the account names none), else
+ * the API key's (see {@link environmentOf}). Read by the routes that start runs, not by every request.
+ */
+export const environment = (headers: Node.HeaderReader, linkedAccountId: string, account: (linkedAccountId: string) => Fixture.Account | undefined): Environment => {
+  const authorization = headers.get("authorization")
+  if (authorization !== null && BEARER.test(authorization)) return account(linkedAccountId)?.environment ?? "test"
+  return environmentOf(headers.get("x-api-key") ?? "")
 }

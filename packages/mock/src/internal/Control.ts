@@ -4,6 +4,7 @@
  * change (`Actions`).
  */
 import { Control } from "@refold-effect/contract"
+import type { Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import type { Context } from "hono"
 import type { Actions } from "./Actions.js"
@@ -40,10 +41,10 @@ export const stop = (actions: Actions) => async (c: Context<Reply.MockEnv>): Pro
  * `POST …/:execution_id/rerun`: `{"status":"success","id":"<new id>"}` for an ERRORED, TIMED_OUT
  * or STOPPED execution; a 409 naming the status for any other.
  */
-export const rerun = (actions: Actions) => async (c: Context<Reply.MockEnv>): Promise<Response> => {
+export const rerun = (actions: Actions, environment: (c: Context<Reply.MockEnv>) => Fixture.Record["environment"]) => async (c: Context<Reply.MockEnv>): Promise<Response> => {
   const refused = await checked(c)
   if (refused !== undefined) return refused
-  const outcome = actions.rerun(c.get("linkedAccountId"), c.req.param("execution_id")!)
+  const outcome = actions.rerun(c.get("linkedAccountId"), c.req.param("execution_id")!, environment(c))
   switch (outcome._tag) {
     case "NotFound":
       return Reply.documented(c, "notFound")

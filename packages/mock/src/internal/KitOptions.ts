@@ -33,6 +33,20 @@ export const defaultBaseUrl = "https://app.refold.ai"
 export const anchor = (clockNow: number): number =>
   clockNow >= DataSet.anchors.from && clockNow < DataSet.anchors.until ? clockNow : Date.now()
 
+/**
+ * Where the mock clock of `RefoldMock.layer` starts, given the time Effect's `Clock` reads when the
+ * layer is built: that time when a data set can be "as of" it (from 1971 on: a live clock, or a
+ * `TestClock` set to a date), else the data set's "now": a generated set's `anchor` if given, or
+ * the system's time (`TestClock` starts at 1970-01-01).
+ */
+export const start = (effectNow: number, fixtures: KitOptions["fixtures"]): number => {
+  if (effectNow >= DataSet.anchors.from && effectNow < DataSet.anchors.until) return effectNow
+  const given = fixtures !== undefined && "generate" in fixtures ? fixtures.generate.anchor : undefined
+  const time = given instanceof Date ? given.getTime() : typeof given === "string" ? Date.parse(given) : given
+  // A bad anchor is the generator's to explain: the clock then starts at the system's time.
+  return time !== undefined && Number.isFinite(time) ? time : Date.now()
+}
+
 /** The mock app's options for kit options, over the clock the app runs on. */
 export const toMockOptions = ({ fixtures, accounts, baseUrl: _, clock: __, ...rest }: KitOptions, clock: MockClock.MockClock): MockOptions => {
   const base = fixtures === undefined

@@ -14,7 +14,8 @@ import type { Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import type { Context, Hono } from "hono"
 import * as Lifecycle from "../Lifecycle.js"
-import type { MockClock } from "../MockClock.js"
+import { MAX_ADVANCE_MS, type MockClock } from "../MockClock.js"
+import * as AdminBody from "./AdminBody.js"
 import type { Edits } from "./Edits.js"
 import * as Reply from "./Reply.js"
 
@@ -27,25 +28,12 @@ export interface Options {
   readonly find: (id: string) => Fixture.Record | undefined
 }
 
-const INVALID = "INVALID_ADMIN_REQUEST"
-
 type C = Context<Reply.MockEnv>
 
 const ok = (c: C, body: unknown, status = 200) => Reply.json(status, JSON.stringify(body), Reply.requestId(c))
-const invalid = (c: C, message: string) => Reply.error(c, 400, INVALID, message)
-
-const objectBody = async (c: C): Promise<Either.Either<Record<string, unknown>, Response>> => {
-  const text = await c.req.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text === "" ? "{}" : text)
-  } catch (e) {
-    return Either.left(invalid(c, `Invalid JSON body: ${(e as Error).message}`))
-  }
-  return typeof body === "object" && body !== null && !Array.isArray(body)
-    ? Either.right(body as Record<string, unknown>)
-    : Either.left(invalid(c, "Invalid body: expected a JSON object"))
-}
+const invalid = AdminBody.invalid
+// Every body is read as the other admin routes read theirs (JSON content type, depth, UTF-8).
+const objectBody = AdminBody.object
 
 /** Checks the body of `POST /__admin/executions/:id/outcome`. */
 export const decodeForced = (body: Record<string, unknown>): Either.Either<Lifecycle.Forced, string> => {
@@ -72,6 +60,7 @@ export const routes = (admin: Hono<Reply.MockEnv>, options: Options): void => {
     if (Either.isLeft(body)) return body.left
     const extra = Object.keys(body.right).find((k) => k !== "ms")
     if (extra !== undefined) return invalid(c, `Invalid advance: unknown field ${JSON.stringify(extra)}; expected { "ms": N }`)
+    if (body.right.ms === undefined) return invalid(c, `Invalid clock advance: "ms" is required, a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS}`)
     try {
       clock.advance(body.right.ms as number)
     } catch (e) {

@@ -29,28 +29,35 @@ const ready = (n: Fixture.Node): Fixture.Node => ({
   execution_time: 0
 })
 
-/** The nodes of a run that has just started: the first (the trigger) done with `input`, the rest ready. */
+/**
+ * The nodes of a run that has just started: none has run yet, the first (the trigger) holds the
+ * run's `input`. The trigger runs on the clock like the others (see `Lifecycle`), so that a run is
+ * 0 % done when it starts and its node times add up to its `instance_execution_time`.
+ */
 const started = (nodes: ReadonlyArray<Fixture.Node>, input: unknown): Array<Fixture.Node> =>
-  nodes.map((n, i) =>
-    i === 0 && nodes.length > 1
-      ? { ...n, node_status: "Success", attempts_made: 1, execution_time: Math.max(1, n.execution_time), input_data: input ?? n.input_data ?? {}, latest_output: n.latest_output ?? {} }
-      : ready(n))
+  nodes.map((n, i) => (i === 0 ? { ...ready(n), input_data: input ?? n.input_data ?? {} } : ready(n)))
 
-/** What a new run of the same workflow shares with `template`, without the fields of its own run. */
+/**
+ * What a new run of the same workflow shares with `template`, without the fields of its own run:
+ * those the end of a run sets (`completion_time`, `instance_execution_time`; `updatedAt` and the
+ * rest are set here or by the caller).
+ */
 const fresh = (template: Fixture.Record, id: string, createdAt: string): Fixture.Record => {
-  const { completion_time: _, ...rest } = template
+  const { completion_time: _, instance_execution_time: __, ...rest } = template
   return { ...rest, _id: id, createdAt, updatedAt: createdAt, status: "RUNNING" }
 }
 
 /**
  * A rerun of `original`: a new RUNNING execution `id` with the same workflow, trigger, source and
- * payload (the first node's `input_data`), named `Retry for workflow <id>` as the vendor names them.
+ * payload (the first node's `input_data`), named `Retry for workflow <id>` as the vendor names them,
+ * in the `environment` of the credentials that asked for it.
  */
-export const rerun = (original: Fixture.Record, id: string, createdAt: string): Fixture.Record => {
+export const rerun = (original: Fixture.Record, id: string, createdAt: string, environment: Fixture.Record["environment"]): Fixture.Record => {
   const nodes = started(original.nodes, original.nodes[0]?.input_data)
   const workflow = original.associated_workflow?._id
   return {
     ...fresh(original, id, createdAt),
+    environment,
     ...(workflow === undefined ? {} : { name: `Retry for workflow ${workflow}` }),
     completion_percentage: percentage(nodes),
     nodes
@@ -64,11 +71,13 @@ export interface Start {
   readonly configId?: string | undefined
   /** The `instance_tag` header: stored on the new execution. */
   readonly instanceTag?: string | undefined
+  /** The environment of the credentials that started it (see `Auth.environment`): the new execution's. */
+  readonly environment: Fixture.Record["environment"]
 }
 
 /**
  * A run of the workflow of `template` started by `executeWorkflow`: source `API Call`, the payload
- * as the trigger node's input, RUNNING (a `SYNC` one with `sync`); it then runs on the app's clock
+ * as the trigger node's input, in the environment of the credentials that started it, RUNNING (a `SYNC` one with `sync`); it then runs on the app's clock
  * (see `Lifecycle`), and the synchronous caller is answered when it ends.
  */
 export const execute = (template: Fixture.Record, id: string, createdAt: string, start: Start): Fixture.Record => {
@@ -78,6 +87,7 @@ export const execute = (template: Fixture.Record, id: string, createdAt: string,
   const record: Fixture.Record = {
     ...base,
     name: workflow === undefined ? template.name : `Execution for workflow ${workflow}`,
+    environment: start.environment,
     execution_source: "API Call",
     trigger_application_event: "API Call",
     type_of_execution: start.sync ? "SYNC" : "ASYNC",

@@ -11,6 +11,7 @@
  */
 import type { Webhook } from "@refold-effect/contract"
 import { randomBytes } from "node:crypto"
+import * as Auth from "./Auth.js"
 
 /** At most this many subscriptions per key, so that a loop in a client cannot grow the mock without bound. */
 export const maxPerKey = 100
@@ -46,9 +47,6 @@ export interface Subscriptions {
   readonly reset: () => void
 }
 
-/** The environment of an API key, by the vendor's prefixes (`pk` production, else test). */
-export const environmentOf = (apiKey: string): "test" | "production" => (apiKey.startsWith("pk") ? "production" : "test")
-
 /** A new id in the shape of a MongoDB ObjectId: 4 bytes of seconds, 8 random bytes. */
 const objectId = (now: number) => Math.floor(now / 1000).toString(16).padStart(8, "0").slice(-8) + randomBytes(8).toString("hex")
 
@@ -75,7 +73,7 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
       const subscription: Subscription = {
         _id: objectId(time),
         ...(orgId === undefined ? {} : { org_id: orgId }),
-        environment: environmentOf(apiKey),
+        environment: Auth.environmentOf(apiKey),
         workflow_ids: [],
         ...request,
         is_enabled: request.is_enabled ?? true,

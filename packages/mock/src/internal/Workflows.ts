@@ -20,7 +20,7 @@ const missingSlug = (c: Context<Reply.MockEnv>) => {
 }
 
 /** `POST …/workflow/:workflow_id/execute`: `{message, execution_id}`, or the run's result with `sync_execution: true`. */
-export const execute = (actions: Actions) => async (c: Context<Reply.MockEnv>): Promise<Response> => {
+export const execute = (actions: Actions, environment: (c: Context<Reply.MockEnv>) => Records.Start["environment"]) => async (c: Context<Reply.MockEnv>): Promise<Response> => {
   const headers = Node.headers(c.req.raw, c.env)
   const slug = headers.get("slug")?.trim() ?? ""
   if (slug === "") return missingSlug(c)
@@ -35,7 +35,7 @@ export const execute = (actions: Actions) => async (c: Context<Reply.MockEnv>): 
   const payload = "payload" in body.right ? body.right["payload"] : body.right
   const configId = headers.get("config_id") ?? undefined
   const instanceTag = headers.get("instance_tag") ?? undefined
-  const outcome = actions.execute(c.get("linkedAccountId"), c.req.param("workflow_id")!.toLowerCase(), slug, { payload, sync: sync === "true", configId, instanceTag })
+  const outcome = actions.execute(c.get("linkedAccountId"), c.req.param("workflow_id")!.toLowerCase(), slug, { payload, sync: sync === "true", configId, instanceTag, environment: environment(c) })
   if (outcome._tag === "WorkflowNotFound") {
     return Reply.error(c, 404, "RESOURCE_NOT_FOUND", `Workflow ${c.req.param("workflow_id")} of application ${JSON.stringify(slug.slice(0, 64))} not found for this linked account`)
   }
