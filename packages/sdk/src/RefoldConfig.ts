@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule } from "effect"
+import { Config, ConfigError, Context, Duration, Either, Layer, Option, Schedule } from "effect"
 import * as Configs from "./internal/configs.js"
 import { show } from "./internal/show.js"
 import type { RefoldError } from "./RefoldError.js"

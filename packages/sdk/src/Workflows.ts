@@ -10,8 +10,8 @@ import { type ConfigError, Context, Effect, Either, Layer } from "effect"
 import { checkId, configLayers, type LayerConfigOptions, untraced } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Transport from "./internal/transport.js"
-import { RefoldAuth } from "./RefoldAuth.js"
-import { RefoldConfig } from "./RefoldConfig.js"
+import type { RefoldAuth } from "./RefoldAuth.js"
+import type { RefoldConfig } from "./RefoldConfig.js"
 import { InvalidArgument, type RefoldError } from "./RefoldError.js"
 
 /** Options of {@link Service.execute}. */
