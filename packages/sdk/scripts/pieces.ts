@@ -31,7 +31,7 @@ const request = HttpClientRequest.get(`${url}/api/v2/public/execution/${id}`, { 
 const bare = Effect.flatMap(client.execute(request), (r) => Effect.map(r.text, (t): unknown => JSON.parse(t)))
 const init: RequestInit = { redirect: "manual" }
 const settings = await runtime.runPromise(RefoldConfig)
-const send = Exchange.make(client, settings.maxBodySize)
+const send = Exchange.make(client, settings.maxBodySize, (text) => text)
 const template = Exchange.template(headers)
 const outgoing = { method: "GET", url: `${url}/api/v2/public/execution/${id}` } as const
 const limit: Exchange.Limit = { millis: 30_000, onTimeout: () => { throw new Error("t") } }

@@ -69,7 +69,7 @@ for (const [name, sdk] of Object.entries(modules)) {
   if (name === "sdk") paths.bare = { run: loop(() => bare) }
   if (name === "sdk" && process.env.PIECES) {
     const settings = await runtime.runPromise(sdk.RefoldConfig)
-    const send = Exchange.make(client, settings.maxBodySize)
+    const send = Exchange.make(client, settings.maxBodySize, (text) => text)
     const template = Exchange.template(headers)
     const outgoing = { method: "GET", url: `${url}/api/v2/public/execution/${encodeURIComponent(id)}` } as const
     const limit: Exchange.Limit = { millis: 20_000, onTimeout: () => { throw new Error("timeout") } }

@@ -8,8 +8,10 @@
  */
 import type { HttpClient } from "@effect/platform"
 import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
-import { type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
+import { Config, type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
+import * as Configs from "./internal/configs.js"
 import * as Operation from "./internal/operation.js"
+import { show } from "./internal/show.js"
 import * as Paginate from "./internal/paginate.js"
 import * as Transport from "./internal/transport.js"
 import * as ListParams from "./ListParams.js"
@@ -191,9 +193,8 @@ const checkDuration = (
   if (input === undefined) return Either.right(fallback)
   const d = Duration.decodeUnknown(input)
   if (Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && (infinite || Duration.isFinite(d.value))) return Either.right(d.value)
-  const shown = Option.isSome(d) ? Duration.format(d.value) : JSON.stringify(String(input))
   return Either.left(
-    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${shown}`)
+    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
   )
 }
 
@@ -338,8 +339,33 @@ export const make: Effect.Effect<Service, never, RefoldAuth.RefoldAuth | RefoldC
   (transport) => service(transport, undefined)
 )
 
-/** Options of {@link Executions.layerConfig}: credentials and settings as `Config`s. */
+/** Options of {@link Executions.layerConfig}: credentials and settings as `Config`s, one per option. */
 export interface ConfigOptions extends RefoldAuth.ConfigOptions, RefoldConfig.ConfigOptions {}
+
+/** Credentials and settings as values: what a whole `Config` of them reads. */
+export interface Options extends RefoldAuth.Options, RefoldConfig.Options {}
+
+/**
+ * What {@link Executions.layerConfig} (and `Workflows.layerConfig`) take, as a `Config.Wrap` of
+ * {@link Options}: one `Config` per option, or one `Config` of them all
+ * (`Config.nested(Config.all({ … }), "MYAPP")`). Either way, an option left out comes from its
+ * `REFOLD_*` variable, or its default.
+ */
+export type LayerConfigOptions = ConfigOptions | Config.Config<Options>
+
+/**
+ * The layers of `RefoldAuth` and `RefoldConfig` from {@link LayerConfigOptions}: a whole `Config`
+ * is read once, and its values split between the two.
+ *
+ * @internal
+ */
+export const configLayers = (
+  options: LayerConfigOptions
+): Layer.Layer<RefoldAuth.RefoldAuth | RefoldConfig.RefoldConfig, ConfigError.ConfigError> => {
+  const split = ({ apiKey, linkedAccountId, sessionToken, ...settings }: ConfigOptions) =>
+    Layer.merge(RefoldAuth.RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.RefoldConfig.layerConfig(settings))
+  return Config.isConfig(options) ? Layer.unwrapEffect(Effect.map(options, (values) => split(Configs.each(values)))) : split(options)
+}
 
 /**
  * The executions of the linked account that `RefoldAuth` selects (or of any account, with
@@ -348,6 +374,13 @@ export interface ConfigOptions extends RefoldAuth.ConfigOptions, RefoldConfig.Co
  * {@link Executions.layerConfig} (credentials and settings from `Config`, your `HttpClient`).
  */
 export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Executions, Service>() {
+  /**
+   * Builds the service from `RefoldAuth`, `RefoldConfig` and an `HttpClient`, for your own layers
+   * (`Layer.effect(Executions, Executions.make)`, or a service of your own that wraps it); the
+   * same as the module's {@link make}.
+   */
+  static readonly make: Effect.Effect<Service, never, RefoldAuth.RefoldAuth | RefoldConfig.RefoldConfig | HttpClient.HttpClient> = make
+
   /**
    * The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`: every request goes
    * through that client, with its middleware, proxy, `http.client` spans and trace headers.
@@ -365,16 +398,13 @@ export class Executions extends Context.Tag("@refold-effect/sdk/Executions")<Exe
    *
    * ```ts
    * Executions.layerConfig({ apiKey: Config.redacted("MY_KEY"), baseUrl: Config.string("MY_URL") })
+   * // Or one Config of them all, e.g. under a prefix: MYAPP_KEY, MYAPP_ACCOUNT.
+   * Executions.layerConfig(Config.nested(Config.all({ apiKey: Config.redacted("KEY"), linkedAccountId: Config.string("ACCOUNT") }), "MYAPP"))
    * ```
    */
   static readonly layerConfig = (
-    options: ConfigOptions = {}
-  ): Layer.Layer<Executions, ConfigError.ConfigError, HttpClient.HttpClient> => {
-    const { apiKey, linkedAccountId, sessionToken, ...settings } = options
-    return Executions.layer.pipe(
-      Layer.provide([RefoldAuth.RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.RefoldConfig.layerConfig(settings)])
-    )
-  }
+    options: LayerConfigOptions = {}
+  ): Layer.Layer<Executions, ConfigError.ConfigError, HttpClient.HttpClient> => Executions.layer.pipe(Layer.provide(configLayers(options)))
 
   /** The service acting on another linked account: `yield* Executions.forAccount("acme")`. */
   static readonly forAccount = (linkedAccountId: string): Effect.Effect<Service, never, Executions> =>

@@ -7,6 +7,7 @@
  */
 import { Config, ConfigError, Context, Effect, Either, Layer, Option, type Redacted } from "effect"
 import * as Auth from "./internal/auth.js"
+import * as Configs from "./internal/configs.js"
 
 /** An org API key (`x-api-key`) with the linked account it acts on (`linked_account_id`). */
 export type ApiKey = Auth.ApiKey
@@ -24,12 +25,26 @@ export const variables = {
   sessionToken: "REFOLD_SESSION_TOKEN"
 } as const
 
-/** The credentials as `Config`s (a `Config.Wrap` of the options of {@link RefoldAuth.apiKey} / {@link RefoldAuth.sessionToken}). */
+/** The credentials as values, all optional: what a whole `Config` of them reads (see {@link LayerConfigOptions}). */
+export interface Options {
+  readonly apiKey?: Redacted.Redacted<string> | string | undefined
+  readonly linkedAccountId?: string | undefined
+  readonly sessionToken?: Redacted.Redacted<string> | string | undefined
+}
+
+/** The credentials as `Config`s, one per option (of {@link RefoldAuth.apiKey} / {@link RefoldAuth.sessionToken}). */
 export interface ConfigOptions {
   readonly apiKey?: Config.Config<Redacted.Redacted<string> | string> | undefined
   readonly linkedAccountId?: Config.Config<string> | undefined
   readonly sessionToken?: Config.Config<Redacted.Redacted<string> | string> | undefined
 }
+
+/**
+ * What {@link RefoldAuth.layerConfig} takes, as a `Config.Wrap` of {@link Options}: one `Config`
+ * per option, or one `Config` of them all (`Config.nested(Config.all({ … }), "MYAPP")`). Either
+ * way, an option left out comes from its `REFOLD_*` variable.
+ */
+export type LayerConfigOptions = ConfigOptions | Config.Config<Options>
 
 /** An optional value whose absence is no error: a `Config` the user gave must be there, a default need not. */
 const optional = <A>(given: Config.Config<A> | undefined, fallback: Config.Config<A>): Config.Config<Option.Option<A>> =>
@@ -106,13 +121,14 @@ export class RefoldAuth extends Context.Tag("@refold-effect/sdk/RefoldAuth")<Ref
     Layer.effect(RefoldAuth, Effect.suspend(() => Auth.sessionToken(token)))
 
   /**
-   * Credentials from `Config`: the values given as `Config`s, the rest from the `REFOLD_*`
-   * variables; see {@link config}.
+   * Credentials from `Config`: the values given as `Config`s (one per option, or one `Config` of
+   * them all), the rest from the `REFOLD_*` variables; see {@link config}.
    *
    * ```ts
    * RefoldAuth.layerConfig({ apiKey: Config.redacted("MY_KEY"), linkedAccountId: Config.string("MY_ACCOUNT") })
+   * RefoldAuth.layerConfig(Config.nested(Config.all({ apiKey: Config.redacted("KEY"), linkedAccountId: Config.string("ACCOUNT") }), "MYAPP"))
    * ```
    */
-  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<RefoldAuth, ConfigError.ConfigError> =>
-    Layer.effect(RefoldAuth, Effect.suspend(() => config(options)))
+  static readonly layerConfig = (options: LayerConfigOptions = {}): Layer.Layer<RefoldAuth, ConfigError.ConfigError> =>
+    Layer.effect(RefoldAuth, Configs.unwrap<Options, Credentials>(options, config))
 }

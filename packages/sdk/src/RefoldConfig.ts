@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Schedule } from "effect"
+import { Config, ConfigError, Context, Duration, Either, Layer, Option, Schedule } from "effect"
+import * as Configs from "./internal/configs.js"
+import { show } from "./internal/show.js"
 import type { RefoldError } from "./RefoldError.js"
 
 /** The resolved settings that {@link RefoldConfig} provides. */
@@ -69,8 +71,8 @@ type Check<I, A> = (input: I) => Either.Either<A, string>
 const positiveDuration: Check<Duration.DurationInput, Duration.Duration> = (input) => {
   const d = Duration.decodeUnknown(input)
   if (d._tag === "Some" && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)) return Either.right(d.value)
-  const shown = d._tag === "Some" ? Duration.format(d.value) : JSON.stringify(String(input))
-  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${shown}`)
+  // The input as given: decoding clamps a negative number to zero.
+  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
 }
 
 const retryCount: Check<number, number> = (n) =>
@@ -150,8 +152,12 @@ const text: Parse<string> = Either.right
 
 const milliseconds: Parse<Duration.DurationInput> = (value) => {
   const trimmed = value.trim()
-  const parsed = /^\d+$/.test(trimmed) ? Option.some(Duration.millis(Number(trimmed))) : Duration.decodeUnknown(trimmed)
-  return Either.fromOption(parsed, () => `Expected milliseconds or a duration such as "10 seconds", got ${JSON.stringify(value)}`)
+  if (/^\d+$/.test(trimmed)) return Either.right(Number(trimmed))
+  // The text itself, not its decoded `Duration`: the check then shows `-5 seconds` as written,
+  // where decoding would have clamped it to zero.
+  return Option.isSome(Duration.decodeUnknown(trimmed))
+    ? Either.right(trimmed as Duration.DurationInput)
+    : Either.left(`Expected milliseconds or a duration such as "10 seconds", got ${JSON.stringify(value)}`)
 }
 
 const integer: Parse<number> = (value) =>
@@ -168,8 +174,15 @@ const fromEnv = <K extends Textual>(key: K, parse: Parse<NonNullable<Options[K]>
     Config.withDefault(defaults[key])
   )
 
-/** Each setting as a `Config` of its option (a `Config.Wrap` of {@link Options}), every one optional. */
-export type ConfigOptions = { readonly [K in keyof Options]?: Config.Config<NonNullable<Options[K]>> | undefined }
+/** Each setting as a `Config` of its option, every one optional. */
+export type ConfigOptions = Configs.Each<Options>
+
+/**
+ * What {@link RefoldConfig.layerConfig} takes, as a `Config.Wrap` of {@link Options}: one `Config`
+ * per option, or one `Config` of them all (`Config.nested(Config.all({ … }), "MYAPP")`). Either
+ * way, an option left out comes from its `REFOLD_*` variable, or its default.
+ */
+export type LayerConfigOptions = Configs.Wrapped<Options>
 
 const given = <K extends keyof Settings>(key: K, input: Config.Config<NonNullable<Options[K]>>): Config.Config<Settings[K]> =>
   Config.mapOrFail(input, (value) => Either.mapLeft((checks[key] as Check<unknown, Settings[K]>)(value), (message) => ConfigError.InvalidData([], message)))
@@ -210,13 +223,15 @@ export class RefoldConfig extends Context.Tag("@refold-effect/sdk/RefoldConfig")
     Layer.effect(RefoldConfig, make(options))
 
   /**
-   * The settings from `Config`: the options given as `Config`s, the rest from the `REFOLD_*`
-   * variables of the environment (or any `ConfigProvider`); see {@link config}.
+   * The settings from `Config`: the options given as `Config`s (one per option, or one `Config`
+   * of them all), the rest from the `REFOLD_*` variables of the environment (or any
+   * `ConfigProvider`); see {@link config}.
    *
    * ```ts
    * RefoldConfig.layerConfig({ baseUrl: Config.string("MY_API_URL") })
+   * RefoldConfig.layerConfig(Config.all({ baseUrl: Config.string("MY_API_URL"), timeout: Config.duration("MY_TIMEOUT") }))
    * ```
    */
-  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<RefoldConfig, ConfigError.ConfigError> =>
-    Layer.effect(RefoldConfig, Effect.suspend(() => config(options)))
+  static readonly layerConfig = (options: LayerConfigOptions = {}): Layer.Layer<RefoldConfig, ConfigError.ConfigError> =>
+    Layer.effect(RefoldConfig, Configs.unwrap<Options, Settings>(options, config))
 }

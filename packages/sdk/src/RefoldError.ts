@@ -7,7 +7,8 @@
  *
  * No error ever holds a credential: the fields are the vendor's status, code, message and request
  * id, the request's method and URL (credentials travel in headers, never in the URL), and for
- * {@link DecodeError} the body the server sent.
+ * {@link DecodeError} the body the server sent. What comes from an answer has the configured key
+ * or token replaced by `<redacted>`, in case the server echoed it.
  *
  * @since 0.1.0
  */
@@ -139,7 +140,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  */
 export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
   status: Schema.Number,
-  /** The body as received. */
+  /** The body as received, the configured key or token in it replaced by `<redacted>`. */
   body: Schema.String,
   /** Why it did not decode: the schema's (or JSON parser's) message. */
   message: Schema.String,
@@ -160,6 +161,18 @@ export class WaitTimeout extends Schema.TaggedError<WaitTimeout>()("WaitTimeout"
   status: Schema.optional(Schema.String),
   /** Its `completion_percentage` at the last poll, when one answered. */
   completionPercentage: Schema.optional(Schema.Number),
+  message: Schema.String
+}) {}
+
+/**
+ * A call of the Promise client (`@refold-effect/sdk/promise`) after `close()`, or one in flight
+ * when it was closed (`inFlight: true`; its request was interrupted). Never an outcome of an
+ * Effect operation, so not a member of the {@link RefoldError} union; the Promise client's
+ * `RefoldError` (for `instanceof`) and `isRefoldError` include it. Not retried: create a new client.
+ */
+export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClosed", {
+  /** `true` when the call was in flight when the client closed, `false` when it was made after. */
+  inFlight: Schema.Boolean,
   message: Schema.String
 }) {}
 
@@ -206,7 +219,7 @@ export const isRefoldError = (u: unknown): u is RefoldError =>
  * Whether a failure may go away on its own: a 429, a 5xx other than 501, a transport failure or a
  * timeout. Says nothing about whether sending again is safe: see {@link isRetryable}.
  */
-export const isTransient = (error: RefoldError): boolean => {
+export const isTransient = (error: RefoldError | ClientClosed): boolean => {
   switch (error._tag) {
     case "RateLimited":
     case "TransportError":
@@ -225,7 +238,7 @@ export const isTransient = (error: RefoldError): boolean => {
  * may have reached the server is never repeated: only a 429 or a refused connection (a
  * `TransportError` with `unsent`), which prove it was not processed, are retried.
  */
-export const isRetryable = (error: RefoldError, options?: { readonly idempotent?: boolean | undefined }): boolean => {
+export const isRetryable = (error: RefoldError | ClientClosed, options?: { readonly idempotent?: boolean | undefined }): boolean => {
   if (options?.idempotent === false) return error._tag === "RateLimited" || (error._tag === "TransportError" && error.unsent === true)
   return isTransient(error) && !(error._tag === "Timeout" && error.kind === "deadline")
 }

@@ -7,11 +7,11 @@
 import type { HttpClient } from "@effect/platform"
 import { Execute, RefoldApi } from "@refold-effect/contract"
 import { type ConfigError, Context, Effect, Either, Layer } from "effect"
-import { checkId, type ConfigOptions, untraced } from "./Executions.js"
+import { checkId, configLayers, type LayerConfigOptions, untraced } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
 import * as Transport from "./internal/transport.js"
-import { RefoldAuth } from "./RefoldAuth.js"
-import { RefoldConfig } from "./RefoldConfig.js"
+import type { RefoldAuth } from "./RefoldAuth.js"
+import type { RefoldConfig } from "./RefoldConfig.js"
 import { InvalidArgument, type RefoldError } from "./RefoldError.js"
 
 /** Options of {@link Service.execute}. */
@@ -115,15 +115,20 @@ export const make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | Htt
  * `Executions`.
  */
 export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workflows, Service>() {
+  /**
+   * Builds the service from `RefoldAuth`, `RefoldConfig` and an `HttpClient`, for your own layers
+   * (`Layer.effect(Workflows, Workflows.make)`); the same as the module's {@link make}.
+   */
+  static readonly make: Effect.Effect<Service, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = make
+
   /** The service, from `RefoldAuth`, `RefoldConfig` and an `HttpClient`. */
   static readonly layer: Layer.Layer<Workflows, never, RefoldAuth | RefoldConfig | HttpClient.HttpClient> = Layer.effect(Workflows, make)
 
   /**
    * The service with credentials and settings from `Config`, as `Executions.layerConfig`: the ones
-   * given as `Config`s, the rest from the `REFOLD_*` variables. Still needs an `HttpClient`.
+   * given as `Config`s (one per option, or one `Config` of them all), the rest from the `REFOLD_*`
+   * variables. Still needs an `HttpClient`.
    */
-  static readonly layerConfig = (options: ConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> => {
-    const { apiKey, linkedAccountId, sessionToken, ...settings } = options
-    return Workflows.layer.pipe(Layer.provide([RefoldAuth.layerConfig({ apiKey, linkedAccountId, sessionToken }), RefoldConfig.layerConfig(settings)]))
-  }
+  static readonly layerConfig = (options: LayerConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> =>
+    Workflows.layer.pipe(Layer.provide(configLayers(options)))
 }

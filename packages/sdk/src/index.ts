@@ -19,6 +19,8 @@
 /** The executions service, its layers and operations. */
 export {
   type ConfigOptions as ExecutionsConfigOptions,
+  type LayerConfigOptions as ExecutionsLayerConfigOptions,
+  type Options as ExecutionsOptions,
   defaultReadAhead,
   type BatchParams,
   Executions,
@@ -34,11 +36,18 @@ export {
 export { type AsyncExecuteOptions, type ExecuteOptions, make as makeWorkflows, type SyncExecuteOptions, type Service as WorkflowsService, Workflows } from "./Workflows.js"
 
 /** Credentials as a service: API key + linked account, or session token. */
-export { type ConfigOptions as RefoldAuthConfigOptions, type Credentials, RefoldAuth } from "./RefoldAuth.js"
+export {
+  type ConfigOptions as RefoldAuthConfigOptions,
+  type Credentials,
+  type LayerConfigOptions as RefoldAuthLayerConfigOptions,
+  type Options as RefoldAuthOptions,
+  RefoldAuth
+} from "./RefoldAuth.js"
 
 /** Base URL, timeouts and retry settings as a service. */
 export {
   type ConfigOptions as RefoldConfigConfigOptions,
+  type LayerConfigOptions as RefoldConfigLayerConfigOptions,
   RefoldConfig,
   type Options as RefoldConfigOptions,
   type Settings as RefoldSettings

@@ -18,20 +18,21 @@ import type { ConfigError} from "effect";
 import { Cause, Chunk, type Duration, Config, Effect, Either, Exit, Fiber, Layer, ManagedRuntime, Option, Scope, Stream } from "effect"
 import { type BatchParams, Executions, type Service, type WaitOptions, type WalkParams, type WatchOptions } from "./Executions.js"
 import * as Auth from "./internal/auth.js"
+import * as Configs from "./internal/configs.js"
 import * as Overrides from "./internal/overrides.js"
 import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
-import { InvalidArgument, isRefoldError, type RefoldError as AnyRefoldError } from "./RefoldError.js"
+import { ClientClosed, InvalidArgument, isRefoldError as isAnyRefoldError, type RefoldError as AnyRefoldError } from "./RefoldError.js"
 import { type AsyncExecuteOptions, type ExecuteOptions, type SyncExecuteOptions, Workflows } from "./Workflows.js"
 
 /** The error classes the Promises reject with: the same classes as the Effect API, so `instanceof` works across both. */
 export {
   BadRequest,
+  ClientClosed,
   DecodeError,
   Forbidden,
   InvalidArgument,
-  isRefoldError,
   isRetryable,
   isTransient,
   NoProgress,
@@ -53,16 +54,25 @@ export type { AsyncExecuteOptions, ExecuteOptions, SyncExecuteOptions } from "./
 /** The wire types of pages, executions, batches and control answers. */
 export type { Batch, Control, Execute, Execution, Page } from "@refold-effect/contract"
 
-/** Any of the SDK's errors: `error instanceof RefoldError` is true for every class above. */
-export type RefoldError = AnyRefoldError
+/**
+ * Any error the client throws or rejects with: the Effect API's `RefoldError`s, and `ClientClosed`
+ * (a call after `close()`, or in flight then). `error instanceof RefoldError` is true for every
+ * class above.
+ */
+export type RefoldError = AnyClientError
+
+type AnyClientError = AnyRefoldError | ClientClosed
+
+/** `true` for any error the client throws or rejects with (a {@link RefoldError}). */
+export const isRefoldError = (u: unknown): u is AnyClientError => isAnyRefoldError(u) || u instanceof ClientClosed
 
 /**
  * The base of every error the client throws or rejects with, for `instanceof` (as openai-node's
  * `OpenAIError`): each error class above is a `RefoldError`. Not meant to be constructed.
  */
-export const RefoldError: { readonly [Symbol.hasInstance]: (u: unknown) => u is AnyRefoldError; readonly prototype: Error } =
+export const RefoldError: { readonly [Symbol.hasInstance]: (u: unknown) => u is AnyClientError; readonly prototype: Error } =
   class RefoldError extends Error {
-    static override [Symbol.hasInstance](u: unknown): u is AnyRefoldError {
+    static override [Symbol.hasInstance](u: unknown): u is AnyClientError {
       return isRefoldError(u)
     }
   }
@@ -159,21 +169,53 @@ export interface RefoldClient extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** A `ConfigError` as the client throws it: typed, naming the value, never showing a secret. */
-const invalid = (parameter: string, error: ConfigError.ConfigError | string) =>
-  new InvalidArgument({ parameter, message: `createRefoldClient: ${typeof error === "string" ? error : String(error)}` })
+/**
+ * An option refused, as the client throws it: typed, naming where it was given (`createRefoldClient`
+ * or the call, such as `executions.list`) and the value, never showing a secret.
+ */
+const invalid = (where: string, parameter: string, error: ConfigError.ConfigError | string) =>
+  new InvalidArgument({ parameter, message: `${where}: ${describe(error)}` })
+
+/** A `ConfigError` in one line: the option it names, and why. */
+const describe = (error: ConfigError.ConfigError | string): string =>
+  typeof error === "string"
+    ? error
+    : error._op === "InvalidData" && error.path.length === 1
+    ? `Invalid option "${error.path[0]}": ${error.message}`
+    : String(error)
 
 const given = <A>(value: A | undefined) => (value === undefined ? undefined : Config.succeed(value))
 
-/** The credentials: as given, else from the environment. */
+/**
+ * The credentials: as given, else from the environment, option by option as openai-node reads
+ * them. An `apiKey` without a `linkedAccountId` takes `REFOLD_LINKED_ACCOUNT_ID`; with neither
+ * `apiKey` nor `sessionToken`, both come from `REFOLD_*`. Both at once are refused: which one
+ * was meant cannot be guessed.
+ */
 const credentialsOf = (options: ClientOptions): Auth.Credentials => {
-  const result: Either.Either<Auth.Credentials, ConfigError.ConfigError> =
-    options.apiKey !== undefined || options.sessionToken !== undefined
-      ? options.apiKey !== undefined
-        ? Auth.apiKey({ apiKey: options.apiKey, linkedAccountId: options.linkedAccountId })
-        : Auth.sessionToken(options.sessionToken!)
-      : Effect.runSync(Effect.either(RefoldAuth.config({ linkedAccountId: given(options.linkedAccountId) })))
-  if (Either.isLeft(result)) throw invalid(options.apiKey !== undefined ? "apiKey" : options.sessionToken !== undefined ? "sessionToken" : "credentials", result.left)
+  const { apiKey, linkedAccountId, sessionToken } = options
+  if (apiKey !== undefined && sessionToken !== undefined) {
+    throw invalid("createRefoldClient", "credentials", "Give apiKey (with linkedAccountId) or sessionToken, not both")
+  }
+  if (sessionToken !== undefined) {
+    const token = Auth.sessionToken(sessionToken)
+    if (Either.isLeft(token)) throw invalid("createRefoldClient", "sessionToken", token.left)
+    return token.right
+  }
+  if (apiKey !== undefined) {
+    const variable = RefoldAuth.variables.linkedAccountId
+    const account = linkedAccountId ?? Effect.runSync(Effect.orDie(Config.option(Config.string(variable)))).pipe(Option.getOrUndefined)
+    const key = Auth.apiKey({ apiKey, linkedAccountId: account })
+    if (Either.isLeft(key)) {
+      const fromEnv = linkedAccountId === undefined && key.left._op === "InvalidData" && key.left.path[0] === "linkedAccountId"
+      throw fromEnv
+        ? invalid("createRefoldClient", "linkedAccountId", `${variable} must be a non-empty string of printable ASCII without line breaks`)
+        : invalid("createRefoldClient", key.left._op === "InvalidData" ? key.left.path[0] ?? "apiKey" : "apiKey", key.left)
+    }
+    return key.right
+  }
+  const result = Effect.runSync(Effect.either(RefoldAuth.config({ linkedAccountId: given(linkedAccountId) })))
+  if (Either.isLeft(result)) throw invalid("createRefoldClient", "credentials", result.left)
   return result.right
 }
 
@@ -181,18 +223,20 @@ const credentialsOf = (options: ClientOptions): Auth.Credentials => {
 const settingsOf = (options: RefoldConfig.Options): RefoldConfig.Settings => {
   // Those given are checked first, so that the error names the option rather than a variable.
   const checked = RefoldConfig.make(options)
-  if (Either.isLeft(checked)) throw invalid("options", checked.left)
-  const configs = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, Config.succeed(v)]))
-  const result = Effect.runSync(Effect.either(RefoldConfig.config(configs as RefoldConfig.ConfigOptions)))
-  if (Either.isLeft(result)) throw invalid("options", result.left)
+  if (Either.isLeft(checked)) throw invalid("createRefoldClient", optionOf(checked.left), checked.left)
+  const result = Effect.runSync(Effect.either(RefoldConfig.config(Configs.each(options))))
+  if (Either.isLeft(result)) throw invalid("createRefoldClient", "options", result.left)
   return result.right
 }
 
-/** A call's settings instead of the client's, checked like them. */
-const overridesOf = (options: CallOptions | undefined): Partial<RefoldConfig.Settings> | undefined => {
+/** The option a `ConfigError` of `RefoldConfig.make` names. */
+const optionOf = (error: ConfigError.ConfigError): string => (error._op === "InvalidData" && error.path[0]) || "options"
+
+/** A call's settings instead of the client's, checked like them; `name` is the call's, for errors. */
+const overridesOf = (name: string, options: CallOptions | undefined): Partial<RefoldConfig.Settings> | undefined => {
   if (options?.timeout === undefined && options?.maxRetries === undefined) return undefined
   const checked = RefoldConfig.make({ timeout: options.timeout, maxRetries: options.maxRetries })
-  if (Either.isLeft(checked)) throw invalid(options.timeout !== undefined ? "timeout" : "maxRetries", checked.left)
+  if (Either.isLeft(checked)) throw invalid(name, optionOf(checked.left), checked.left)
   return {
     ...(options.timeout === undefined ? {} : { timeout: checked.right.timeout }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: checked.right.maxRetries })
@@ -205,11 +249,17 @@ const overridesOf = (options: CallOptions | undefined): Partial<RefoldConfig.Set
  */
 const withoutTimeout = ({ linkedAccountId, maxRetries, signal }: Omit<CallOptions, "timeout">): CallOptions => ({ linkedAccountId, maxRetries, signal })
 
+const closedError = (inFlight: boolean) =>
+  new ClientClosed({
+    inFlight,
+    message: inFlight ? "RefoldClient was closed while the call was in flight" : "RefoldClient is closed: create a new client"
+  })
+
 const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined, closed: boolean): unknown =>
   signal?.aborted
     ? signal.reason
     : closed && Cause.isInterruptedOnly(cause)
-    ? new Error("RefoldClient was closed while the call was in flight")
+    ? closedError(true)
     : Cause.squash(cause)
 
 /**
@@ -230,7 +280,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   let closed = false
   const running = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
   const ensureOpen = () => {
-    if (closed) throw new Error("RefoldClient is closed: create a new client")
+    if (closed) throw closedError(false)
   }
 
   /** Runs an effect on the client's runtime until it ends, `signal` aborts or the client closes. */
@@ -250,38 +300,55 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
     }
   }
 
-  /** The service a call uses, with its account and settings. */
-  const serviceFor = (options: CallOptions | undefined): Effect.Effect<Service, never, Executions> => {
+  /**
+   * The account a call acts on (`undefined`: the credentials' own), checked before anything is
+   * sent, with the Promise client's remedies when there is none.
+   */
+  const accountOf = (name: string, options: CallOptions | undefined): string | undefined => {
     const account = options?.linkedAccountId
     if (account !== undefined) {
       const problem = Auth.checkAccount(account)
-      if (problem !== undefined) throw new InvalidArgument({ parameter: "linkedAccountId", message: problem })
+      if (problem !== undefined) throw invalid(name, "linkedAccountId", problem)
+    } else if (auth._tag === "ApiKey" && auth.linkedAccountId === undefined) {
+      throw invalid(
+        name,
+        "linkedAccountId",
+        `No linked account to act on: give createRefoldClient a linkedAccountId (or set ${RefoldAuth.variables.linkedAccountId}), or pass { linkedAccountId } to this call`
+      )
     }
+    return account
+  }
+  /** The service a call uses, with its account. */
+  const serviceFor = (name: string, options: CallOptions | undefined): Effect.Effect<Service, never, Executions> => {
+    const account = accountOf(name, options)
     return account === undefined ? Executions : Effect.map(Executions, (service) => service.forAccount(account))
   }
-  const withOverrides = <A, E, R>(effect: Effect.Effect<A, E, R>, options: CallOptions | undefined) => {
-    const overrides = overridesOf(options)
+  const withOverrides = <A, E, R>(name: string, effect: Effect.Effect<A, E, R>, options: CallOptions | undefined) => {
+    const overrides = overridesOf(name, options)
     return overrides === undefined ? effect : Effect.locally(effect, Overrides.current, overrides)
   }
 
-  const call = async <A>(f: (service: Service) => Effect.Effect<A, AnyRefoldError>, options: CallOptions | undefined): Promise<A> => {
+  const call = async <A>(name: string, f: (service: Service) => Effect.Effect<A, AnyRefoldError>, options: CallOptions | undefined): Promise<A> => {
     ensureOpen()
     const signal = options?.signal
     signal?.throwIfAborted()
-    const exit = await run(withOverrides(Effect.flatMap(serviceFor(options), f), options), signal)
+    const exit = await run(withOverrides(name, Effect.flatMap(serviceFor(name, options), f), options), signal)
     if (Exit.isSuccess(exit)) return exit.value
     throw rejection(exit.cause, signal, closed)
   }
 
   const walk = <A>(
+    name: string,
     f: (service: Service) => Stream.Stream<A, AnyRefoldError>,
     callOptions: CallOptions = {}
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator]: () => {
       ensureOpen()
       const signal = callOptions.signal
+      // Checked first: a refused account or option throws before anything is set up.
+      const stream = Stream.unwrap(Effect.map(serviceFor(name, callOptions), f))
+      overridesOf(name, callOptions)
       const scope = Effect.runSync(Scope.make())
-      const stream = Stream.unwrap(Effect.map(serviceFor(callOptions), f))
       let pull: Effect.Effect<Chunk.Chunk<A>, Option.Option<AnyRefoldError>, Executions> | undefined
       let buffer: ReadonlyArray<A> = []
       let index = 0
@@ -305,6 +372,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
       signal?.addEventListener("abort", onAbort, { once: true })
 
       const pullOnce = withOverrides(
+        name,
         Effect.suspend(() =>
           pull !== undefined
             ? pull
@@ -323,7 +391,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
         while (!done) {
           if (signal?.aborted || closed) {
             await finish()
-            throw signal?.aborted ? signal.reason : new Error("RefoldClient is closed: create a new client")
+            throw signal?.aborted ? signal.reason : closedError(false)
           }
           if (index < buffer.length) return { done: false, value: buffer[index++]! }
           const controller = new AbortController()
@@ -361,19 +429,19 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   }
   return {
     executions: {
-      list: (params, callOptions) => call((service) => service.list(params), callOptions),
-      get: (executionId, callOptions) => call((service) => service.get(executionId), callOptions),
-      iterate: (params, callOptions) => walk((service) => service.stream(params), callOptions),
-      pages: (params, callOptions) => walk((service) => service.pages(params), callOptions),
-      stop: (executionId, callOptions) => call((service) => service.stop(executionId), callOptions),
-      rerun: (executionId, callOptions) => call((service) => service.rerun(executionId), callOptions),
+      list: (params, callOptions) => call("executions.list", (service) => service.list(params), callOptions),
+      get: (executionId, callOptions) => call("executions.get", (service) => service.get(executionId), callOptions),
+      iterate: (params, callOptions) => walk("executions.iterate", (service) => service.stream(params), callOptions),
+      pages: (params, callOptions) => walk("executions.pages", (service) => service.pages(params), callOptions),
+      stop: (executionId, callOptions) => call("executions.stop", (service) => service.stop(executionId), callOptions),
+      rerun: (executionId, callOptions) => call("executions.rerun", (service) => service.rerun(executionId), callOptions),
       watch: (executionId, { interval, ...callOptions } = {}) =>
-        walk((service) => service.watch(executionId, { interval }), withoutTimeout(callOptions)),
+        walk("executions.watch", (service) => service.watch(executionId, { interval }), withoutTimeout(callOptions)),
       waitFor: (executionId, { interval, timeout, ...callOptions } = {}) =>
-        call((service) => service.waitFor(executionId, { interval, timeout }), withoutTimeout(callOptions)),
-      batches: (executionId, nodeId, params, callOptions) => call((service) => service.batches(executionId, nodeId, params), callOptions),
+        call("executions.waitFor", (service) => service.waitFor(executionId, { interval, timeout }), withoutTimeout(callOptions)),
+      batches: (executionId, nodeId, params, callOptions) => call("executions.batches", (service) => service.batches(executionId, nodeId, params), callOptions),
       iterateBatches: (executionId, nodeId, params, callOptions) =>
-        walk((service) => service.batchStream(executionId, nodeId, params), callOptions)
+        walk("executions.iterateBatches", (service) => service.batchStream(executionId, nodeId, params), callOptions)
     },
     workflows: {
       // The overloads narrow the answer by `options.sync`, as `Workflows.execute` does.
@@ -381,9 +449,9 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
         ensureOpen()
         signal?.throwIfAborted()
         const callOptions = { linkedAccountId, maxRetries, signal, timeout }
-        const effect = Effect.flatMap(Workflows, (service) =>
-          (linkedAccountId === undefined ? service : service.forAccount(linkedAccountId)).execute(workflowId, options))
-        const exit = await run(withOverrides(effect, callOptions), signal)
+        const account = accountOf("workflows.execute", callOptions)
+        const effect = Effect.flatMap(Workflows, (service) => (account === undefined ? service : service.forAccount(account)).execute(workflowId, options))
+        const exit = await run(withOverrides("workflows.execute", effect, callOptions), signal)
         if (Exit.isSuccess(exit)) return exit.value
         throw rejection(exit.cause, signal, closed)
       }) as WorkflowsClient["execute"]

@@ -194,7 +194,7 @@ describe("construction and close", () => {
       yield* Effect.promise(() => server.waitFor(1))
       yield* Effect.promise(() => refold.close())
       const error = yield* Effect.promise(() => pending)
-      expect(String(error)).toBe("Error: RefoldClient was closed while the call was in flight")
+      expect(String(error)).toBe("ClientClosed: RefoldClient was closed while the call was in flight")
       expect(yield* Effect.promise(() => server.abandonedAtLeast(1))).toBe(1)
       const after = yield* Effect.promise(() => rejectionOf(refold.executions.list()))
       expect(String(after)).toContain("closed")

@@ -75,3 +75,28 @@ export const headers = (credentials: Credentials, account?: string): Record<stri
   const linked = account ?? credentials.linkedAccountId
   return linked === undefined ? undefined : { "x-api-key": Redacted.value(credentials.apiKey), linked_account_id: linked }
 }
+
+/** What stands in an error for a secret a server sent back. */
+export const REDACTED = "<redacted>"
+
+/** Rewrites text that came from a server so that it holds no secret of the credentials. */
+export type Redact = (text: string) => string
+
+/**
+ * The {@link Redact} of `credentials`: every occurrence of the secret (as sent, and as JSON or a URL
+ * would escape it) becomes `<redacted>`. For the text of an answer a server may have filled with
+ * what it was sent (a gateway's `Invalid API key tk_…`), before an error is built from it; run
+ * only on the way to an error, never on a successful answer.
+ */
+export const redactor = (credentials: Credentials): Redact => {
+  const secret = Redacted.value(credentials._tag === "SessionToken" ? credentials.sessionToken : credentials.apiKey)
+  // The longest spelling first, so that a shorter one never cuts through a longer one.
+  const spellings = [...new Set([JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), secret])].sort((a, b) => b.length - a.length)
+  // Also run on each answer's `x-request-id` (a span attribute): an indexed loop and `includes`
+  // allocate nothing when there is nothing to redact.
+  return (text) => {
+    let out = text
+    for (let i = 0; i < spellings.length; i++) if (out.includes(spellings[i]!)) out = out.replaceAll(spellings[i]!, REDACTED)
+    return out
+  }
+}

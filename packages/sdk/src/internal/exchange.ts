@@ -21,6 +21,7 @@
 import { FetchHttpClient, type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { Clock, Context, Duration, Effect, Exit, Fiber, Option, Runtime, Stream, Tracer } from "effect"
 import { ResponseTooLarge, type Timeout, TransportError } from "../RefoldError.js"
+import type { Redact } from "./auth.js"
 import type * as Operation from "./operation.js"
 
 /** What the SDK reads of an answer. */
@@ -94,8 +95,9 @@ export const refused = (cause: unknown, depth = 0): boolean => {
 /** Why an exchange failed before an answer was read. */
 type Stage = "send" | "body" | { readonly unbuilt: string }
 
-const failed = (stage: Stage, cause: unknown, target: Target): TransportError => {
-  const why = describeCause(cause)
+const failed = (stage: Stage, cause: unknown, target: Target, redact: Redact): TransportError => {
+  // A cause's message may quote what a server sent (a malformed header, a proxy's answer).
+  const why = redact(describeCause(cause))
   const what = stage === "body"
     ? "The response body could not be read"
     : stage === "send"
@@ -112,11 +114,11 @@ const failed = (stage: Stage, cause: unknown, target: Target): TransportError =>
 
 const stageOf = (error: HttpClientError.RequestError): Stage => error.reason === "Transport" ? "send" : { unbuilt: error.reason }
 
-const tooLarge = (status: number, cap: number, target: Target, why: string) =>
+const tooLarge = (status: number, cap: number, target: Target, why: string, redact: Redact) =>
   new ResponseTooLarge({
     limit: cap,
     status,
-    message: `The response body ${why}, beyond the cap of ${cap} bytes (maxBodySize)`,
+    message: redact(`The response body ${why}, beyond the cap of ${cap} bytes (maxBodySize)`),
     method: target.method,
     url: target.url
   })
@@ -127,7 +129,8 @@ const decoder = new TextDecoder()
 const read = (
   response: HttpClientResponse.HttpClientResponse,
   cap: number,
-  target: Target
+  target: Target,
+  redact: Redact
 ): Effect.Effect<Answer, TransportError | ResponseTooLarge> => {
   const headers = response.headers
   const header = (name: string) => headers[name]
@@ -135,12 +138,12 @@ const read = (
   const length = headers["content-length"]
   const encoding = headers["content-encoding"]
   const announced = length === undefined ? Number.NaN : Number(length)
-  const mapError = (error: HttpClientError.ResponseError) => failed("body", error.cause ?? error, target)
+  const mapError = (error: HttpClientError.ResponseError) => failed("body", error.cause ?? error, target, redact)
   if (announced > cap) {
     // Read one chunk and let go: ending the stream cancels the body, closing the connection.
     return Effect.zipRight(
       Effect.ignore(Stream.runHead(response.stream)),
-      Effect.fail(tooLarge(response.status, cap, target, `announces a content-length of ${length} bytes`))
+      Effect.fail(tooLarge(response.status, cap, target, `announces a content-length of ${length} bytes`, redact))
     )
   }
   // A length the HTTP framing enforces, of a body no one inflates: it is the size read.
@@ -150,7 +153,7 @@ const read = (
     let size = 0
     return Stream.runForEach(response.stream, (chunk) => {
       size += chunk.length
-      if (size > cap) return Effect.fail(tooLarge(response.status, cap, target, "is larger"))
+      if (size > cap) return Effect.fail(tooLarge(response.status, cap, target, "is larger", redact))
       parts.push(chunk)
       return Effect.void
     }).pipe(
@@ -265,8 +268,11 @@ const within = <A, E>(
     })
   })
 
-/** The exchange through `client`, reading at most `maxBodySize` bytes of a body. */
-export const make = (client: HttpClient.HttpClient, maxBodySize: number): Exchange => {
+/**
+ * The exchange through `client`, reading at most `maxBodySize` bytes of a body; the text of its
+ * failures passes through `redact` (see `Auth.redactor`).
+ */
+export const make = (client: HttpClient.HttpClient, maxBodySize: number, redact: Redact): Exchange => {
   const init = manualRedirects()
   // The attempt's context: the caller's, with `fetch`'s options and the operation's span. One copy
   // of the caller's services, where `Effect.provideService` and `Effect.withSpan` would copy them
@@ -286,9 +292,9 @@ export const make = (client: HttpClient.HttpClient, maxBodySize: number): Exchan
       // Middleware such as `filterStatusOk` turns an answer into a failure: it is still an answer.
       onFailure: (error): Effect.Effect<Answer, TransportError | ResponseTooLarge> =>
         error._tag === "ResponseError"
-          ? error.reason === "StatusCode" ? read(error.response, maxBodySize, target) : Effect.fail(failed("body", error.cause ?? error, target))
-          : Effect.fail(failed(stageOf(error), error.cause, target)),
-      onSuccess: (response) => read(response, maxBodySize, target)
+          ? error.reason === "StatusCode" ? read(error.response, maxBodySize, target, redact) : Effect.fail(failed("body", error.cause ?? error, target, redact))
+          : Effect.fail(failed(stageOf(error), error.cause, target, redact)),
+      onSuccess: (response) => read(response, maxBodySize, target, redact)
     })
     return within(Effect.flatMap(exchange, then), contextFor(span), limit, span, inFlight)
   }

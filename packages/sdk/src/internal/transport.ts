@@ -93,7 +93,10 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
   const settings = yield* RefoldConfig
   const credentials = yield* RefoldAuth
   const client = yield* HttpClient.HttpClient
-  const send = Exchange.make(client, settings.maxBodySize)
+  // Whatever an answer says is stripped of the credentials' secret before an error (or a span
+  // attribute) holds it: a gateway may echo what it was sent (`Invalid API key tk_…`).
+  const redact = Auth.redactor(credentials)
+  const send = Exchange.make(client, settings.maxBodySize, redact)
   // The headers of the credentials' own account are set once; another account's, per call.
   const own = Auth.headers(credentials)
   const ownTemplate = own === undefined ? undefined : Exchange.template(own)
@@ -130,7 +133,7 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
         fiber,
         overrides === undefined ? settings : { ...settings, ...overrides },
         target,
-        (limit) => send(outgoing, template, limit, opened, inFlight, (answer) => interpret(answer, decoder, target, settings.baseUrl, operation)),
+        (limit) => send(outgoing, template, limit, opened, inFlight, (answer) => interpret(answer, decoder, target, settings.baseUrl, operation, redact)),
         method === "GET",
         operation
       )
@@ -141,14 +144,18 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
 
 const noAccount = new InvalidArgument({
   parameter: "linkedAccountId",
-  message: "No linked account to act on: give RefoldAuth.apiKey a linkedAccountId, or name one per call with forAccount(id)"
+  // The Effect API's remedies; the Promise client checks first and names its own (see promise.ts).
+  message: "No linked account to act on: the API key has no default one (give RefoldAuth.apiKey a linkedAccountId, or set " +
+    "REFOLD_LINKED_ACCOUNT_ID for RefoldAuth.layerConfig and Executions.layerConfig), and the call named none (forAccount(id))"
 })
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ErrorBody.ErrorBody))
 
 /** A readable stand-in for a body that is not the vendor's error: its text, tags stripped, shortened. */
 const summarise = (status: number, body: string): string => {
-  const text = body.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim()
+  // Tags are stripped, but for the mark of a secret redacted before (see `refuse`): redacting after
+  // shortening could leave part of a secret.
+  const text = body.replace(/<(?!redacted>)[^>]*>/g, " ").replace(/\s+/g, " ").trim()
   const short = text.length > 200 ? `${text.slice(0, 200)}…` : text
   return short === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${short}`
 }
@@ -158,10 +165,12 @@ const interpret = <A>(
   decoder: Decoder<A>,
   target: Exchange.Target,
   baseUrl: string,
-  span: Tracer.AnySpan | undefined
+  span: Tracer.AnySpan | undefined,
+  redact: Auth.Redact
 ): Effect.Effect<A, RefoldError> => {
   const { body, status } = answer
-  const headerId = answer.header("x-request-id")
+  const header = answer.header("x-request-id")
+  const headerId = header === undefined ? undefined : redact(header)
   // The HTTP semantic attributes of the operation's span, set once per answer, in place:
   // `Effect.annotateCurrentSpan` would cost several steps per call.
   if (span?._tag === "Span") {
@@ -170,15 +179,15 @@ const interpret = <A>(
     span.attribute("http.response.status_code", status)
     if (headerId !== undefined) span.attribute(REQUEST_ID, headerId)
   }
-  if (status < 200 || status >= 300) return refuse(answer, target, baseUrl)
+  if (status < 200 || status >= 300) return refuse(answer, target, baseUrl, redact, headerId)
   const decoded = decoder(body)
   return Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
     : Effect.fail(
       new DecodeError({
         status,
-        body,
-        message: decoded.left,
+        body: redact(body),
+        message: redact(decoded.left),
         ...(headerId === undefined ? {} : { requestId: headerId }),
         ...target
       })
@@ -196,10 +205,17 @@ const redirectOf = (location: string | undefined, baseUrl: string): string => {
 }
 
 /** A non-2xx answer as the matching {@link RefoldError}, with the vendor's message and request id when the body has them. */
-const refuse = (answer: Exchange.Answer, target: Exchange.Target, baseUrl: string): Effect.Effect<never, RefoldError> =>
+const refuse = (
+  answer: Exchange.Answer,
+  target: Exchange.Target,
+  baseUrl: string,
+  redact: Auth.Redact,
+  headerId: string | undefined
+): Effect.Effect<never, RefoldError> =>
   Effect.gen(function*() {
-    const { body, status } = answer
-    const headerId = answer.header("x-request-id")
+    const { status } = answer
+    // Everything below that comes from the answer is redacted: it ends up in an error.
+    const body = redact(answer.body)
     if (status < 200 || (status >= 300 && status < 400)) {
       // 1xx, a redirect (which the SDK never follows, so credentials stay with the API's origin),
       // or a browser's opaque redirect (status 0): not an answer the contract describes.
@@ -207,16 +223,20 @@ const refuse = (answer: Exchange.Answer, target: Exchange.Target, baseUrl: strin
         ? `${redirectOf(answer.header("location"), baseUrl)}, not followed: the SDK follows no redirects, so that credentials never leave ${new URL(baseUrl).origin}`
         : "not an answer the API gives"
       return yield* Effect.fail(
-        new DecodeError({ status, body, message: `Unexpected HTTP status ${status}: ${what}`, ...(headerId === undefined ? {} : { requestId: headerId }), ...target })
+        new DecodeError({ status, body, message: redact(`Unexpected HTTP status ${status}: ${what}`), ...(headerId === undefined ? {} : { requestId: headerId }), ...target })
       )
     }
-    const vendor = Option.getOrUndefined(decodeErrorBody(body))
-    const requestId = vendor?.request_id ?? headerId
+    // Decoded from the body as sent, then each field redacted: a secret the JSON spells with
+    // escapes (`\u0074k_…`) is only found once decoded.
+    const vendor = Option.getOrUndefined(decodeErrorBody(answer.body))
+    const vendorId = vendor?.request_id
+    const requestId = vendorId === undefined ? headerId : redact(vendorId)
     if (requestId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, requestId)
-    const errorCode = vendor === undefined ? undefined : ErrorBody.code(vendor)
+    const vendorCode = vendor === undefined ? undefined : ErrorBody.code(vendor)
+    const errorCode = vendorCode === undefined ? undefined : redact(vendorCode)
     const fields = {
       status,
-      message: vendor?.message ?? summarise(status, body),
+      message: vendor?.message === undefined ? summarise(status, body) : redact(vendor.message),
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(requestId === undefined ? {} : { requestId }),
       ...target

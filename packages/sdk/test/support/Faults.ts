@@ -17,6 +17,7 @@ export type Behaviour =
   | { readonly _tag: "Encoded"; readonly encoding: Encoding; readonly body: string }
   | { readonly _tag: "Endless"; readonly announce: number | undefined }
   | { readonly _tag: "Bomb"; readonly inflated: number }
+  | { readonly _tag: "Echo"; readonly status: number; readonly contentType: string; readonly render: (headers: Http.IncomingHttpHeaders) => string }
 
 /** A `content-encoding` the server can compress with. */
 export type Encoding = "gzip" | "deflate" | "br"
@@ -66,6 +67,17 @@ export const redirect = (status: number, location: string): Behaviour => ({
   headers: { location }
 })
 
+/**
+ * An answer built from the request's headers: a server (or a gateway) that reflects what it was
+ * sent, such as the credentials, in its body.
+ */
+export const echo = (status: number, render: (headers: Http.IncomingHttpHeaders) => string, contentType = "application/json"): Behaviour => ({
+  _tag: "Echo",
+  status,
+  contentType,
+  render
+})
+
 const bombs = new Map<number, Buffer>()
 const bombOf = (inflated: number): Buffer => {
   let bytes = bombs.get(inflated)
@@ -107,8 +119,14 @@ export interface FaultServer {
   readonly abandonedAtLeast: (n: number, within?: number) => Promise<number>
 }
 
-const act = (behaviour: Behaviour, res: Http.ServerResponse, socket: Socket) => {
+const act = (behaviour: Behaviour, req: Http.IncomingMessage, res: Http.ServerResponse, socket: Socket) => {
   switch (behaviour._tag) {
+    case "Echo": {
+      const body = behaviour.render(req.headers)
+      res.writeHead(behaviour.status, { "content-type": behaviour.contentType, "content-length": String(Buffer.byteLength(body)) })
+      res.end(body)
+      return
+    }
     case "Respond":
       res.writeHead(behaviour.status, { ...behaviour.headers, "content-length": String(Buffer.byteLength(behaviour.body)) })
       res.end(behaviour.body)
@@ -174,7 +192,7 @@ export const make = (fallback: Behaviour = text(500, "no behaviour scripted")): 
         })
         // Drain the (empty) request body so the connection can be reused.
         req.resume()
-        act(queue.shift() ?? otherwise, res, req.socket)
+        act(queue.shift() ?? otherwise, req, res, req.socket)
       })
       server.listen(0, "127.0.0.1", () => {
         const { port } = server.address() as AddressInfo
