@@ -3,34 +3,20 @@
  * own and pass as vitest suites. They run here, where both packages are installed: the mock's own
  * README test (packages/mock/test/readme.test.ts) runs the others, as the mock never depends on the SDK.
  */
-import { execFile } from "node:child_process"
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { runNode, writeSnippetProject } from "../../../snippets.shared.js"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const dir = `${packageDir}test/.mock-readme-snippets`
 const readme = readFileSync(`${packageDir}../../packages/mock/README.md`, "utf8")
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.includes("@refold-effect/sdk"))
 
-const exec = (args: ReadonlyArray<string>) =>
-  new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, args, { cwd: packageDir, timeout: 170_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
-  })
+const exec = (args: ReadonlyArray<string>) => runNode(args, packageDir)
 
 describe("the mock README's snippets that use the SDK", () => {
-  beforeAll(() => {
-    rmSync(dir, { recursive: true, force: true })
-    mkdirSync(dir, { recursive: true })
-    snippets.forEach((code, i) => writeFileSync(`${dir}/snippet${i}.test.ts`, code))
-    writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true }, include: ["*.ts"] }))
-    writeFileSync(
-      `${dir}/vitest.config.ts`,
-      `import { defineConfig, mergeConfig } from "vitest/config"\nimport { shared } from "../../../../vitest.shared.js"\n` +
-        `export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))\n`
-    )
-  })
+  beforeAll(() => writeSnippetProject(dir, Object.fromEntries(snippets.map((code, i) => [`snippet${i}.test.ts`, code]))))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it("are found, each a test with its imports", () => {

@@ -5,8 +5,7 @@
  * test does. A snippet that needs the SDK runs in apps/example-cli (test/mockReadme.test.ts), which
  * has both packages: the mock never depends on the SDK.
  */
-import { execFile } from "node:child_process"
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Admin, createMockApp, Journal, Lifecycle, serve, SessionTokens, type MockServer } from "../src/index.js"
@@ -16,6 +15,7 @@ import * as CustomHeaders from "../src/internal/CustomHeaders.js"
 import * as Regex from "../src/internal/Regex.js"
 import * as WebhookRoutes from "../src/internal/WebhookRoutes.js"
 import { ExecutionStore } from "../src/index.js"
+import { runNode, writeSnippetProject } from "../../../snippets.shared.js"
 import { small } from "./support/data.js"
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
@@ -68,11 +68,7 @@ describe("the README's limits", () => {
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const snippetDir = `${packageDir}test/.readme-snippets`
 
-const exec = (args: ReadonlyArray<string>) =>
-  new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, args, { cwd: packageDir, timeout: 170_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
-  })
+const exec = (args: ReadonlyArray<string>) => runNode(args, packageDir)
 
 /** The README's TypeScript code blocks, but those that need the SDK (tested in apps/example-cli). */
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => !code.includes("@refold-effect/sdk"))
@@ -81,20 +77,7 @@ const isSuite = (code: string) => /from "(@effect\/)?vitest"/.test(code)
 const fileOf = (code: string, i: number) => `snippet${i}${isSuite(code) ? ".test" : ""}.ts`
 
 describe("the README's TypeScript snippets", () => {
-  beforeAll(() => {
-    rmSync(snippetDir, { recursive: true, force: true })
-    mkdirSync(snippetDir, { recursive: true })
-    snippets.forEach((code, i) => writeFileSync(`${snippetDir}/${fileOf(code, i)}`, code))
-    writeFileSync(
-      `${snippetDir}/tsconfig.json`,
-      JSON.stringify({ extends: "../../tsconfig.json", compilerOptions: { noEmit: true, noUnusedLocals: false }, include: ["*.ts"] })
-    )
-    writeFileSync(
-      `${snippetDir}/vitest.config.ts`,
-      `import { defineConfig, mergeConfig } from "vitest/config"\nimport { shared } from "../../../../vitest.shared.js"\n` +
-        `export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))\n`
-    )
-  })
+  beforeAll(() => writeSnippetProject(snippetDir, Object.fromEntries(snippets.map((code, i) => [fileOf(code, i), code])), { noUnusedLocals: false }))
   afterAll(() => rmSync(snippetDir, { recursive: true, force: true }))
 
   it("are found, each with its imports", () => {
