@@ -30,3 +30,11 @@ export const writeSnippetProject = (dir: string, files: Readonly<Record<string, 
       `export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))\n`
   )
 }
+
+/** Typechecks the project {@link writeSnippetProject} wrote in `dir`, from the package at `packageDir`. */
+export const typecheckSnippets = (dir: string, packageDir: string) =>
+  runNode([new URL("./node_modules/typescript/bin/tsc", import.meta.url).pathname, "-p", `${dir}/tsconfig.json`], packageDir)
+
+/** Runs the `*.test.ts` of the project in `dir` with the vitest of the package at `packageDir`. */
+export const runSnippetSuites = (dir: string, packageDir: string) =>
+  runNode([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", dir, "--config", `${dir}/vitest.config.ts`], packageDir)

@@ -6,14 +6,12 @@
 import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runNode, writeSnippetProject } from "../../../snippets.shared.js"
+import { runSnippetSuites, typecheckSnippets, writeSnippetProject } from "../../../snippets.shared.js"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
 const dir = `${packageDir}test/.mock-readme-snippets`
 const readme = readFileSync(`${packageDir}../../packages/mock/README.md`, "utf8")
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((code) => code.includes("@refold-effect/sdk"))
-
-const exec = (args: ReadonlyArray<string>) => runNode(args, packageDir)
 
 describe("the mock README's snippets that use the SDK", () => {
   beforeAll(() => writeSnippetProject(dir, Object.fromEntries(snippets.map((code, i) => [`snippet${i}.test.ts`, code]))))
@@ -25,13 +23,13 @@ describe("the mock README's snippets that use the SDK", () => {
   })
 
   it("typecheck on their own", async () => {
-    const result = await exec([`${packageDir}../../node_modules/typescript/bin/tsc`, "-p", `${dir}/tsconfig.json`])
+    const result = await typecheckSnippets(dir, packageDir)
     expect(result.output).toBe("")
     expect(result.code).toBe(0)
   }, 180_000)
 
   it("pass", async () => {
-    const result = await exec([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", dir, "--config", `${dir}/vitest.config.ts`])
+    const result = await runSnippetSuites(dir, packageDir)
     expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" })
   }, 180_000)
 })

@@ -15,7 +15,7 @@ import * as CustomHeaders from "../src/internal/CustomHeaders.js"
 import * as Regex from "../src/internal/Regex.js"
 import * as WebhookRoutes from "../src/internal/WebhookRoutes.js"
 import { ExecutionStore } from "../src/index.js"
-import { runNode, writeSnippetProject } from "../../../snippets.shared.js"
+import { runNode, runSnippetSuites, typecheckSnippets, writeSnippetProject } from "../../../snippets.shared.js"
 import { small } from "./support/data.js"
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
@@ -87,7 +87,7 @@ describe("the README's TypeScript snippets", () => {
   })
 
   it("each typechecks on its own", async () => {
-    const result = await exec([`${packageDir}../../node_modules/typescript/bin/tsc`, "-p", `${snippetDir}/tsconfig.json`])
+    const result = await typecheckSnippets(snippetDir, packageDir)
     expect(result.output).toBe("")
     expect(result.code).toBe(0)
   }, 180_000)
@@ -96,7 +96,7 @@ describe("the README's TypeScript snippets", () => {
     const scripts = snippets.flatMap((code, i) => (isSuite(code) ? [] : [fileOf(code, i)]))
     const results = await Promise.all([
       ...scripts.map((file) => exec(["--conditions=@refold-effect/source", "--import", "tsx", `${snippetDir}/${file}`])),
-      exec([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", snippetDir, "--config", `${snippetDir}/vitest.config.ts`])
+      runSnippetSuites(snippetDir, packageDir)
     ])
     results.forEach((result, i) => expect({ run: i, code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ run: i, code: 0, output: "" }))
   }, 180_000)
