@@ -4,13 +4,13 @@
  *
  * @since 0.1.0
  */
-import { Command, HelpDoc, Options } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { DataSet } from "@refold-effect/fixtures"
-import { Config, Console, Effect, Option } from "effect"
+import { Config, Console, Effect, Either, Option } from "effect"
 import { createRequire } from "node:module"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
-import { integer, repeatable } from "./Flag.js"
+import { checked, integer, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 import * as Terminal from "./Terminal.js"
 
@@ -44,15 +44,10 @@ const seed = integer("seed", 0, 2 ** 32 - 1).pipe(
   Options.withDescription("Seed of --generate (default 1): the same seed always gives the same data.")
 )
 
-const anchor = Options.text("anchor").pipe(
-  Options.mapTryCatch(
-    (s) => {
-      const invalid = DataSet.invalidAnchor(s)
-      if (invalid !== undefined) throw new RangeError(invalid)
-      return s
-    },
-    (error) => HelpDoc.p(`--anchor ${(error as Error).message}`)
-  ),
+const anchor = checked("anchor", (s) => {
+  const invalid = DataSet.invalidAnchor(s)
+  return invalid === undefined ? Either.right(s) : Either.left(invalid)
+}).pipe(
   Options.withPseudoName("date"),
   Options.optional,
   Options.withDescription("The day --generate's data set is as of (YYYY-MM-DD; default today): executions are created over the 214 days before it.")

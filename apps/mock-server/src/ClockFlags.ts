@@ -9,10 +9,10 @@
  *
  * @since 0.2.0
  */
-import { HelpDoc, Options } from "@effect/cli"
+import { Options } from "@effect/cli"
 import { MockClock } from "@refold-effect/mock"
-import { Effect, Option } from "effect"
-import { integer } from "./Flag.js"
+import { Effect, Either, Option } from "effect"
+import { checked, integer } from "./Flag.js"
 import * as Server from "./Server.js"
 
 /** The values `--clock` takes. */
@@ -21,28 +21,20 @@ export const clocks = ["real", "manual"] as const
 /** The clock flags, parsed but not yet checked together. */
 export const options = {
   // Text rather than `Options.choice`, whose error ("Expected one of the following cases") names no flag.
-  clock: Options.text("clock").pipe(
-    Options.mapTryCatch(
-      (s) => {
-        const clock = clocks.find((c) => c === s)
-        if (clock === undefined) throw new RangeError(s)
-        return clock
-      },
-      (error) => HelpDoc.p(`--clock must be one of ${clocks.join(", ")}, got ${JSON.stringify((error as Error).message)}`)
-    ),
+  clock: checked("clock", (s) => {
+    const clock = clocks.find((c) => c === s)
+    return clock === undefined ? Either.left(`must be one of ${clocks.join(", ")}, got ${JSON.stringify(s)}`) : Either.right(clock)
+  }).pipe(
     Options.withPseudoName(clocks.join("|")),
     Options.optional,
     Options.withDescription("real (default): executions run as time passes, times --clock-speed; manual: only POST /__admin/clock/advance {\"ms\": N} moves them.")
   ),
-  clockSpeed: Options.text("clock-speed").pipe(
-    Options.mapTryCatch(
-      (s) => {
-        const n = s.trim() === "" ? Number.NaN : Number(s)
-        if (MockClock.invalidSpeed(n) !== undefined || n === 0) throw new RangeError(s)
-        return n
-      },
-      (error) => HelpDoc.p(`--clock-speed must be a number above 0 and at most 1000000, got ${JSON.stringify((error as Error).message)}`)
-    ),
+  clockSpeed: checked("clock-speed", (s) => {
+    const n = s.trim() === "" ? Number.NaN : Number(s)
+    return MockClock.invalidSpeed(n) !== undefined || n === 0
+      ? Either.left(`must be a number above 0 and at most 1000000, got ${JSON.stringify(s)}`)
+      : Either.right(n)
+  }).pipe(
     Options.withPseudoName("factor"),
     Options.optional,
     Options.withDescription("Run executions this many times faster than real time (60: a minute per second; 0.5: half speed). Default 1.")

@@ -10,23 +10,18 @@
  *
  * @since 0.1.0
  */
-import { HelpDoc, Options } from "@effect/cli"
+import { Options } from "@effect/cli"
 import { Faults } from "@refold-effect/mock"
 import { Config, Effect, Either, Option, type Redacted } from "effect"
 import { readFileSync } from "node:fs"
-import { repeatable } from "./Flag.js"
+import { checked, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 
 const rate = (name: string, description: string) =>
-  Options.text(name).pipe(
-    Options.mapTryCatch(
-      (s) => {
-        const n = Number(s)
-        if (s.trim() === "" || !(n >= 0 && n <= 1)) throw new RangeError(s)
-        return n
-      },
-      (error) => HelpDoc.p(`--${name} must be a rate from 0 to 1, got ${JSON.stringify((error as Error).message)}`)
-    ),
+  checked(name, (s) => {
+    const n = Number(s)
+    return s.trim() === "" || !(n >= 0 && n <= 1) ? Either.left(`must be a rate from 0 to 1, got ${JSON.stringify(s)}`) : Either.right(n)
+  }).pipe(
     Options.withPseudoName("rate"),
     Options.optional,
     Options.withDescription(description)
