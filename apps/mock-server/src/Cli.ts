@@ -121,7 +121,7 @@ export const command = Command.make("refold-mock", options, (flags) =>
       source: yield* source(flags),
       apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
       faults: yield* FaultFlags.faults(flags),
-      adminToken: Option.getOrUndefined(flags.adminToken),
+      adminToken: yield* FaultFlags.adminToken(flags.adminToken),
       clockSpeed: yield* ClockFlags.speed(flags),
       lifecycleSeed: Option.getOrUndefined(flags.lifecycleSeed),
       cors: yield* corsPolicy(flags.cors)
@@ -138,11 +138,21 @@ export const command = Command.make("refold-mock", options, (flags) =>
 const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--anchor", "--api-key", "--cors", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags])
 
 /**
- * The first flag that takes a value but is given none (last, or followed by another flag). The
- * parser would otherwise read `--api-key` at the end as no key at all, and start unrestricted.
+ * The first flag that takes a value but is given none (last, followed by another flag, or an empty
+ * value: `--api-key ""`, `--host=`), and what it was given. The parser would otherwise read
+ * `--api-key` at the end, or with an empty value, as no key at all, and start unrestricted.
  */
-const missingValue = (args: ReadonlyArray<string>): string | undefined =>
-  args.find((arg, i) => valueFlags.has(arg) && (i + 1 >= args.length || args[i + 1]!.startsWith("--")))
+const missingValue = (args: ReadonlyArray<string>): string | undefined => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg.endsWith("=") && valueFlags.has(arg.slice(0, -1))) return `${arg.slice(0, -1)} needs a value, got ""`
+    if (!valueFlags.has(arg)) continue
+    const next = args[i + 1]
+    if (next === undefined || next.startsWith("--")) return `${arg} needs a value`
+    if (next.trim() === "") return `${arg} needs a value, got ${JSON.stringify(next)}`
+  }
+  return undefined
+}
 
 // The published version (Changesets bumps package.json); src/ and dist/ are both one level down.
 const { version } = createRequire(import.meta.url)("../package.json") as { readonly version: string }
@@ -154,11 +164,11 @@ const cli = Command.run(command, { name: "refold mock server", version })
  * are printed fit for `streams`, the process's by default (see {@link Terminal.fitted}).
  */
 export const run = (argv: ReadonlyArray<string>, streams: Terminal.Streams = process) => {
-  const flag = missingValue(argv.slice(2))
+  const missing = missingValue(argv.slice(2))
   return Terminal.fitted(
-    flag === undefined
+    missing === undefined
       ? cli(argv)
-      : Console.error(`${flag} needs a value`).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: `${flag} needs a value` })))),
+      : Console.error(missing).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: missing })))),
     streams
   )
 }

@@ -12,7 +12,7 @@
  */
 import { Options } from "@effect/cli"
 import { Faults } from "@refold-effect/mock"
-import { Config, Effect, Either, Option, type Redacted } from "effect"
+import { Config, Effect, Either, Option, Redacted } from "effect"
 import { readFileSync } from "node:fs"
 import { checked, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
@@ -102,3 +102,15 @@ export const faults = (flags: Flags): Effect.Effect<Faults.Faults, Server.Startu
 
 /** The admin token, if one is set. */
 export type AdminToken = Option.Option<Redacted.Redacted<string>>
+
+/**
+ * The admin token, or a refusal when no request could present it (`Authorization: Bearer <t>`
+ * carries one word): an empty `REFOLD_MOCK_ADMIN_TOKEN`, as a CI secret missing on a fork gives,
+ * would otherwise lock `/__admin` for good. The message never shows the token.
+ */
+export const adminToken = (token: AdminToken): Effect.Effect<Redacted.Redacted<string> | undefined, Server.StartupError> =>
+  Option.isNone(token)
+    ? Effect.succeed(undefined)
+    : /^[^\s]+$/.test(Redacted.value(token.value))
+    ? Effect.succeed(token.value)
+    : fail("--admin-token (or REFOLD_MOCK_ADMIN_TOKEN) must be a non-empty token without spaces; leave both unset for an open admin API")

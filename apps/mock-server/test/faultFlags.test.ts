@@ -41,9 +41,9 @@ const serving = async (args: ReadonlyArray<string>, use: (url: string, stdout: s
   }
 }
 
-const refused = async (args: ReadonlyArray<string>) => {
+const refused = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
   const out = captured()
-  const exit = await Effect.runPromiseExit(program(args, {}))
+  const exit = await Effect.runPromiseExit(program(args, env))
   expect(Exit.isFailure(exit)).toBe(true)
   return out.stderr()
 }
@@ -93,6 +93,18 @@ describe("fault flags", () => {
     await serving([], check, { REFOLD_MOCK_ADMIN_TOKEN: "adm-s3cret" })
   })
 
+  // A token no request can present would lock the admin API for good: an empty
+  // REFOLD_MOCK_ADMIN_TOKEN (a CI secret missing on a fork) or one with spaces.
+  it.each([
+    [["--admin-token", "two words"], {}],
+    [[], { REFOLD_MOCK_ADMIN_TOKEN: "" }],
+    [[], { REFOLD_MOCK_ADMIN_TOKEN: " " }]
+  ])("refuse an admin token no request can send: %j %j", async (args, env) => {
+    const stderr = await refused(args, env)
+    expect(stderr).toContain("--admin-token (or REFOLD_MOCK_ADMIN_TOKEN) must be a non-empty token without spaces")
+    expect(stderr).not.toContain("two words")
+  })
+
   it.each([
     [["--error-rate", "2"], '--error-rate must be a rate from 0 to 1, got "2"'],
     [["--reset-rate", "often"], '--reset-rate must be a rate from 0 to 1, got "often"'],
@@ -106,7 +118,8 @@ describe("fault flags", () => {
     [["--faults", "[1]"], "--faults: expected a JSON object"],
     [["--faults", "@/nonexistent/faults.json"], "--faults: ENOENT"],
     [["--faults", '{"arrivals":{"account":"ghost","everyRequests":1}}'], 'Invalid faults.arrivals.account: the data set defines no linked account "ghost"'],
-    [["--faults"], "--faults needs a value"]
+    [["--faults"], "--faults needs a value"],
+    [["--admin-token", ""], '--admin-token needs a value, got ""']
   ])("refuse %j naming the problem", async (args, message) => {
     expect(await refused(args)).toContain(message)
   })

@@ -439,7 +439,8 @@ export const make = (options: Options): Lifecycle => {
     force: (id, forced) => {
       const run = runs.get(id)
       const stored = records.get(id)
-      if (run === undefined || stored === undefined) throw new Error(`Execution ${id} is not running: only a RUNNING execution's outcome can be forced`)
+      if (stored === undefined) throw new Error(`No execution ${JSON.stringify(id)}`)
+      if (run === undefined) throw new Error(`Execution ${id} is not running: only a RUNNING execution's outcome can be forced`)
       if (run.stopping) throw new Error(`Execution ${id} is stopping: it will be STOPPED`)
       const n = stored.nodes.length
       if (forced.status === "COMPLETED" && forced.node !== undefined) {

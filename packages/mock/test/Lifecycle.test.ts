@@ -155,7 +155,8 @@ describe("Lifecycle", () => {
   it("refuses to force what it cannot, saying why", () => {
     const { lifecycle } = setup([running(1), running(2, { status: "COMPLETED" })])
     expect(() => lifecycle.force(objectId(2), { status: "ERRORED" })).toThrow(/is not running/)
-    expect(() => lifecycle.force(objectId(9), { status: "ERRORED" })).toThrow(/is not running/)
+    // An unknown id is named as such, as the admin route's 404 and RefoldMock.update name it.
+    expect(() => lifecycle.force(objectId(9), { status: "ERRORED" })).toThrow(`No execution "${objectId(9)}"`)
     expect(() => lifecycle.force(objectId(1), { status: "ERRORED", node: 5 })).toThrow(/Invalid node 5 .*from 0 to 4/)
     expect(() => lifecycle.force(objectId(1), { status: "ERRORED", node: 1.5 })).toThrow(/Invalid node 1.5/)
   })
