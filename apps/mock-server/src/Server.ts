@@ -92,7 +92,7 @@ export const start = Effect.fn("MockServer.start")(function*(config: Config): Ef
           lifecycleSeed: config.lifecycleSeed,
           cors: config.cors
         }),
-      catch: (error) => new StartupError({ message: reason(error).startsWith("Invalid faults") ? reason(error) : `invalid data set: ${reason(error)}` })
+      catch: (error) => new StartupError({ message: /^Invalid (faults|adminToken)/.test(reason(error)) ? reason(error) : `invalid data set: ${reason(error)}` })
     }),
     (mock) => Effect.sync(() => mock.close())
   )

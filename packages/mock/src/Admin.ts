@@ -79,6 +79,10 @@ const ok = (c: Context<Reply.MockEnv>, body: unknown, status = 200) => Reply.jso
 /** The admin routes, to mount at {@link prefix}. */
 export const routes = (options: Options): Hono<Reply.MockEnv> => {
   const started = Date.now()
+  // Checked as BEARER reads it: a token it cannot capture would lock the admin API for good.
+  if (options.token !== undefined && !/^[^ \t]+$/.test(options.token)) {
+    throw new RangeError("Invalid adminToken: expected a non-empty token without spaces (Authorization: Bearer <token> carries one word)")
+  }
   const expected = options.token === undefined ? undefined : digest(options.token)
   const admin = new Hono<Reply.MockEnv>({ strict: false })
 

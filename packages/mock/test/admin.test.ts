@@ -186,6 +186,13 @@ describe("admin token", () => {
     expect((await send("/__admin/requests", { headers: { authorization: "Bearer admin-s3cret" } })).status).toBe(200)
     expect((await send("/__admin/health")).status).toBe(200)
   })
+
+  // `Authorization: Bearer <token>` carries one word: any other token would lock the admin API for good.
+  it.each(["", " ", "two words", "tab\there"])("refuses an admin token no request can send: %j", (adminToken) => {
+    expect(() => createMockApp({ data: small(2), adminToken })).toThrow(
+      "Invalid adminToken: expected a non-empty token without spaces (Authorization: Bearer <token> carries one word)"
+    )
+  })
 })
 
 describe("unknown routes", () => {
