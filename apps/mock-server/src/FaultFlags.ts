@@ -43,6 +43,7 @@ export const options = {
   resetRate: rate("reset-rate", "Drop the connection of this share of API requests."),
   faultSeed: text("fault-seed", "integer", "Seed of the faults' PRNG (default 1): the same seed gives the same faults for the same requests."),
   adminToken: Options.redacted("admin-token").pipe(
+    Options.withPseudoName("token"),
     Options.withFallbackConfig(Config.redacted("REFOLD_MOCK_ADMIN_TOKEN")),
     Options.optional,
     Options.withDescription("Require Authorization: Bearer <token> on /__admin (but health). Default: $REFOLD_MOCK_ADMIN_TOKEN, else open.")

@@ -53,6 +53,8 @@ describe("refold-mock --help, piped", () => {
     // Every flag is optional, the repeatable ones too: the usage line brackets each.
     const usage = exit.stdout.split("\n").find((line) => line.startsWith("$ refold-mock"))!
     expect(usage).toContain("[--api-key text...]")
+    // The value's name says what to give, not how it is held (Options.redacted's "redacted").
+    expect(usage).toContain("[--admin-token token]")
     expect(usage.replace(/\[[^\]]*\]/g, "")).toBe("$ refold-mock" + " ".repeat(Object.keys(Cli.options).length))
   })
 
