@@ -14,11 +14,16 @@ import { checked, integer, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 import * as Terminal from "./Terminal.js"
 
-const isPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535
+// Read as text and checked whole: Config.integer reads an empty PORT as 0, a random port.
+const isPort = (s: string) => /^\d{1,5}$/.test(s) && Number(s) <= 65535
 
 const port = integer("port", 0, 65535).pipe(
   Options.withFallbackConfig(
-    Config.integer("PORT").pipe(Config.validate({ message: "PORT must be an integer from 0 to 65535", validation: isPort }), Config.withDefault(4010))
+    Config.string("PORT").pipe(
+      Config.validate({ message: "PORT must be an integer from 0 to 65535", validation: isPort }),
+      Config.map(Number),
+      Config.withDefault(4010)
+    )
   ),
   Options.withDescription("TCP port to listen on; 0 picks a free one. Default: $PORT, else 4010.")
 )

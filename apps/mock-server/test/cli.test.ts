@@ -176,9 +176,11 @@ describe("refold-mock, in-process", () => {
     await stop()
   })
 
-  it("refuses an invalid PORT in the environment, naming it", async () => {
-    const { exit, stderr } = await refuse(["--generate", "5"], { PORT: "eighty" })
+  // An empty PORT (`PORT=$MOCK_PORT` with the variable unset) used to read as 0: a random port, while
+  // the tests went to 4010.
+  it.each(["eighty", "", " ", "1.5", "-1", "70000"])("refuses an invalid PORT in the environment, naming it: %j", async (value) => {
+    const { exit, stderr } = await refuse(["--generate", "5"], { PORT: value })
     expect(Exit.isFailure(exit)).toBe(true)
-    expect(stderr).toContain("PORT")
+    expect(stderr).toContain("PORT must be an integer from 0 to 65535")
   })
 })
