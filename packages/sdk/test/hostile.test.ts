@@ -99,6 +99,21 @@ for (const client of clients) {
         expect(server.count()).toBeLessThan(30)
       }))
 
+    // A 204 (or 205) has no body at all: `fetch` hands over none rather than an empty one. It is an
+    // answer, so a DecodeError (no JSON), sent once: never a TransportError, never retried.
+    for (const status of [204, 205]) {
+      it.scopedLive(`a ${status} with no body is a DecodeError, sent once, for a read and a write`, () =>
+        Effect.gen(function*() {
+          const server = yield* Faults.make(Faults.text(status, "", "application/json"))
+          const [read, write] = Either.getOrThrow(
+            yield* run(server.url, (e) => Effect.all([Effect.either(e.get("65410cf6cdf931a12d7ab009")), Effect.either(e.stop("65410cf6cdf931a12d7ab009"))]), options())
+          ).map((result) => Either.isLeft(result) ? result.left : undefined)
+          expect(read).toMatchObject({ _tag: "DecodeError", status, body: "" })
+          expect(write).toMatchObject({ _tag: "DecodeError", status, body: "" })
+          expect(server.count()).toBe(2)
+        }))
+    }
+
     // A URL resolves `.` and `..` (and `%2E%2E`) as dot segments: no spelling reaches the server as
     // an id, so they are refused before sending; other ids with dots are sent encoded.
     it.scopedLive("get of '.' or '..' is refused before sending, not sent as a dot segment", () =>

@@ -157,7 +157,11 @@ const read = (
       parts.push(chunk)
       return Effect.void
     }).pipe(
-      Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : mapError(error)),
+      // A 204 or 205 has no body at all (`fetch` gives `null`, which the platform's stream refuses
+      // as `EmptyBody`): that is an empty body, not a failed read. Same one step as a `mapError`.
+      Effect.catchAll((error) =>
+        error._tag === "ResponseTooLarge" ? Effect.fail(error) : error.reason === "EmptyBody" ? Effect.void : Effect.fail(mapError(error))
+      ),
       Effect.map(() => {
         if (parts.length === 1) return answer(decoder.decode(parts[0]))
         const all = new Uint8Array(size)
