@@ -145,8 +145,9 @@ export const receive = (
  * or rejects with {@link InvalidSignature} or {@link InvalidPayload}.
  */
 export const promise = {
-  verify: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<boolean> => Effect.runPromise(verify(rawBody, signature, apiKey)),
+  verify: (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Promise<boolean> =>
+    Effect.runPromise(verify(rawBody, signature, apiKey)),
   decode: (rawBody: RawBody): Promise<Payload> => Effect.runPromise(Effect.either(decode(rawBody))).then(Either.getOrThrowWith((e) => e)),
-  receive: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<Payload> =>
+  receive: (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Promise<Payload> =>
     Effect.runPromise(Effect.either(receive(rawBody, signature, apiKey))).then(Either.getOrThrowWith((e) => e))
 } as const

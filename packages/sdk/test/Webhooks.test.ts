@@ -86,4 +86,11 @@ describe("Webhooks from @refold-effect/sdk/promise", () => {
     await expect(WebhooksPromise.receive(body, "00", apiKey)).rejects.toBeInstanceOf(InvalidSignature)
     await expect(WebhooksPromise.decode("[]")).rejects.toBeInstanceOf(InvalidPayload)
   })
+
+  // The README: "`apiKey` a string or a `Redacted`", for both entry points.
+  it("verify and receive take the key as a Redacted too", async () => {
+    await expect(WebhooksPromise.verify(body, sign(body), Redacted.make(apiKey))).resolves.toBe(true)
+    await expect(WebhooksPromise.receive(body, sign(body), Redacted.make(apiKey))).resolves.toEqual(payload)
+    await expect(WebhooksPromise.receive(body, sign(body), Redacted.make("tk_other"))).rejects.toBeInstanceOf(InvalidSignature)
+  })
 })

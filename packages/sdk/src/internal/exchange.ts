@@ -159,7 +159,7 @@ const read = (
     }).pipe(
       // A 204 or 205 has no body at all (`fetch` gives `null`, which the platform's stream refuses
       // as `EmptyBody`): that is an empty body, not a failed read. Same one step as a `mapError`.
-      Effect.catchAll((error) =>
+      Effect.catchAll((error): Effect.Effect<void, TransportError | ResponseTooLarge> =>
         error._tag === "ResponseTooLarge" ? Effect.fail(error) : error.reason === "EmptyBody" ? Effect.void : Effect.fail(mapError(error))
       ),
       Effect.map(() => {
