@@ -123,6 +123,25 @@ describe("Effect: no account to act on", () => {
 })
 
 describe("bad option values", () => {
+  it("no credentials at all: the message says which variables to set, in one plain sentence", () => {
+    const error = withEnv("REFOLD_API_KEY", undefined, () => withEnv("REFOLD_SESSION_TOKEN", undefined, () => thrown(() => createRefoldClient())))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "credentials" })
+    expect((error as InvalidArgument).message).toMatch(/^createRefoldClient: No Refold credentials: set REFOLD_API_KEY .*REFOLD_SESSION_TOKEN/)
+    expect((error as InvalidArgument).message).not.toMatch(/Missing data at|\("/)
+  })
+
+  it("a bad REFOLD_* variable is named as a variable, with the option it sets", () => {
+    const error = withEnv("REFOLD_TIMEOUT", "abc", () => thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT })))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
+    expect((error as InvalidArgument).message).toMatch(/^createRefoldClient: Invalid environment variable "REFOLD_TIMEOUT": .*got "abc"/)
+  })
+
+  it("a baseUrl that is not http(s) is shown as given, not as the URL parser rewrote it", () => {
+    const error = thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: "ftp://example.test" }))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "baseUrl" })
+    expect((error as InvalidArgument).message).toContain(`got "ftp://example.test"`)
+  })
+
   it("createRefoldClient: a negative duration is shown as given, not as 0", () => {
     const error = thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, timeout: -1 }))
     expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
