@@ -189,18 +189,22 @@ const interpret = <A>(
     span.attribute("http.response.status_code", status)
     if (headerId !== undefined) span.attribute(REQUEST_ID, headerId)
   }
-  if (status < 200 || status >= 300) return refuse(answer, target, baseUrl, redact, headerId)
+  // The failures below end the attempt's fiber: marked handled (see `Exchange.handled`).
+  if (status < 200 || status >= 300) return Effect.zipRight(Exchange.handled, refuse(answer, target, baseUrl, redact, headerId))
   const decoded = decoder(body)
   return Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
-    : Effect.fail(
-      new DecodeError({
-        status,
-        body: redact(body),
-        message: brief(redact(decoded.left)),
-        ...(headerId === undefined ? {} : { requestId: headerId }),
-        ...target
-      })
+    : Effect.zipRight(
+      Exchange.handled,
+      Effect.fail(
+        new DecodeError({
+          status,
+          body: redact(body),
+          message: brief(redact(decoded.left)),
+          ...(headerId === undefined ? {} : { requestId: headerId }),
+          ...target
+        })
+      )
     )
 }
 
