@@ -149,6 +149,15 @@ describe("bad option values", () => {
     expect((error as InvalidArgument).message).toContain("got -1")
   })
 
+  // The README: a call's `timeout` is per attempt, within the client's deadline.
+  it.scopedLive("a per-call timeout beyond the client's deadline ends at the deadline", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.hang)
+      const refold = yield* closing(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: server.url, deadline: 300, timeout: 100 }))
+      const error = yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, { timeout: 10_000, maxRetries: 0 })))
+      expect(error).toMatchObject({ _tag: "Timeout", kind: "deadline" })
+    }))
+
   it.scopedLive("a bad per-call option names the call and the value as given", () =>
     Effect.gen(function*() {
       const server = yield* Faults.make(Faults.json(200, Samples.page(1, 10, 3)))
