@@ -38,3 +38,12 @@ export const typecheckSnippets = (dir: string, packageDir: string) =>
 /** Runs the `*.test.ts` of the project in `dir` with the vitest of the package at `packageDir`. */
 export const runSnippetSuites = (dir: string, packageDir: string) =>
   runNode([`${packageDir}node_modules/vitest/vitest.mjs`, "run", "--root", dir, "--config", `${dir}/vitest.config.ts`], packageDir)
+
+/**
+ * What a test compares of a run: its exit code, and its output only when it failed (a passing run's
+ * output is noise), so that `expect(outcome(run)).toEqual(passed)` shows the failure's text.
+ */
+export const outcome = (run: { readonly code: number; readonly output: string }) => ({ code: run.code, output: run.code === 0 ? "" : run.output })
+
+/** The {@link outcome} of a run that passed. */
+export const passed = { code: 0, output: "" } as const

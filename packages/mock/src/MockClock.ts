@@ -62,7 +62,7 @@ export interface MockClock {
   readonly poll: () => void
   /**
    * Moves the clock forward by `ms` (in every mode) and fires, in time order, the alarms that fall
-   * due on the way. Throws a `RangeError` (see {@link invalidAdvance}) unless `ms` is a whole number
+   * due on the way, each with the clock at its own time (as `TestClock.adjust` runs sleeps). Throws a `RangeError` (see {@link invalidAdvance}) unless `ms` is a whole number
    * from 0 to {@link MAX_ADVANCE_MS}: the mock's times are whole milliseconds, as the API's are.
    */
   readonly advance: (ms: number) => void
@@ -123,12 +123,14 @@ export const make = (options: Options = {}): MockClock => {
   let timer: { readonly time: number; readonly cancel: () => void } | undefined
 
   /** Fires every alarm due by `until`, in time order; an alarm may set new ones. */
-  const fireUntil = (until: number) => {
+  /** Fires the alarms due by `until` in time order, each after `reach(its time)`. */
+  const fireUntil = (until: number, reach?: (time: number) => void) => {
     for (let head = queue.peekValue(); head !== undefined && head <= until; head = queue.peekValue()) {
       const id = queue.pop()!
       const fire = alarms.get(id)
       if (fire === undefined) continue
       alarms.delete(id)
+      reach?.(head)
       fire(head)
     }
   }
@@ -180,9 +182,15 @@ export const make = (options: Options = {}): MockClock => {
     advance: (ms) => {
       const bad = invalidAdvance(ms)
       if (bad !== undefined) throw new RangeError(bad)
-      const target = now() + ms
-      advanced += ms
-      fireUntil(target)
+      // The clock steps from alarm to alarm, as `TestClock.adjust` runs sleeps: what an alarm stamps
+      // or schedules from `now()` (a delivery's `sentAt`, a retry's backoff) is at its own time, not
+      // at the end of the advance.
+      const from = now()
+      const start = advanced
+      fireUntil(from + ms, (time) => {
+        advanced = Math.max(advanced, start + time - from)
+      })
+      advanced = start + ms
       arm()
     },
     snapshot: () => {

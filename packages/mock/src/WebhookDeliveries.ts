@@ -105,7 +105,11 @@ export interface Attempt {
   readonly url: string
   /** 1 for the first attempt, up to `retries + 1`. */
   readonly attempt: number
-  /** When it was sent (the scheduler's clock), epoch milliseconds and ISO 8601. */
+  /**
+   * When it was sent on the scheduler's clock, epoch milliseconds and ISO 8601: the time it fell due
+   * (the run's end, or its backoff's), from which it leaves at once unless `concurrency` attempts
+   * are in flight. On a manual clock or `TestClock`, the time of the run's end within an advance.
+   */
   readonly sentAt: number
   readonly sentAtString: string
   /** The receiver's status, or `null` when there was none (timeout, refused, dropped). */
@@ -242,6 +246,8 @@ interface Job {
   /** The URL as journaled (see {@link shownUrl}). */
   readonly shownUrl: string
   attempt: number
+  /** When the attempt fell due on the scheduler's clock: the run's end, then each backoff's. */
+  due: number
 }
 
 const positive = (name: string, value: number | undefined, fallback: number, min = 0) => {
@@ -315,6 +321,7 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
       timers.delete(cancel)
       if (mine !== generation) return
       job.attempt++
+      job.due = scheduler.now()
       enqueue(job)
       checkSettled()
     })
@@ -323,7 +330,9 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
   }
 
   const send = async (job: Job, mine: number) => {
-    const sentAt = scheduler.now()
+    // The clock's time when it fell due, not when the network let it go: on a manual clock or
+    // `TestClock` the attempt leaves after the advance that made it due, at a time of no meaning.
+    const sentAt = job.due
     const started = performance.now()
     let status: number | null = null
     let outcome: Outcome
@@ -388,7 +397,8 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
         method: target.subscription.method,
         url: target.subscription.webhook_url,
         shownUrl: shownUrl(target.subscription.webhook_url, target.apiKey),
-        attempt: 1
+        attempt: 1,
+        due: scheduler.now()
       }
       if (Either.isLeft(request)) record(job, scheduler.now(), "dropped", null, 0, request.left)
       else enqueue(job)

@@ -68,6 +68,26 @@ describe("MockClock", () => {
     expect(real.now()).toBe(1_060_000)
   })
 
+  it("reads each alarm's own time while an advance fires it, as TestClock.adjust does, and the advance's end after", () => {
+    const fake = fakeSource()
+    for (const speed of [0, 1, 60]) {
+      const clock = MockClock.make({ source: fake.source, speed })
+      const start = clock.now()
+      const seen: Array<[number, number]> = []
+      // What an alarm stamps or schedules from `now()` (a delivery's `sentAt`, a retry's backoff) is at its own time.
+      clock.at(start + 100, (t) => {
+        seen.push([t, clock.now()])
+        clock.at(clock.now() + 50, (u) => seen.push([u, clock.now()]))
+      })
+      clock.at(start + 400, (t) => seen.push([t, clock.now()]))
+      clock.advance(1000)
+      expect(seen).toEqual([[start + 100, start + 100], [start + 150, start + 150], [start + 400, start + 400]])
+      expect(clock.now()).toBe(start + 1000)
+      expect(clock.snapshot().advancedMs).toBe(1000)
+      clock.close()
+    }
+  })
+
   it("rejects an advance that is not a finite number of milliseconds in range, naming it", () => {
     const clock = MockClock.make({ speed: 0 })
     for (const bad of [-1, Number.NaN, Infinity, MockClock.MAX_ADVANCE_MS + 1, "5" as unknown as number]) {
