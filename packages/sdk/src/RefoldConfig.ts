@@ -93,8 +93,8 @@ const baseUrl: Check<string | URL, string> = (input) => {
   }
   // Never echo credentials embedded in a URL.
   if (url.username !== "" || url.password !== "") return Either.left("Expected a URL without credentials (user:password@); use RefoldAuth instead")
-  if (url.protocol !== "http:" && url.protocol !== "https:") return Either.left(`Expected an http(s) URL, got ${JSON.stringify(url.href)}`)
-  if (url.search !== "" || url.hash !== "") return Either.left(`Expected a URL without query or fragment, got ${JSON.stringify(url.href)}`)
+  if (url.protocol !== "http:" && url.protocol !== "https:") return Either.left(`Expected an http(s) URL, got ${JSON.stringify(String(input))}`)
+  if (url.search !== "" || url.hash !== "") return Either.left(`Expected a URL without query or fragment, got ${JSON.stringify(String(input))}`)
   return Either.right(url.href.replace(/\/+$/, ""))
 }
 

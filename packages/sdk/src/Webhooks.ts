@@ -100,6 +100,9 @@ const decodePayload = Schema.decodeUnknownEither(Webhook.Payload, { onExcessProp
 
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
+/** The longest reason an `InvalidPayload` quotes from the schema, in characters. */
+const MAX_REASON = 900
+
 /**
  * The payload of a delivery's raw body, checked with the contract's schema (fields the contract
  * does not know are kept). Does not check the signature: see {@link receive}.
@@ -116,7 +119,10 @@ export const decode = (rawBody: RawBody): Effect.Effect<Payload, InvalidPayload>
       onLeft: (error) => {
         const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
         const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
-        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${issue?.message ?? "invalid"}` }))
+        // The schema's message quotes the value refused, which may be the whole (unsigned) body.
+        const why = issue?.message ?? "invalid"
+        const short = why.length > MAX_REASON ? `${why.slice(0, MAX_REASON)}…` : why
+        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${short}` }))
       },
       onRight: (payload) => Effect.succeed(payload)
     })
@@ -145,8 +151,9 @@ export const receive = (
  * or rejects with {@link InvalidSignature} or {@link InvalidPayload}.
  */
 export const promise = {
-  verify: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<boolean> => Effect.runPromise(verify(rawBody, signature, apiKey)),
+  verify: (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Promise<boolean> =>
+    Effect.runPromise(verify(rawBody, signature, apiKey)),
   decode: (rawBody: RawBody): Promise<Payload> => Effect.runPromise(Effect.either(decode(rawBody))).then(Either.getOrThrowWith((e) => e)),
-  receive: (rawBody: RawBody, signature: SignatureHeader, apiKey: string): Promise<Payload> =>
+  receive: (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Promise<Payload> =>
     Effect.runPromise(Effect.either(receive(rawBody, signature, apiKey))).then(Either.getOrThrowWith((e) => e))
 } as const

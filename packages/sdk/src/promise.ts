@@ -176,12 +176,20 @@ export interface RefoldClient extends AsyncDisposable {
 const invalid = (where: string, parameter: string, error: ConfigError.ConfigError | string) =>
   new InvalidArgument({ parameter, message: `${where}: ${describe(error)}` })
 
-/** A `ConfigError` in one line: the option it names, and why. */
+/** The option each `REFOLD_*` variable sets, to name it in errors. */
+const optionOfVariable: ReadonlyMap<string, string> = new Map(
+  [...Object.entries(RefoldConfig.variables), ...Object.entries(RefoldAuth.variables)].map(([option, variable]) => [variable, option])
+)
+
+/** A `ConfigError` in one line: the option or variable it names, and why. */
 const describe = (error: ConfigError.ConfigError | string): string =>
   typeof error === "string"
     ? error
     : error._op === "InvalidData" && error.path.length === 1
-    ? `Invalid option "${error.path[0]}": ${error.message}`
+    ? `Invalid ${optionOfVariable.has(error.path[0]!) ? "environment variable" : "option"} "${error.path[0]}": ${error.message}`
+    : error._op === "MissingData"
+    // Its message names what to set (`No Refold credentials: set REFOLD_API_KEY …`).
+    ? error.message
     : String(error)
 
 const given = <A>(value: A | undefined) => (value === undefined ? undefined : Config.succeed(value))
@@ -225,12 +233,15 @@ const settingsOf = (options: RefoldConfig.Options): RefoldConfig.Settings => {
   const checked = RefoldConfig.make(options)
   if (Either.isLeft(checked)) throw invalid("createRefoldClient", optionOf(checked.left), checked.left)
   const result = Effect.runSync(Effect.either(RefoldConfig.config(Configs.each(options))))
-  if (Either.isLeft(result)) throw invalid("createRefoldClient", "options", result.left)
+  if (Either.isLeft(result)) throw invalid("createRefoldClient", optionOf(result.left), result.left)
   return result.right
 }
 
 /** The option a `ConfigError` of `RefoldConfig.make` names. */
-const optionOf = (error: ConfigError.ConfigError): string => (error._op === "InvalidData" && error.path[0]) || "options"
+const optionOf = (error: ConfigError.ConfigError): string => {
+  const named = error._op === "InvalidData" ? error.path[0] : undefined
+  return named === undefined ? "options" : optionOfVariable.get(named) ?? named
+}
 
 /** A call's settings instead of the client's, checked like them; `name` is the call's, for errors. */
 const overridesOf = (name: string, options: CallOptions | undefined): Partial<RefoldConfig.Settings> | undefined => {

@@ -78,6 +78,19 @@ describe("Webhooks.receive and decode", () => {
     }))
 })
 
+describe("Webhooks.decode of a huge body", () => {
+  // The schema quotes the value it refused: a receiver that logs the message must not log a body
+  // of megabytes that anyone may post (decode does not check the signature).
+  it.effect("names the problem in a short message", () =>
+    Effect.gen(function*() {
+      const huge = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ i })))
+      const error = yield* Effect.flip(Webhooks.decode(huge))
+      expect(error._tag).toBe("InvalidPayload")
+      expect(error.message).toMatch(/^Webhook body is not a documented payload: Expected .*, actual \[\{"i":0\}/)
+      expect(error.message.length).toBeLessThanOrEqual(1001)
+    }))
+})
+
 describe("Webhooks from @refold-effect/sdk/promise", () => {
   it("verify resolves to a boolean; receive resolves to the payload or rejects with the error classes", async () => {
     await expect(WebhooksPromise.verify(body, sign(body), apiKey)).resolves.toBe(true)
@@ -85,5 +98,12 @@ describe("Webhooks from @refold-effect/sdk/promise", () => {
     await expect(WebhooksPromise.receive(body, sign(body), apiKey)).resolves.toEqual(payload)
     await expect(WebhooksPromise.receive(body, "00", apiKey)).rejects.toBeInstanceOf(InvalidSignature)
     await expect(WebhooksPromise.decode("[]")).rejects.toBeInstanceOf(InvalidPayload)
+  })
+
+  // The README: "`apiKey` a string or a `Redacted`", for both entry points.
+  it("verify and receive take the key as a Redacted too", async () => {
+    await expect(WebhooksPromise.verify(body, sign(body), Redacted.make(apiKey))).resolves.toBe(true)
+    await expect(WebhooksPromise.receive(body, sign(body), Redacted.make(apiKey))).resolves.toEqual(payload)
+    await expect(WebhooksPromise.receive(body, sign(body), Redacted.make("tk_other"))).rejects.toBeInstanceOf(InvalidSignature)
   })
 })

@@ -99,6 +99,40 @@ for (const client of clients) {
         expect(server.count()).toBeLessThan(30)
       }))
 
+    // A 204 (or 205) has no body at all: `fetch` hands over none rather than an empty one. It is an
+    // answer, so a DecodeError (no JSON), sent once: never a TransportError, never retried.
+    for (const status of [204, 205]) {
+      it.scopedLive(`a ${status} with no body is a DecodeError, sent once, for a read and a write`, () =>
+        Effect.gen(function*() {
+          const server = yield* Faults.make(Faults.text(status, "", "application/json"))
+          const read = failure(yield* run(server.url, (e) => e.get("65410cf6cdf931a12d7ab009"), options()))
+          const write = failure(yield* run(server.url, (e) => e.stop("65410cf6cdf931a12d7ab009"), options()))
+          expect(read).toMatchObject({ _tag: "DecodeError", status, body: "" })
+          expect(write).toMatchObject({ _tag: "DecodeError", status, body: "" })
+          expect(server.count()).toBe(2)
+        }))
+    }
+
+    // The schema's "actual" quotes the value, and a vendor message is whatever the server wrote:
+    // either could be the whole body (up to maxBodySize). The message stays readable; a
+    // DecodeError's `body` keeps the whole answer.
+    it.scopedLive("a huge wrong body or vendor message gives a short message; the body stays in `body`", () =>
+      Effect.gen(function*() {
+        const huge = Array.from({ length: 20_000 }, (_, i) => ({ i, pad: "x".repeat(20) }))
+        const wrong = yield* Faults.make(Faults.json(200, huge))
+        const decode = failure(yield* run(wrong.url, (e) => e.get("65410cf6cdf931a12d7ab009"), options()))
+        expect(decode._tag).toBe("DecodeError")
+        expect(decode.message.length).toBeLessThanOrEqual(1001)
+        expect(decode.message).toMatch(/^Expected ExecutionDetail, actual \[\{"i":0/)
+        if (decode._tag === "DecodeError") expect(decode.body).toBe(JSON.stringify(huge))
+        const vendor = yield* Faults.make(Faults.json(404, Samples.errorBody(404, "E".repeat(100_000), "m".repeat(1_000_000))))
+        const notFound = failure(yield* run(vendor.url, (e) => e.get("65410cf6cdf931a12d7ab009"), options()))
+        expect(notFound).toMatchObject({ _tag: "NotFound", status: 404, requestId: "req-123" })
+        expect(notFound.message.length).toBeLessThanOrEqual(1001)
+        expect(notFound.message).toMatch(/^m+…$/)
+        if (notFound._tag === "NotFound") expect(notFound.errorCode?.length).toBeLessThanOrEqual(1001)
+      }))
+
     // A URL resolves `.` and `..` (and `%2E%2E`) as dot segments: no spelling reaches the server as
     // an id, so they are refused before sending; other ids with dots are sent encoded.
     it.scopedLive("get of '.' or '..' is refused before sending, not sent as a dot segment", () =>

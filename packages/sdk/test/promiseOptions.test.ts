@@ -123,12 +123,40 @@ describe("Effect: no account to act on", () => {
 })
 
 describe("bad option values", () => {
+  it("no credentials at all: the message says which variables to set, in one plain sentence", () => {
+    const error = withEnv("REFOLD_API_KEY", undefined, () => withEnv("REFOLD_SESSION_TOKEN", undefined, () => thrown(() => createRefoldClient())))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "credentials" })
+    expect((error as InvalidArgument).message).toMatch(/^createRefoldClient: No Refold credentials: set REFOLD_API_KEY .*REFOLD_SESSION_TOKEN/)
+    expect((error as InvalidArgument).message).not.toMatch(/Missing data at|\("/)
+  })
+
+  it("a bad REFOLD_* variable is named as a variable, with the option it sets", () => {
+    const error = withEnv("REFOLD_TIMEOUT", "abc", () => thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT })))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
+    expect((error as InvalidArgument).message).toMatch(/^createRefoldClient: Invalid environment variable "REFOLD_TIMEOUT": .*got "abc"/)
+  })
+
+  it("a baseUrl that is not http(s) is shown as given, not as the URL parser rewrote it", () => {
+    const error = thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: "ftp://example.test" }))
+    expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "baseUrl" })
+    expect((error as InvalidArgument).message).toContain(`got "ftp://example.test"`)
+  })
+
   it("createRefoldClient: a negative duration is shown as given, not as 0", () => {
     const error = thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, timeout: -1 }))
     expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
     expect((error as InvalidArgument).message).toMatch(/^createRefoldClient: /)
     expect((error as InvalidArgument).message).toContain("got -1")
   })
+
+  // The README: a call's `timeout` is per attempt, within the client's deadline.
+  it.scopedLive("a per-call timeout beyond the client's deadline ends at the deadline", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.hang)
+      const refold = yield* closing(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: server.url, deadline: 300, timeout: 100 }))
+      const error = yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, { timeout: 10_000, maxRetries: 0 })))
+      expect(error).toMatchObject({ _tag: "Timeout", kind: "deadline" })
+    }))
 
   it.scopedLive("a bad per-call option names the call and the value as given", () =>
     Effect.gen(function*() {

@@ -57,6 +57,34 @@ describe("tracing", () => {
     }))
 })
 
+describe("logs", () => {
+  // Each attempt runs in a fiber of its own whose failure the operation handles: Effect logs a
+  // root fiber's failure at debug level as "unhandled", which would show every NotFound, retried
+  // 503 and reset as an unhandled error to whoever turns debug logging on to see the retries.
+  for (const client of clients) {
+    it.scopedLive(`at debug level: the retries, and no "unhandled error" for failures the SDK handles (through ${client})`, () =>
+      Effect.gen(function*() {
+        const server = yield* Faults.make()
+        server.script(
+          Faults.json(503, Samples.errorBody(503, "UNAVAILABLE", "Try later")),
+          Faults.reset,
+          Faults.json(200, Samples.page(1, 10, 2)),
+          Faults.json(404, Samples.errorBody(404, "RESOURCE_NOT_FOUND", "Execution not found")),
+          Faults.json(200, [])
+        )
+        const recorder = Recorder.make()
+        const tags = yield* Effect.gen(function*() {
+          const executions = yield* Executions
+          yield* executions.list()
+          return [(yield* Effect.flip(executions.get("abc")))._tag, (yield* Effect.flip(executions.get("abc")))._tag]
+        }).pipe(Effect.provide(executionsAt(server.url, { client, retryDelay: "1 millis" })), recorder.run)
+        expect(tags).toEqual(["NotFound", "DecodeError"])
+        expect(recorder.logs.filter((l) => l.includes("retrying"))).toHaveLength(2)
+        expect(recorder.logs.filter((l) => l.includes("unhandled"))).toEqual([])
+      }))
+  }
+})
+
 describe("secrets", () => {
   const TOKEN_PREFIX = "eyJ"
 

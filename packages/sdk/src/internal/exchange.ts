@@ -19,7 +19,7 @@
  * @internal
  */
 import { FetchHttpClient, type HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Exit, Fiber, Option, Runtime, Stream, Tracer } from "effect"
+import { type Cause, Clock, Context, Duration, Effect, Exit, Fiber, FiberRef, Option, Runtime, Stream, Tracer } from "effect"
 import { ResponseTooLarge, type Timeout, TransportError } from "../RefoldError.js"
 import type { Redact } from "./auth.js"
 import type * as Operation from "./operation.js"
@@ -63,6 +63,17 @@ export type Exchange = <A, E>(
   inFlight: Operation.InFlight,
   then: (answer: Answer) => Effect.Effect<A, E>
 ) => Effect.Effect<A, E | TransportError | Timeout | ResponseTooLarge>
+
+/**
+ * Marks the attempt's fiber as one whose failure is handled: {@link within} hands it to the
+ * operation, but Effect logs a root fiber's failure at debug level as "Fiber terminated with an
+ * unhandled error", which would show every NotFound and retried 503 as one. Run only on the way to
+ * a failure (here and in `transport.ts`), so that a successful call pays nothing for it.
+ */
+export const handled: Effect.Effect<void> = FiberRef.set(FiberRef.unhandledErrorLogLevel, Option.none())
+
+/** `cause`, failed by a fiber marked {@link handled}. */
+const failHandled = <E>(cause: Cause.Cause<E>): Effect.Effect<never, E> => Effect.zipRight(handled, Effect.failCause(cause))
 
 /** The request every exchange starts from: method, URL and body are set per call. */
 export const template = (headers: Readonly<Record<string, string>>): HttpClientRequest.HttpClientRequest =>
@@ -157,7 +168,11 @@ const read = (
       parts.push(chunk)
       return Effect.void
     }).pipe(
-      Effect.mapError((error) => error._tag === "ResponseTooLarge" ? error : mapError(error)),
+      // A 204 or 205 has no body at all (`fetch` gives `null`, which the platform's stream refuses
+      // as `EmptyBody`): that is an empty body, not a failed read. Same one step as a `mapError`.
+      Effect.catchAll((error): Effect.Effect<void, TransportError | ResponseTooLarge> =>
+        error._tag === "ResponseTooLarge" ? Effect.fail(error) : error.reason === "EmptyBody" ? Effect.void : Effect.fail(mapError(error))
+      ),
       Effect.map(() => {
         if (parts.length === 1) return answer(decoder.decode(parts[0]))
         const all = new Uint8Array(size)
@@ -296,6 +311,7 @@ export const make = (client: HttpClient.HttpClient, maxBodySize: number, redact:
           : Effect.fail(failed(stageOf(error), error.cause, target, redact)),
       onSuccess: (response) => read(response, maxBodySize, target, redact)
     })
-    return within(Effect.flatMap(exchange, then), contextFor(span), limit, span, inFlight)
+    // One continuation either way, as `flatMap`'s: the failure side marks the fiber handled.
+    return within(Effect.matchCauseEffect(exchange, { onFailure: failHandled, onSuccess: then }), contextFor(span), limit, span, inFlight)
   }
 }

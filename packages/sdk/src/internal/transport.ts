@@ -151,6 +151,16 @@ const noAccount = new InvalidArgument({
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ErrorBody.ErrorBody))
 
+/** The longest text an error's `message` or `errorCode` takes from an answer, in characters. */
+const MAX_TEXT = 1000
+
+/**
+ * `text` cut to {@link MAX_TEXT} characters: a schema's message quotes the value it refused, and a
+ * vendor message is what the server wrote, either as long as the body (up to `maxBodySize`). Cut
+ * after redacting, so that no part of a secret is left (a `DecodeError`'s `body` keeps the whole).
+ */
+const brief = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text)
+
 /** A readable stand-in for a body that is not the vendor's error: its text, tags stripped, shortened. */
 const summarise = (status: number, body: string): string => {
   // Tags are stripped, but for the mark of a secret redacted before (see `refuse`): redacting after
@@ -179,18 +189,22 @@ const interpret = <A>(
     span.attribute("http.response.status_code", status)
     if (headerId !== undefined) span.attribute(REQUEST_ID, headerId)
   }
-  if (status < 200 || status >= 300) return refuse(answer, target, baseUrl, redact, headerId)
+  // The failures below end the attempt's fiber: marked handled (see `Exchange.handled`).
+  if (status < 200 || status >= 300) return Effect.zipRight(Exchange.handled, refuse(answer, target, baseUrl, redact, headerId))
   const decoded = decoder(body)
   return Either.isRight(decoded)
     ? Effect.succeed(decoded.right)
-    : Effect.fail(
-      new DecodeError({
-        status,
-        body: redact(body),
-        message: redact(decoded.left),
-        ...(headerId === undefined ? {} : { requestId: headerId }),
-        ...target
-      })
+    : Effect.zipRight(
+      Exchange.handled,
+      Effect.fail(
+        new DecodeError({
+          status,
+          body: redact(body),
+          message: brief(redact(decoded.left)),
+          ...(headerId === undefined ? {} : { requestId: headerId }),
+          ...target
+        })
+      )
     )
 }
 
@@ -230,13 +244,13 @@ const refuse = (
     // escapes (`\u0074k_…`) is only found once decoded.
     const vendor = Option.getOrUndefined(decodeErrorBody(answer.body))
     const vendorId = vendor?.request_id
-    const requestId = vendorId === undefined ? headerId : redact(vendorId)
+    const requestId = vendorId === undefined ? headerId : brief(redact(vendorId))
     if (requestId !== undefined) yield* Effect.annotateCurrentSpan(REQUEST_ID, requestId)
     const vendorCode = vendor === undefined ? undefined : ErrorBody.code(vendor)
-    const errorCode = vendorCode === undefined ? undefined : redact(vendorCode)
+    const errorCode = vendorCode === undefined ? undefined : brief(redact(vendorCode))
     const fields = {
       status,
-      message: vendor?.message === undefined ? summarise(status, body) : redact(vendor.message),
+      message: vendor?.message === undefined ? summarise(status, body) : brief(redact(vendor.message)),
       ...(errorCode === undefined ? {} : { errorCode }),
       ...(requestId === undefined ? {} : { requestId }),
       ...target

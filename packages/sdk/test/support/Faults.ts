@@ -30,6 +30,9 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   headers: { "content-type": "application/json", ...headers }
 })
 
+/** Statuses whose answers have no body. */
+const noBody = (status: number) => status === 204 || status === 205
+
 /** A non-JSON answer, such as a gateway's HTML page. */
 export const text = (status: number, body: string, contentType = "text/plain", headers: Record<string, string> = {}): Behaviour => ({
   _tag: "Respond",
@@ -128,7 +131,8 @@ const act = (behaviour: Behaviour, req: Http.IncomingMessage, res: Http.ServerRe
       return
     }
     case "Respond":
-      res.writeHead(behaviour.status, { ...behaviour.headers, "content-length": String(Buffer.byteLength(behaviour.body)) })
+      // A 204 or 205 carries no content-length (RFC 9110 forbids it on a 204), as real servers send it.
+      res.writeHead(behaviour.status, noBody(behaviour.status) ? behaviour.headers : { ...behaviour.headers, "content-length": String(Buffer.byteLength(behaviour.body)) })
       res.end(behaviour.body)
       return
     case "Hang":
