@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import { Options } from "@effect/cli"
-import { Faults } from "@refold-effect/mock"
+import { Admin, Faults } from "@refold-effect/mock"
 import { Config, Effect, Either, Option, Redacted } from "effect"
 import { readFileSync } from "node:fs"
 import { checked, repeatable } from "./Flag.js"
@@ -112,6 +112,6 @@ export type AdminToken = Option.Option<Redacted.Redacted<string>>
 export const adminToken = (token: AdminToken): Effect.Effect<Redacted.Redacted<string> | undefined, Server.StartupError> =>
   Option.isNone(token)
     ? Effect.succeed(undefined)
-    : /^[^\s]+$/.test(Redacted.value(token.value))
+    : Admin.invalidToken(Redacted.value(token.value)) === undefined
     ? Effect.succeed(token.value)
     : fail("--admin-token (or REFOLD_MOCK_ADMIN_TOKEN) must be a non-empty token without spaces; leave both unset for an open admin API")

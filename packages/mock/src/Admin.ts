@@ -76,13 +76,18 @@ const jsonBody = AdminBody.json
 
 const ok = (c: Context<Reply.MockEnv>, body: unknown, status = 200) => Reply.json(status, JSON.stringify(body), Reply.requestId(c))
 
+/**
+ * Why an admin token cannot be used, or `undefined` when it can: `Authorization: Bearer <token>`
+ * carries one word, so an empty token or one with spaces would lock the admin API for good.
+ */
+export const invalidToken = (token: string): string | undefined =>
+  /^[^\s]+$/.test(token) ? undefined : "expected a non-empty token without spaces (Authorization: Bearer <token> carries one word)"
+
 /** The admin routes, to mount at {@link prefix}. */
 export const routes = (options: Options): Hono<Reply.MockEnv> => {
   const started = Date.now()
-  // Checked as BEARER reads it: a token it cannot capture would lock the admin API for good.
-  if (options.token !== undefined && !/^[^ \t]+$/.test(options.token)) {
-    throw new RangeError("Invalid adminToken: expected a non-empty token without spaces (Authorization: Bearer <token> carries one word)")
-  }
+  const bad = options.token === undefined ? undefined : invalidToken(options.token)
+  if (bad !== undefined) throw new RangeError(`Invalid adminToken: ${bad}`)
   const expected = options.token === undefined ? undefined : digest(options.token)
   const admin = new Hono<Reply.MockEnv>({ strict: false })
 
