@@ -19,6 +19,7 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import { shorten } from "./internal/show.js"
 
 /** The header that carries a delivery's signature (`x-cobalt-signature`). */
 export const signatureHeader = Webhook.signatureHeader
@@ -120,9 +121,8 @@ export const decode = (rawBody: RawBody): Effect.Effect<Payload, InvalidPayload>
         const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
         const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
         // The schema's message quotes the value refused, which may be the whole (unsigned) body.
-        const why = issue?.message ?? "invalid"
-        const short = why.length > MAX_REASON ? `${why.slice(0, MAX_REASON)}…` : why
-        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${short}` }))
+        const why = shorten(issue?.message ?? "invalid", MAX_REASON)
+        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${why}` }))
       },
       onRight: (payload) => Effect.succeed(payload)
     })

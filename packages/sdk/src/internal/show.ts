@@ -1,6 +1,7 @@
 /**
- * How an option's value appears in the error that refuses it: as the user gave it, before any
- * decoding (`Duration.decode` turns `-1` into zero, which would then be shown as `0`).
+ * How a value appears in an error: an option's as the user gave it, before any decoding
+ * (`Duration.decode` turns `-1` into zero, which would then be shown as `0`), and text taken from
+ * an answer shortened.
  *
  * @internal
  */
@@ -17,3 +18,6 @@ export const show = (value: unknown): string => {
     return String(value)
   }
 }
+
+/** `text` cut to `max` characters, with `…` where it was cut: text an error quotes from an answer. */
+export const shorten = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text)

@@ -27,6 +27,7 @@ import * as Exchange from "./exchange.js"
 import * as Operation from "./operation.js"
 import * as Overrides from "./overrides.js"
 import * as Retry from "./retry.js"
+import { shorten } from "./show.js"
 
 /** One request of an endpoint. */
 export interface Request<A> {
@@ -159,14 +160,14 @@ const MAX_TEXT = 1000
  * vendor message is what the server wrote, either as long as the body (up to `maxBodySize`). Cut
  * after redacting, so that no part of a secret is left (a `DecodeError`'s `body` keeps the whole).
  */
-const brief = (text: string): string => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text)
+const brief = (text: string): string => shorten(text, MAX_TEXT)
 
 /** A readable stand-in for a body that is not the vendor's error: its text, tags stripped, shortened. */
 const summarise = (status: number, body: string): string => {
   // Tags are stripped, but for the mark of a secret redacted before (see `refuse`): redacting after
   // shortening could leave part of a secret.
   const text = body.replace(/<(?!redacted>)[^>]*>/g, " ").replace(/\s+/g, " ").trim()
-  const short = text.length > 200 ? `${text.slice(0, 200)}…` : text
+  const short = shorten(text, 200)
   return short === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${short}`
 }
 
