@@ -25,13 +25,15 @@ export interface KitOptions extends Omit<MockOptions, "data"> {
 /** The SDK's default base URL. */
 export const defaultBaseUrl = "https://app.refold.ai"
 
+/** Whether a data set can be "as of" `time`: the generator's range of anchors. */
+const anchorable = (time: number): boolean => time >= DataSet.anchors.from && time < DataSet.anchors.until
+
 /**
  * The anchor of a generated data set without one: the mock clock's time, so that the data is as of
  * the day the mock runs on, unless the generator cannot take it (Effect's `TestClock` starts at
  * 1970-01-01), then the system's time.
  */
-export const anchor = (clockNow: number): number =>
-  clockNow >= DataSet.anchors.from && clockNow < DataSet.anchors.until ? clockNow : Date.now()
+export const anchor = (clockNow: number): number => (anchorable(clockNow) ? clockNow : Date.now())
 
 /**
  * Where the mock clock of `RefoldMock.layer` starts, given the time Effect's `Clock` reads when the
@@ -40,7 +42,7 @@ export const anchor = (clockNow: number): number =>
  * the system's time (`TestClock` starts at 1970-01-01).
  */
 export const start = (effectNow: number, fixtures: KitOptions["fixtures"]): number => {
-  if (effectNow >= DataSet.anchors.from && effectNow < DataSet.anchors.until) return effectNow
+  if (anchorable(effectNow)) return effectNow
   const given = fixtures !== undefined && "generate" in fixtures ? fixtures.generate.anchor : undefined
   const time = given instanceof Date ? given.getTime() : typeof given === "string" ? Date.parse(given) : given
   // A bad anchor is the generator's to explain: the clock then starts at the system's time.
