@@ -278,25 +278,35 @@ export const make = (options: Options): Lifecycle => {
     return other?.node_id === node.node_id ? other : undefined
   }
 
-  /** Node `k` finished `Success` after `execution_time`: with its input and its usual output. */
-  const succeeded = (run: Run, node: Fixture.Node, k: number, execution_time: number): Fixture.Node => {
-    const other = like(run, node, k)
-    const done: MutableNode = { ...node, node_status: "Success", attempts_made: 1, execution_time }
-    if (done.input_data === undefined && other?.input_data !== undefined) done.input_data = other.input_data
-    done.latest_output = other?.node_status === "Success" && other.latest_output !== undefined ? other.latest_output : (node.latest_output ?? {})
-    return done
-  }
-
-  /** Node `k` failed (`Errored` after `attempts`, or `Timed_Out`): with its input and an error output. */
-  const failed = (run: Run, node: Fixture.Node, k: number, status: "Errored" | "Timed_Out", attempts: number, execution_time: number): Fixture.Node => {
+  /**
+   * Node `k` finished as `status` after `attempts` and `execution_time`: with the input of the run it
+   * repeats if it has none, and that run's output if its node ended the same way, else `output()`.
+   */
+  const finished = (
+    run: Run,
+    node: Fixture.Node,
+    k: number,
+    status: "Success" | "Errored" | "Timed_Out",
+    attempts: number,
+    execution_time: number,
+    output: () => unknown
+  ): Fixture.Node => {
     const other = like(run, node, k)
     const done: MutableNode = { ...node, node_status: status, attempts_made: attempts, execution_time }
     if (done.input_data === undefined && other?.input_data !== undefined) done.input_data = other.input_data
-    done.latest_output = other?.node_status === status && other.latest_output !== undefined
-      ? other.latest_output
-      : { error: status === "Timed_Out" ? `Node did not finish within ${NODE_TIMEOUT_MS} ms` : `${node.node_name} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}` }
+    done.latest_output = other?.node_status === status && other.latest_output !== undefined ? other.latest_output : output()
     return done
   }
+
+  /** Node `k` finished `Success` after `execution_time`: with its input and its usual output. */
+  const succeeded = (run: Run, node: Fixture.Node, k: number, execution_time: number): Fixture.Node =>
+    finished(run, node, k, "Success", 1, execution_time, () => node.latest_output ?? {})
+
+  /** Node `k` failed (`Errored` after `attempts`, or `Timed_Out`): with its input and an error output. */
+  const failed = (run: Run, node: Fixture.Node, k: number, status: "Errored" | "Timed_Out", attempts: number, execution_time: number): Fixture.Node =>
+    finished(run, node, k, status, attempts, execution_time, () => ({
+      error: status === "Timed_Out" ? `Node did not finish within ${NODE_TIMEOUT_MS} ms` : `${node.node_name} failed after ${attempts} attempt${attempts === 1 ? "" : "s"}`
+    }))
 
   /** When node `k` (the record's first unfinished) started. */
   const since = (run: Run, k: number) => (k <= run.first ? run.start : run.ends[k - 1]!)
