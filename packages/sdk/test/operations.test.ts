@@ -124,6 +124,16 @@ describe("Executions.batches and batchStream", () => {
 })
 
 describe("Workflows.execute", () => {
+  it.scopedLive("Workflows.forAccount, like Executions.forAccount, runs a workflow for another linked account with the same key", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }))
+      const started = yield* Effect.flatMap(Workflows.forAccount("acme"), (w) => w.execute("wf1", { slug: "hubspot" })).pipe(
+        Effect.provide(layerAt(server.url))
+      )
+      expect(started.execution_id).toBe("e1")
+      expect(server.requests.map((r) => r.headers.linked_account_id)).toEqual(["acme"])
+    }))
+
   it.scopedLive("POSTs the payload with slug, sync_execution and instance_tag headers; answers either vendor shape", () =>
     Effect.gen(function*() {
       const server = yield* Faults.make()
