@@ -40,8 +40,9 @@ export const bare = (bodies: Bare.Args, under?: ReadonlyArray<string>) =>
 /** Starts the load generator. */
 export const loadgen = () => Child.start<object>(script("loadgen"))
 
-/** Starts the SDK client child. */
-export const client = (execArgv: ReadonlyArray<string> = []) => Child.start<object>(script("sdk"), { execArgv: ["--expose-gc", ...execArgv] })
+/** Starts the SDK client child (`under` a command, see `Child.start`). */
+export const client = (execArgv: ReadonlyArray<string> = [], under?: ReadonlyArray<string>) =>
+  Child.start<object>(script("sdk"), { execArgv: ["--expose-gc", ...execArgv], readyTimeoutMs: 600_000, under })
 
 /** A free TCP port on 127.0.0.1 (for servers that cannot report the one they bound). */
 export const freePort = () =>

@@ -50,6 +50,8 @@ export interface ThroughputArgs extends Target {
   readonly id: string
   readonly concurrency: number
   readonly seconds: number
+  /** Stop after this many calls (`sdk` and `bare` modes), if before `seconds` have passed. */
+  readonly amount?: number | undefined
 }
 
 /** Completed and failed calls of a run, and its length. */
@@ -117,10 +119,11 @@ const throughput = async (args: ThroughputArgs): Promise<ThroughputResult> => {
             const executions = { get: (id: string) => (args.mode === "sdk" ? sdk.get(id) : bare) as Effect.Effect<unknown, unknown> }
             const t0 = performance.now()
             const deadline = t0 + args.seconds * 1000
+            const amount = args.amount ?? Number.POSITIVE_INFINITY
             let ok = 0
             let failed = 0
             const worker = Effect.whileLoop({
-              while: () => performance.now() < deadline,
+              while: () => performance.now() < deadline && ok + failed < amount,
               body: () => Effect.either(executions.get(args.id)),
               step: (r) => {
                 if (Either.isRight(r)) ok++

@@ -14,9 +14,13 @@ import * as Stats from "../Stats.js"
 import { alternate, type Context, using } from "../Suite.js"
 import * as throughput from "./throughput.js"
 
+/** Figure 1's read targets, which must hold while executions run: mock / bare Hono, at least. */
+export const readTargets = { list: 0.7, get: 0.8 } as const
+
 const RUNNING = 10_000
 const ADVANCE_MS = 1_000
-const READ_RUNNING = 1_000
+/** Executions running while the read path is measured. */
+export const READ_RUNNING = 1_000
 /** Figure 1's list, whose targets must hold while executions run. */
 const figure1ListPath = throughput.listPath
 /** The newest running executions: a page that changes as they run. */
@@ -180,8 +184,8 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       ],
       targets: [
         { name: `advance 1 s, ${RUNNING.toLocaleString("en-US")} running (CPU, median)`, goal: "< 50 ms", measured: `${Stats.format(advanceMedian, 2)} ms`, met: advanceMedian < 50 },
-        { name: "list while executions run: mock / bare Hono", goal: "≥ 0.70×", measured: Stats.times(tList), met: tList >= 0.7 },
-        { name: "get while executions run: mock / bare Hono", goal: "≥ 0.80×", measured: Stats.times(tGet), met: tGet >= 0.8 }
+        { name: "list while executions run: mock / bare Hono", goal: `≥ ${Stats.times(readTargets.list)}`, measured: Stats.times(tList), met: tList >= readTargets.list },
+        { name: "get while executions run: mock / bare Hono", goal: `≥ ${Stats.times(readTargets.get)}`, measured: Stats.times(tGet), met: tGet >= readTargets.get }
       ],
       notes: [
         `Executions running on the living mock's clock: ${read.atStart.toLocaleString("en-US")} when the measured runs started, ` +

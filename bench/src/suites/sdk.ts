@@ -12,7 +12,8 @@ import { alternate, type Context, using } from "../Suite.js"
 import { profiled } from "./throughput.js"
 
 const apiKey = Servers.authHeaders["x-api-key"]!
-const CONCURRENCY = 10
+/** Fibers (or promises) calling `get` at once. */
+export const CONCURRENCY = 10
 const STREAM_LIMIT = 100
 const WALK_LIMIT = 100
 
