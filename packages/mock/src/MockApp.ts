@@ -177,7 +177,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   // The lifecycle writes a run's end on the clock; its nodes finish as the store reads them.
   const lifecycle = Lifecycle.make({ clock, records: { get: (id) => store.find(id), put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
   const store = ExecutionStore.make(data, { current: lifecycle.current })
-  const sessions = SessionTokens.make(store)
+  // Tokens expire on the clock, as every other time the mock keeps.
+  const sessions = SessionTokens.make(store, clock.now)
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
