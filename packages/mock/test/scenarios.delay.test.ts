@@ -3,17 +3,15 @@
  * else the scenario asks for, through `Prefer` and through the `__` query parameters, in-process and
  * over TCP. A scenario whose delay were dropped when a `code` is also given would answer at once.
  */
-import { execFile } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
+import { runScript } from "./support/script.js"
 
 const acme = asAccount(accounts.acme.linked_account_id)
 const list = "/api/v2/public/execution"
 const DELAY = 200
-const packageDir = fileURLToPath(new URL("..", import.meta.url))
 
 describe.each(kinds)("delay with other preferences (%s)", (kind) => {
   const t = useTransport(kind, () => createMockApp({ data: small(10) }))
@@ -60,14 +58,8 @@ describe("a delayed answer in a script of its own (in-process, no socket)", () =
     const response = await mock.fetch(new Request("http://mock${list}?${query}", { headers: { "x-api-key": "tk", linked_account_id: "user_12345" } }))
     console.log("answered", response.status)
     mock.close()`
-  const run = (code: string) =>
-    new Promise<{ code: number | null; output: string }>((resolve) => {
-      execFile(process.execPath, ["--conditions=@refold-effect/source", "--import", "tsx", "--input-type=module", "--eval", code], { cwd: packageDir, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, output: stdout + stderr }))
-    })
-
   it("keeps the process alive until it answers: a scenario's delay and a global latency fault", async () => {
-    const [delayed, slow] = await Promise.all([run(script("__delay=50")), run(script("", `{ latency: { type: "fixed", ms: 50 } }`))])
+    const [delayed, slow] = await Promise.all([runScript(script("__delay=50")), runScript(script("", `{ latency: { type: "fixed", ms: 50 } }`))])
     expect(delayed).toEqual({ code: 0, output: "answered 200\n" })
     expect(slow).toEqual({ code: 0, output: "answered 200\n" })
   }, 120_000)
