@@ -14,6 +14,7 @@ import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, Webhoo
 import * as Subscriptions from "../src/internal/Subscriptions.js"
 import { accounts, objectId, record } from "./support/data.js"
 import { receiver, type Receiver } from "./support/receiver.js"
+import { runScript } from "./support/script.js"
 
 const testKey = "tk_test_hooks"
 const prodKey = "pk_live_hooks"
@@ -612,3 +613,21 @@ const waitUntil = (check: Effect.Effect<boolean, never, RefoldMock>) =>
     }
     throw new Error("condition not met in time")
   })
+
+describe("waiting for deliveries in a script of its own (in-process)", () => {
+  // Between two attempts only the backoff's timer is left, and the clock's timers never keep a
+  // process alive: the wait itself must, or Node exits (code 13) before the deliveries settle.
+  it("keeps the process alive until every attempt is made", async () => {
+    const run = await runScript(`
+      import { createMockApp } from "@refold-effect/mock"
+      const mock = createMockApp({ clock: { speed: 100 } })
+      const headers = { "x-api-key": "tk_test", "content-type": "application/json" }
+      await mock.fetch(new Request("http://mock${hooks}", { method: "POST", headers, body: JSON.stringify({ url: "http://127.0.0.1:1/refused", events: ["Workflow Completed"] }) }))
+      const execution = mock.store.executions().find((r) => r.status === "COMPLETED" && r.environment === "test")
+      mock.webhooks.deliver({ execution, from: "RUNNING" })
+      await mock.webhooks.settled()
+      console.log("attempts", mock.webhooks.attempts().length)
+      mock.close()`)
+    expect(run).toEqual({ code: 0, output: "attempts 4\n" })
+  }, 120_000)
+})
