@@ -29,6 +29,11 @@ export interface StartOptions {
   /** Longest wait for the `ready` message. */
   readonly readyTimeoutMs?: number
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * A command to run Node under, with its own arguments (such as `valgrind --tool=callgrind`):
+   * the child is then that command, given Node and its flags, in the same process id.
+   */
+  readonly under?: ReadonlyArray<string> | undefined
 }
 
 interface Reply {
@@ -44,8 +49,9 @@ const exitDescription = (code: number | null, signal: NodeJS.Signals | null) =>
 /** Forks `script` (a path or file URL) and resolves once it has sent `{ type: "ready" }`. */
 export const start = <Ready>(script: string | URL, options: StartOptions = {}): Promise<Child<Ready>> =>
   new Promise((resolve, reject) => {
+    const [wrapper, ...wrapperArgs] = options.under ?? []
     const child = fork(script, options.args === undefined ? [] : [JSON.stringify(options.args)], {
-      execArgv: [...(options.execArgv ?? [])],
+      ...(wrapper === undefined ? { execArgv: [...(options.execArgv ?? [])] } : { execPath: wrapper, execArgv: [...wrapperArgs, process.execPath, ...(options.execArgv ?? [])] }),
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: options.env ?? process.env
     })

@@ -24,16 +24,18 @@ export const authHeaders: Record<string, string> = { "x-api-key": "tk_bench", li
 export const listPath = "/api/v2/public/execution"
 export const getPath = (id: string) => `${listPath}/${encodeURIComponent(id)}`
 
-/** Starts the mock over a data set. */
-export const mock = (data: Mock.Data, execArgv: ReadonlyArray<string> = []) =>
+/** Starts the mock over a data set (`under` a command such as valgrind, see `Child.start`). */
+export const mock = (data: Mock.Data, execArgv: ReadonlyArray<string> = [], under?: ReadonlyArray<string>) =>
   Child.start<Mock.Ready>(script("mock"), {
     args: { data } satisfies Mock.Args,
     execArgv: ["--expose-gc", "--max-old-space-size=8192", ...execArgv],
-    readyTimeoutMs: 600_000
+    readyTimeoutMs: 600_000,
+    under
   })
 
-/** Starts the bare Hono app answering with constant bodies. */
-export const bare = (bodies: Bare.Args) => Child.start<{ url: string }>(script("bare"), { args: bodies })
+/** Starts the bare Hono app answering with constant bodies (`under` a command, see `Child.start`). */
+export const bare = (bodies: Bare.Args, under?: ReadonlyArray<string>) =>
+  Child.start<{ url: string }>(script("bare"), { args: bodies, readyTimeoutMs: 600_000, under })
 
 /** Starts the load generator. */
 export const loadgen = () => Child.start<object>(script("loadgen"))

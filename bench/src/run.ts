@@ -17,6 +17,7 @@ import * as Scale from "./suites/scale.js"
 import * as Sdk from "./suites/sdk.js"
 import * as Startup from "./suites/startup.js"
 import * as Throughput from "./suites/throughput.js"
+import * as Work from "./suites/work.js"
 
 const root = fileURLToPath(new URL("../../", import.meta.url))
 
@@ -27,11 +28,12 @@ const suites: ReadonlyArray<readonly [ReadonlyArray<number>, Suite]> = [
   [[4], Startup.run],
   [[5], Sdk.run],
   [[6], Load.run],
-  [[7], Clock.run]
+  [[7], Clock.run],
+  [[8], Work.run]
 ]
 
 const main = async () => {
-  const settings = Settings.parse(process.argv.slice(2), path.join(root, "BENCHMARKS.md"))
+  const settings = Settings.parse(process.argv.slice(2), path.join(root, "BENCHMARKS.md"), suites.flatMap(([figures]) => figures))
   const started = performance.now()
   const log = (message: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`)
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "refold-bench-"))

@@ -14,6 +14,8 @@ export interface LoadArgs {
   readonly headers: Record<string, string>
   readonly connections: number
   readonly seconds: number
+  /** A fixed number of requests instead of a duration (`seconds` then only bounds the wait). */
+  readonly amount?: number
   /** Per-request timeout in seconds (autocannon's default is 10). */
   readonly timeout?: number
   /** The method of every request (default GET); a POST is sent without a body. */
@@ -38,7 +40,7 @@ const load = async (args: LoadArgs): Promise<LoadResult> => {
     url: args.url,
     connections: args.connections,
     pipelining: 1,
-    duration: args.seconds,
+    ...(args.amount === undefined ? { duration: args.seconds } : { amount: args.amount }),
     timeout: args.timeout ?? 10,
     headers: args.headers,
     requests: args.paths.map((path) => ({ method: args.method ?? "GET", path }))
