@@ -326,6 +326,22 @@ describe("deeply nested values given in code (item 6's siblings)", () => {
   })
 })
 
+describe("options of createMockApp that could never work", () => {
+  it.each([-1, 1.5, Number.NaN, 1e12])("refuses a journal of %s requests, naming the option", (journal) => {
+    expect(() => createMockApp({ data: small(2), journal })).toThrow(`Invalid journal: expected a whole number of requests from 0 (off) to 1000000, got ${journal}`)
+  })
+
+  it.each([["localhost:5173"], ["http://localhost:5173/"], ["*"], ["http://a.test", "off"]])("refuses cors %j, whose origins no browser sends, naming the origin", (...cors) => {
+    const bad = cors.find((origin) => origin !== "http://a.test")!
+    expect(() => createMockApp({ data: small(2), cors })).toThrow(`Invalid cors origin ${JSON.stringify(bad)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
+  })
+
+  it("takes the journal's bounds and real origins", () => {
+    for (const journal of [0, 1, 1_000_000]) createMockApp({ data: small(2), journal }).close()
+    createMockApp({ data: small(2), cors: ["http://localhost:5173", "https://app.example.com:8443"] }).close()
+  })
+})
+
 describe("admin bodies without a Content-Type (item 6)", () => {
   const { server } = useServer()
 
