@@ -176,7 +176,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         "`callgrind_control`): " +
         `${WARM.toLocaleString("en-US")} requests of each path to warm it up, then ${COUNTED.toLocaleString("en-US")} counted per path, from the same load generator ` +
         `(${context.settings.connections} connections). Reported: the instructions of the main thread (the event loop, which answers every request) per response, ` +
-        "and those of every thread (adding V8's compiler and garbage-collector threads, which under callgrind are still compiling after the warm-up). " +
+        "and those of every thread (adding V8's compiler and garbage-collector threads). " +
         "The same bodies and paths as figures 1 and 7 (the list, and the get of its first execution). Callgrind slows a server about " +
         `${Math.round(figure7.slowdown)}× (measured: the stopped mock's native rate over its counted one), so the living mock's clock runs that much slower, ` +
         "so that as many runs end per response as at full speed. Counts repeat within about 1 % from one start of a server to the next; " +

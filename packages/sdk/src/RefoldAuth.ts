@@ -53,12 +53,16 @@ const optional = <A>(given: Config.Config<A> | undefined, fallback: Config.Confi
 /**
  * Credentials from `Config` (by default the environment). Each value given as a `Config` is read
  * from it (and a missing one is reported by its name); the others default to `REFOLD_API_KEY`,
- * `REFOLD_LINKED_ACCOUNT_ID` and `REFOLD_SESSION_TOKEN`. An API key wins over a session token; an
+ * `REFOLD_LINKED_ACCOUNT_ID` and `REFOLD_SESSION_TOKEN`. An API key wins over a session token
+ * (but `REFOLD_API_KEY` never over a session token given as a `Config`); an
  * API key without a linked account acts on the account each call names (`forAccount`). Fails with
  * a `ConfigError` naming the variables when there are no credentials at all.
  */
 export const config = (options: ConfigOptions = {}): Config.Config<Credentials> => {
-  const apiKey = optional(options.apiKey, Config.redacted(variables.apiKey))
+  // A session token given (and no key) is the one meant: `REFOLD_API_KEY` must not outrank it.
+  const apiKey = options.apiKey === undefined && options.sessionToken !== undefined
+    ? Config.succeed(Option.none<Redacted.Redacted<string> | string>())
+    : optional(options.apiKey, Config.redacted(variables.apiKey))
   const sessionToken = optional(options.sessionToken, Config.redacted(variables.sessionToken))
   const linkedAccountId = optional(options.linkedAccountId, Config.string(variables.linkedAccountId))
   return Config.all({ apiKey, linkedAccountId, sessionToken }).pipe(

@@ -131,4 +131,8 @@ export class Workflows extends Context.Tag("@refold-effect/sdk/Workflows")<Workf
    */
   static readonly layerConfig = (options: LayerConfigOptions = {}): Layer.Layer<Workflows, ConfigError.ConfigError, HttpClient.HttpClient> =>
     Workflows.layer.pipe(Layer.provide(configLayers(options)))
+
+  /** The service acting on another linked account: `yield* Workflows.forAccount("acme")`, as `Executions.forAccount`. */
+  static readonly forAccount = (linkedAccountId: string): Effect.Effect<Service, never, Workflows> =>
+    Effect.map(Workflows, (service) => service.forAccount(linkedAccountId))
 }

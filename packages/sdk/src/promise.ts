@@ -250,7 +250,9 @@ const overridesOf = (name: string, options: CallOptions | undefined): Partial<Re
   if (Either.isLeft(checked)) throw invalid(name, optionOf(checked.left), checked.left)
   return {
     ...(options.timeout === undefined ? {} : { timeout: checked.right.timeout }),
-    ...(options.maxRetries === undefined ? {} : { maxRetries: checked.right.maxRetries })
+    // A call's retries replace the client's policy, its `retrySchedule` included (which would
+    // otherwise outrank `maxRetries`).
+    ...(options.maxRetries === undefined ? {} : { maxRetries: checked.right.maxRetries, retrySchedule: undefined })
   }
 }
 

@@ -60,6 +60,17 @@ describe("RefoldAuth", () => {
       expect(String(missing)).not.toContain(SECRET)
     }))
 
+  it.effect("layerConfig: a session token given as a Config is used, not an API key from REFOLD_API_KEY", () =>
+    Effect.gen(function*() {
+      const env = { MY_TOKEN: TOKEN, REFOLD_API_KEY: SECRET, REFOLD_LINKED_ACCOUNT_ID: "user_12345" }
+      const byRecord = Either.getOrThrow(yield* build(RefoldAuth.layerConfig({ sessionToken: Config.redacted("MY_TOKEN") }), RefoldAuth, env))
+      expect(byRecord._tag).toBe("SessionToken")
+      const whole = RefoldAuth.layerConfig(Config.all({ sessionToken: Config.redacted("MY_TOKEN") }))
+      expect(Either.getOrThrow(yield* build(whole, RefoldAuth, env))._tag).toBe("SessionToken")
+      // Without one given, an API key in the environment still wins over REFOLD_SESSION_TOKEN.
+      expect(Either.getOrThrow(yield* build(RefoldAuth.layerConfig(), RefoldAuth, { ...env, REFOLD_SESSION_TOKEN: TOKEN }))._tag).toBe("ApiKey")
+    }))
+
   it.effect("apiKey and sessionToken accept plain strings or Redacted, and reject malformed values without showing them", () =>
     Effect.gen(function*() {
       const plain = yield* Effect.provide(RefoldAuth, RefoldAuth.apiKey({ apiKey: SECRET, linkedAccountId: "user_12345" }))

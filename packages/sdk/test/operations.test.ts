@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Layer, Stream } from "effect"
-import { Executions, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
+import { Executions, type InvalidArgument, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
 import { createRefoldClient } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
 import { API_KEY, clientLayer, fast } from "./support/layers.js"
@@ -103,9 +103,37 @@ describe("Executions.batches and batchStream", () => {
       expect(badNode).toMatchObject({ _tag: "InvalidArgument", parameter: "nodeId" })
       expect(server.count()).toBe(1)
     }))
+
+  it.effect("a bad batch parameter's message names it and what was wrong, as list's does", () =>
+    Effect.gen(function*() {
+      const errors = yield* Effect.flatMap(Executions, (e) =>
+        Effect.all([
+          Effect.flip(e.batches(ID, "n1", { limit: 0 })),
+          Effect.flip(e.batches(ID, "n1", { page: 1.5 })),
+          Effect.flip(Stream.runDrain(e.batchStream(ID, "n1", { limit: 1001 }))),
+          Effect.flip(e.batches(ID, "n1", { status: "x".repeat(65) }))
+        ])
+      ).pipe(Effect.provide(layerAt("http://127.0.0.1:1")))
+      expect(errors.map((error) => [error._tag, (error as InvalidArgument).parameter, error.message])).toEqual([
+        ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "0"`],
+        ["InvalidArgument", "page", `Invalid query parameter "page": expected a positive integer no greater than 1000000000, got "1.5"`],
+        ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "1001"`],
+        ["InvalidArgument", "status", expect.stringMatching(/^Invalid query parameter "status": /)]
+      ])
+    }))
 })
 
 describe("Workflows.execute", () => {
+  it.scopedLive("Workflows.forAccount, like Executions.forAccount, runs a workflow for another linked account with the same key", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }))
+      const started = yield* Effect.flatMap(Workflows.forAccount("acme"), (w) => w.execute("wf1", { slug: "hubspot" })).pipe(
+        Effect.provide(layerAt(server.url))
+      )
+      expect(started.execution_id).toBe("e1")
+      expect(server.requests.map((r) => r.headers.linked_account_id)).toEqual(["acme"])
+    }))
+
   it.scopedLive("POSTs the payload with slug, sync_execution and instance_tag headers; answers either vendor shape", () =>
     Effect.gen(function*() {
       const server = yield* Faults.make()

@@ -5,7 +5,7 @@
  * used; and a closed client's rejections, which are `RefoldError`s like every other.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Stream } from "effect"
+import { ConfigProvider, Effect, Layer, Schedule, Stream } from "effect"
 import { Executions, RefoldAuth, RefoldConfig } from "../src/index.js"
 import {
   ClientClosed,
@@ -156,6 +156,22 @@ describe("bad option values", () => {
       const refold = yield* closing(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: server.url, deadline: 300, timeout: 100 }))
       const error = yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, { timeout: 10_000, maxRetries: 0 })))
       expect(error).toMatchObject({ _tag: "Timeout", kind: "deadline" })
+    }))
+
+  // The README: a call's `maxRetries` replaces the client's retries, a `retrySchedule` included.
+  it.scopedLive("a per-call maxRetries replaces the client's retrySchedule for that call", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.text(503, "down"))
+      const refold = yield* closing(() =>
+        createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, ...fast, baseUrl: server.url, retrySchedule: Schedule.recurs(3) })
+      )
+      expect(yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, { maxRetries: 0 })))).toMatchObject({ _tag: "ServerError" })
+      expect(server.count()).toBe(1)
+      expect(yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, { maxRetries: 1 })))).toMatchObject({ _tag: "ServerError" })
+      expect(server.count()).toBe(3)
+      // Without one, the client's schedule decides: 1 + 3 attempts.
+      expect(yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN)))).toMatchObject({ _tag: "ServerError" })
+      expect(server.count()).toBe(7)
     }))
 
   it.scopedLive("a bad per-call option names the call and the value as given", () =>

@@ -3,7 +3,7 @@
  * line, an error's message, `toString()`, `toJSON()` or inspection.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Inspectable, Stream } from "effect"
+import { Effect, Inspectable, Schedule, Stream } from "effect"
 import { inspect } from "node:util"
 import { Executions, RefoldAuth } from "../src/index.js"
 import * as Faults from "./support/Faults.js"
@@ -83,6 +83,33 @@ describe("logs", () => {
         expect(recorder.logs.filter((l) => l.includes("unhandled"))).toEqual([])
       }))
   }
+
+  it.scopedLive("with a retrySchedule, each retry is logged at debug level too, with the error's tag and the delay", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make()
+      server.script(
+        Faults.json(503, Samples.errorBody(503, "UNAVAILABLE", "Try later")),
+        Faults.reset,
+        Faults.json(200, Samples.page(1, 10, 2))
+      )
+      const recorder = Recorder.make()
+      const retrySchedule = Schedule.spaced("20 millis").pipe(Schedule.intersect(Schedule.recurs(5)))
+      yield* Effect.flatMap(Executions, (e) => e.list()).pipe(Effect.provide(executionsAt(server.url, { retrySchedule })), recorder.run)
+      const retries = recorder.logs.filter((l) => l.includes("retrying"))
+      expect(retries).toHaveLength(2)
+      expect(retries.map((l) => [l.startsWith("DEBUG"), /'refold\.error', '(\w+)'/.exec(l)?.[1], /'refold\.retry', (\d+)/.exec(l)?.[1]])).toEqual([
+        [true, "ServerError", "1"],
+        [true, "TransportError", "2"]
+      ])
+      // The wait the schedule chose (20 ms, less what elapsed since it decided).
+      for (const line of retries) expect(Number(/'refold\.delay_ms', (\d+)/.exec(line)?.[1])).toBeGreaterThan(0)
+      for (const line of retries) expect(Number(/'refold\.delay_ms', (\d+)/.exec(line)?.[1])).toBeLessThanOrEqual(20)
+      // No retry is logged when the schedule (or the SDK's policy) ends the walk.
+      const notFound = yield* Faults.make(Faults.json(404, Samples.errorBody(404, "RESOURCE_NOT_FOUND", "Execution not found")))
+      const quiet = Recorder.make()
+      yield* Effect.flip(Effect.flatMap(Executions, (e) => e.get("abc")).pipe(Effect.provide(executionsAt(notFound.url, { retrySchedule })), quiet.run))
+      expect(quiet.logs.filter((l) => l.includes("retrying"))).toEqual([])
+    }))
 })
 
 describe("secrets", () => {

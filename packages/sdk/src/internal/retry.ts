@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Clock, Context, Duration, Effect, type Fiber, Random, type Tracer } from "effect"
+import { Clock, Context, Duration, Effect, type Fiber, Random, Schedule, ScheduleDecision, ScheduleIntervals, type Tracer } from "effect"
 import type { Settings } from "../RefoldConfig.js"
 import { isRetryable, type RefoldError, Timeout } from "../RefoldError.js"
 import type * as Exchange from "./exchange.js"
@@ -58,6 +58,12 @@ export const parseRetryAfter = (header: string | undefined, now: number): Durati
   const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
+
+/** The debug line of a retry: the error's tag, the retry's number (1 for the first) and the wait before it. */
+const retrying = (error: RefoldError, retry: number, delayMs: number) =>
+  Effect.logDebug("Refold request failed; retrying").pipe(
+    Effect.annotateLogs({ "refold.error": error._tag, "refold.retry": retry, "refold.delay_ms": Math.round(delayMs) })
+  )
 
 /**
  * Runs `attempt` until it succeeds or {@link decide} says to stop, each attempt limited to the
@@ -117,13 +123,19 @@ export const run = <A>(
   if (settings.retrySchedule !== undefined) {
     // The application's schedule decides when and how often; what may be retried stays ours.
     let tries = 0
+    let failed: RefoldError | undefined
+    const schedule = settings.retrySchedule.pipe(
+      Schedule.whileInput((error: RefoldError) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0),
+      Schedule.tapInput((error: RefoldError) => Effect.sync(() => (failed = error))),
+      // Logged as the SDK's own backoff logs its retries, once the schedule has decided to retry.
+      Schedule.onDecision((_, decision) =>
+        ScheduleDecision.isContinue(decision) && failed !== undefined ? retrying(failed, tries, Math.max(0, ScheduleIntervals.start(decision.intervals) - clock.unsafeCurrentTimeMillis())) : Effect.void
+      )
+    )
     return Effect.suspend(() => attempt(limit())).pipe(
       Effect.tap(() => Effect.sync(() => tries++)),
       Effect.tapError(() => Effect.sync(() => tries++)),
-      Effect.retry({
-        schedule: settings.retrySchedule,
-        while: (error) => isRetryable(error, { idempotent }) && deadline - clock.unsafeCurrentTimeMillis() > 0
-      }),
+      Effect.retry(schedule),
       Effect.ensuring(Effect.suspend(() => attempts(tries))),
       traced
     )
@@ -134,12 +146,7 @@ export const run = <A>(
       const left = Duration.millis(Math.max(0, deadline - clock.unsafeCurrentTimeMillis()))
       const decision = decide(settings, error, retries, left, random, idempotent)
       if (decision._tag === "Fail") return Effect.zipRight(attempts(retries + 1), Effect.fail(error))
-      return Effect.logDebug("Refold request failed; retrying").pipe(
-        Effect.annotateLogs({
-          "refold.error": error._tag,
-          "refold.retry": retries + 1,
-          "refold.delay_ms": Math.round(Duration.toMillis(decision.delay))
-        }),
+      return retrying(error, retries + 1, Duration.toMillis(decision.delay)).pipe(
         Effect.zipRight(Effect.sleep(decision.delay)),
         Effect.zipRight(Effect.suspend(() => from(retries + 1)))
       )
