@@ -73,6 +73,7 @@ export const corsPolicy = (values: ReadonlyArray<string>): Effect.Effect<Server.
   if (values.length === 0) return Effect.succeed("*")
   if (values.length === 1 && (values[0] === "*" || values[0] === "off")) return Effect.succeed(values[0] === "*" ? "*" : false)
   for (const value of values) {
+    if (value === "*" || value === "off") return new Server.StartupError({ message: `--cors ${value} stands alone: no other --cors with it` })
     let origin: string | undefined
     try {
       origin = new URL(value).origin
@@ -159,6 +160,42 @@ const missingValue = (args: ReadonlyArray<string>): string | undefined => {
   return undefined
 }
 
+/** The value flags that may be given more than once; any other is read once. */
+const repeatedFlags = new Set(["--api-key", "--cors", ...FaultFlags.repeatedFlags])
+
+/**
+ * The first flag that takes one value but is given twice, and its two values. The parser would
+ * answer "Received unknown argument: '--port'", which reads as if the flag did not exist.
+ */
+const givenTwice = (args: ReadonlyArray<string>): string | undefined => {
+  const seen = new Map<string, string>()
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1
+    const name = equals === -1 ? arg : arg.slice(0, equals)
+    if (!valueFlags.has(name)) continue
+    const value = equals === -1 ? args[++i] ?? "" : arg.slice(equals + 1)
+    if (repeatedFlags.has(name)) continue
+    const before = seen.get(name)
+    if (before !== undefined) return `${name} is given twice (${JSON.stringify(before)}, then ${JSON.stringify(value)}); give it once`
+    seen.set(name, value)
+  }
+  return undefined
+}
+
+/**
+ * Whether `--help` (or `-h`) is among the flags, where the parser would only take it first: `npm run
+ * mock -- --help` appends it to the script's flags, and would answer "Received unknown argument".
+ */
+const wantsHelp = (args: ReadonlyArray<string>): boolean => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--help" || arg === "-h") return true
+    if (valueFlags.has(arg)) i++
+  }
+  return false
+}
+
 // The published version (Changesets bumps package.json); src/ and dist/ are both one level down.
 const { version } = createRequire(import.meta.url)("../package.json") as { readonly version: string }
 
@@ -169,11 +206,12 @@ const cli = Command.run(command, { name: "refold mock server", version })
  * are printed fit for `streams`, the process's by default (see {@link Terminal.fitted}).
  */
 export const run = (argv: ReadonlyArray<string>, streams: Terminal.Streams = process) => {
-  const missing = missingValue(argv.slice(2))
+  if (wantsHelp(argv.slice(2))) return Terminal.fitted(cli([...argv.slice(0, 2), "--help"]), streams)
+  const refused = missingValue(argv.slice(2)) ?? givenTwice(argv.slice(2))
   return Terminal.fitted(
-    missing === undefined
+    refused === undefined
       ? cli(argv)
-      : Console.error(missing).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: missing })))),
+      : Console.error(refused).pipe(Effect.zipRight(Effect.fail(new Server.StartupError({ message: refused })))),
     streams
   )
 }

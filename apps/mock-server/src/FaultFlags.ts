@@ -53,6 +53,9 @@ export const options = {
 /** The value flags, for the check that each is given a value. */
 export const valueFlags = ["--faults", "--latency", "--error-rate", "--error-status", "--rate-limit", "--retry-after", "--reset-rate", "--fault-seed", "--admin-token"]
 
+/** The value flags that may be given more than once. */
+export const repeatedFlags = ["--error-status"]
+
 type Flags = { readonly [K in Exclude<keyof typeof options, "adminToken" | "errorStatus">]: Option.Option<K extends "errorRate" | "rateLimit" | "resetRate" ? number : string> } & {
   readonly errorStatus: ReadonlyArray<string>
 }

@@ -111,6 +111,15 @@ describe("refold-mock, in-process", () => {
     expect(bad.stderr).toContain("$[2].status")
   })
 
+  it("prints the help for --help after other flags (npm run mock -- --help), as for --help alone", async () => {
+    const alone = await refuse(["--help"])
+    const after = await refuse(["--port", "4010", "--generate", "5", "--help"])
+    expect(after.stderr).toBe("")
+    expect(after.stdout).toBe(alone.stdout)
+    expect(after.stdout).toContain("--clock-speed")
+    expect(Exit.isSuccess(after.exit)).toBe(true)
+  })
+
   it.each([
     [["--port", "abc"], "--port must be an integer from 0 to 65535, got \"abc\""],
     [["--port=1.5"], "--port must be an integer from 0 to 65535, got \"1.5\""],
@@ -138,7 +147,11 @@ describe("refold-mock, in-process", () => {
     [["--clock", "manual", "--clock-speed", "60"], "--clock manual and --clock-speed exclude each other"],
     [["--clock-speed"], "--clock-speed needs a value"],
     [["--fixtures", "/nonexistent/dir"], "/nonexistent/dir"],
-    [["--host", "256.0.0.1", "--port", "0", "--generate", "5"], "Cannot listen on 256.0.0.1:0"]
+    [["--host", "256.0.0.1", "--port", "0", "--generate", "5"], "Cannot listen on 256.0.0.1:0"],
+    [["--port", "4010", "--port", "4011"], "--port is given twice (\"4010\", then \"4011\"); give it once"],
+    [["--clock=real", "--clock", "manual"], "--clock is given twice (\"real\", then \"manual\"); give it once"],
+    [["--cors", "off", "--cors", "http://localhost:5173"], "--cors off stands alone: no other --cors with it"],
+    [["--cors", "http://localhost:5173", "--cors", "*"], "--cors * stands alone: no other --cors with it"]
   ])("refuses %j with a clear message", async (args, message) => {
     const { exit, stdout, stderr } = await refuse(args)
     expect(Exit.isFailure(exit)).toBe(true)

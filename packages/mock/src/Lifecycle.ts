@@ -109,8 +109,8 @@ export interface Lifecycle {
   readonly current: (record: Fixture.Record) => Fixture.Record
   /**
    * Tells the lifecycle about an execution that was inserted or changed by someone else (execute,
-   * rerun, stop, a test's `update`): a `RUNNING` one starts advancing, a `STOPPING` one will stop, a
-   * finished one is left alone. Idempotent. `template` is the run it repeats (the run executed
+   * rerun, stop, a test's `update`): a `RUNNING` one starts advancing (a stopping one set back to
+   * `RUNNING` runs on from now), a `STOPPING` one will stop, a finished one is left alone. Idempotent. `template` is the run it repeats (the run executed
    * again, or rerun), whose nodes' inputs and outputs its nodes take as they finish.
    */
   readonly observe: (record: Fixture.Record, template?: Fixture.Record) => void
@@ -412,7 +412,11 @@ export const make = (options: Options): Lifecycle => {
     const time = clock.now()
     if (run !== undefined) {
       if (record.status === "STOPPING" && !run.stopping) startStop(run, time)
-      return
+      // A stop taken back (a test's update to RUNNING before it took effect): the pending stop is
+      // dropped and the execution runs on from now, like one inserted running.
+      if (!(record.status === "RUNNING" && run.stopping)) return
+      runs.delete(id)
+      run.live = false
     }
     const first = firstUnfinished(record.nodes)
     // A run the mock started begins at its creation (which may be a moment ahead of the clock, after

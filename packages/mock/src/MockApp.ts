@@ -132,6 +132,31 @@ export interface MockApp {
 const validFaults = (faults: unknown): Faults.Faults =>
   Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
 
+/** The most requests a journal keeps (`journal` option): past it, its slots could not be allocated. */
+const MAX_JOURNAL = 1_000_000
+
+/** The journal's capacity; throws naming the option when no journal could keep it. */
+const validJournal = (journal: number | undefined): number => {
+  if (journal === undefined) return Journal.defaultCapacity
+  if (Number.isInteger(journal) && journal >= 0 && journal <= MAX_JOURNAL) return journal
+  throw new Error(`Invalid journal: expected a whole number of requests from 0 (off) to ${MAX_JOURNAL}, got ${journal}`)
+}
+
+/** The CORS policy; throws naming an origin a browser never sends (a path, no scheme, `*` in a list). */
+const validCors = (cors: Cors.Policy | undefined): Cors.Policy => {
+  if (!Array.isArray(cors)) return cors ?? "*"
+  for (const origin of cors) {
+    let parsed: string | undefined
+    try {
+      parsed = new URL(origin).origin
+    } catch {
+      parsed = undefined
+    }
+    if (parsed !== origin) throw new Error(`Invalid cors origin ${JSON.stringify(origin)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
+  }
+  return cors
+}
+
 /** What answers one operation: its handler, and how its examples read paging (default: page 1 of 10). */
 interface Operation {
   readonly handle: Pipeline.Answerer<Reply.MockEnv>
@@ -172,19 +197,23 @@ export const handler = (mock: MockApp): Handler => mock.handle
 
 /** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
+  // Options that could never work are refused before anything starts (no clock, no timers).
+  const capacity = validJournal(options.journal)
+  const cors = validCors(options.cors)
   const data = options.data ?? DataSet.bundled()
   const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
   // The lifecycle writes a run's end on the clock; its nodes finish as the store reads them.
   const lifecycle = Lifecycle.make({ clock, records: { get: (id) => store.find(id), put: (r) => store.update(r._id, () => r) }, seed: options.lifecycleSeed })
   const store = ExecutionStore.make(data, { current: lifecycle.current })
-  const sessions = SessionTokens.make(store)
+  // Tokens expire on the clock, as every other time the mock keeps.
+  const sessions = SessionTokens.make(store, clock.now)
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
   const initialFaults = validFaults(options.faults ?? {})
   // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
-  const journal = Journal.make(options.journal ?? Journal.defaultCapacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
+  const journal = Journal.make(capacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
   const journaling = options.journal !== 0
   lifecycle.reset(() => store.executions())
   // Arrivals run like any other execution: their times on the clock, their lives in the lifecycle.
@@ -281,7 +310,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return recording === undefined ? response : answered(recording, exchange, response)
   }
 
-  const served = Cors.wrap(options.cors ?? "*", handle)
+  const served = Cors.wrap(cors, handle)
   const fetch = (request: Request, env?: unknown) => Promise.resolve(served(request, env))
 
   return {

@@ -31,7 +31,7 @@ export interface MockServer {
   readonly url: string
   /** The port actually bound (useful with port 0). */
   readonly port: number
-  /** Stops accepting connections and resolves once every connection is closed. */
+  /** Stops accepting connections and resolves once every connection is closed; calling it again gives the same promise. */
   readonly close: () => Promise<void>
 }
 
@@ -110,15 +110,18 @@ export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockSe
     server.listen(port, host, () => {
       const address = server.address()
       const bound = typeof address === "object" && address !== null ? address.port : port
+      // One closing, however often `close` is called (a test's `finally` and its `afterAll`): a
+      // second `server.close` would fail with ERR_SERVER_NOT_RUNNING.
+      let closing: Promise<void> | undefined
       const close = () =>
-        new Promise<void>((done, fail) => {
+        (closing ??= new Promise<void>((done, fail) => {
           const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS)
           server.close((error) => {
             clearTimeout(force)
             return error === undefined ? done() : fail(error)
           })
           server.closeIdleConnections()
-        })
+        }))
       resolve({ url: `http://${hostForUrl(host)}:${bound}`, port: bound, close })
     })
   })

@@ -7,7 +7,7 @@
  * signature is random, and the mock recognises a token by its exact string, never by decoding it.
  *
  * Minted tokens are bounded: each expires {@link TTL_SECONDS} after it was minted (its `exp`
- * claim), at most {@link MAX_MINTED} are valid at once (minting one more forgets the oldest), and a
+ * claim), on the app's clock (so a manual clock's advance or `TestClock.adjust` expires it), at most {@link MAX_MINTED} are valid at once (minting one more forgets the oldest), and a
  * reset forgets them all. The data set's tokens never expire.
  *
  * @since 0.1.0
@@ -43,10 +43,11 @@ const encodeJson = (value: unknown) => base64url(new TextEncoder().encode(JSON.s
 const header = encodeJson({ alg: "HS256", typ: "JWT" })
 
 /**
- * The tokens of a store's accounts, plus room for minted ones. Throws when two accounts define the
- * same token, since the token could then not say which account it is.
+ * The tokens of a store's accounts, plus room for minted ones, minted and expired on `now` (the
+ * app's clock; default the system's). Throws when two accounts define the same token, since the
+ * token could then not say which account it is.
  */
-export const make = (store: ExecutionStore): SessionTokens => {
+export const make = (store: ExecutionStore, now: () => number = Date.now): SessionTokens => {
   const defined = new Map<string, string>()
   for (const account of store.accounts) {
     for (const token of account.session_tokens) {
@@ -67,7 +68,7 @@ export const make = (store: ExecutionStore): SessionTokens => {
     if (account !== undefined) return account
     const entry = minted.get(token)
     if (entry === undefined) return undefined
-    if (Date.now() < entry.expires) return entry.account
+    if (now() < entry.expires) return entry.account
     minted.delete(token)
     return undefined
   }
@@ -82,8 +83,7 @@ export const make = (store: ExecutionStore): SessionTokens => {
         }`
       )
     }
-    const now = Date.now()
-    const iat = Math.floor(now / 1000)
+    const iat = Math.floor(now() / 1000)
     const payload = encodeJson({
       org_id: account.org_id,
       linked_account_id: account.linked_account_id,

@@ -62,6 +62,9 @@ const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
   if (Either.isLeft(parsed)) return Either.left(parsed.left.replace("Invalid scenario query parameter \"__", "Invalid stub answer \""))
   if (answer.body === undefined) return Either.right(parsed.right ?? {})
   if (answer.example !== undefined) return Either.left("Invalid stub answer: give body or example, not both")
+  if (answer.fault === "reset" || answer.fault === "hang" || answer.fault === "empty") {
+    return Either.left(`Invalid stub answer: fault=${answer.fault} sends no body, so it cannot be combined with body`)
+  }
   let body: string | undefined
   try {
     body = JSON.stringify(answer.body)

@@ -410,7 +410,13 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
     deliver,
     attempts: () => journal.slice(),
     pending,
-    settled: () => (pending() === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    // A backoff's timer never keeps the process alive; a wait for the deliveries does, or a script
+    // awaiting it (in-process, between two attempts) would exit before they settle.
+    settled: () => {
+      if (pending() === 0) return Promise.resolve()
+      const hold = setInterval(() => {}, 1 << 30)
+      return new Promise<void>((resolve) => waiters.push(resolve)).finally(() => clearInterval(hold))
+    },
     clear: () => {
       journal = []
     },

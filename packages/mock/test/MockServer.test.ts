@@ -33,6 +33,13 @@ describe("serve", () => {
     await server.close()
   })
 
+  it("closes once however often close is called: at once, one after the other, or again later", async () => {
+    const server = await serve(mock, { port: 0 })
+    await Promise.all([server.close(), server.close()])
+    await server.close()
+    await expect(fetch(`${server.url}/api/v2/public/execution`)).rejects.toThrow()
+  })
+
   it("closes promptly while a client holds a keep-alive connection", async () => {
     const server = await serve(mock, { port: 0 })
     const agent = new Agent({ keepAlive: true })

@@ -6,8 +6,8 @@
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Page } from "@refold-effect/contract"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, Exit, Redacted } from "effect"
-import { RefoldMock, RefoldMockError } from "../src/index.js"
+import { Duration, Effect, Exit, Redacted, TestClock } from "effect"
+import { RefoldMock, RefoldMockError, SessionTokens } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 
 /** User code: one page of an account's executions, retrying 5xx and 429 a few times. */
@@ -67,6 +67,12 @@ describe("RefoldMock.layer", () => {
         expect(String(token)).not.toContain(Redacted.value(token))
         const page = yield* listExecutions("https://app.refold.ai", { authorization: `Bearer ${Redacted.value(token)}` })
         expect(page.docs.every((d) => d.linked_account_id === accounts.globex.linked_account_id)).toBe(true)
+        // They live on the test's clock: TestClock.adjust past a day expires them.
+        const listWith = Effect.flatMap(HttpClient.HttpClient, (client) => client.get("https://app.refold.ai/api/v2/public/execution", { headers: { authorization: `Bearer ${Redacted.value(token)}` } }))
+        yield* TestClock.adjust(Duration.seconds(SessionTokens.TTL_SECONDS - 1))
+        expect((yield* listWith).status).toBe(200)
+        yield* TestClock.adjust(Duration.seconds(1))
+        expect((yield* listWith).status).toBe(401)
         const unknown = yield* Effect.flip(RefoldMock.mintSessionToken("ghost"))
         expect(unknown).toBeInstanceOf(RefoldMockError)
         expect(unknown.message).toContain('unknown linked account "ghost"')

@@ -8,6 +8,7 @@ import type { Fixture } from "@refold-effect/fixtures"
 import { describe, expect, it } from "vitest"
 import { createMockApp, Lifecycle } from "../src/index.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
+import { runScript } from "./support/script.js"
 
 const user = "user_12345"
 const other = "markwood@some_email.com"
@@ -207,4 +208,22 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
     expect((unknown.body as { message: string }).message).toContain("is not an example of POST /api/v2/public/execution/:execution_id/stop; it has seed")
     expect(t.mock.journal.count({ method: "POST", urlPath: `${execution}/${running._id}/stop` })).toBe(2)
   })
+})
+
+describe("a synchronous execute in a script of its own (in-process, no socket)", () => {
+  // The clock's timers never keep a process alive (running executions would keep it forever), so
+  // the awaited answer itself must, or Node exits (code 13) before the run ends.
+  it("keeps the process alive until the run ends and answers", async () => {
+    const run = await runScript(`
+      import { createMockApp } from "@refold-effect/mock"
+      const mock = createMockApp({ clock: { speed: 100 } })
+      const response = await mock.fetch(new Request("http://mock${execution.replace("execution", "workflow")}/6a106ba44480b80424a65289/execute", {
+        method: "POST", body: "{}",
+        headers: { "x-api-key": "tk", linked_account_id: "${user}", slug: "hubspot", sync_execution: "true", "content-type": "application/json" }
+      }))
+      const body = await response.json()
+      console.log("answered", response.status, typeof body.errored)
+      mock.close()`)
+    expect(run).toEqual({ code: 0, output: "answered 200 boolean\n" })
+  }, 120_000)
 })

@@ -4,7 +4,7 @@
  * value, and requests Node's HTTP server handles before the app (no `Host`, `CONNECT`).
  */
 import { connect } from "node:net"
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createMockApp, serve, SessionTokens, type MockApp, type MockOptions, type MockServer } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 
@@ -205,7 +205,6 @@ describe("CORS off (item 7)", () => {
 
 describe("minted session tokens (item 8)", () => {
   const { send, mock } = useServer()
-  afterEach(() => vi.useRealTimers())
   const as = (token: string) => send(list, { headers: { authorization: `Bearer ${token}` } })
 
   it("are forgotten on reset (POST /__admin/reset), while the data set's tokens stay", async () => {
@@ -216,15 +215,25 @@ describe("minted session tokens (item 8)", () => {
     expect((await as("tok-acme")).status).toBe(200)
   })
 
-  it("expire after their time to live, stated in their exp claim", async () => {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2026, 0, 1) })
-    const token = mock().mintSessionToken(acme)
-    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { iat: number; exp: number }
-    expect(claims.exp - claims.iat).toBe(SessionTokens.TTL_SECONDS)
-    vi.setSystemTime(Date.UTC(2026, 0, 1) + SessionTokens.TTL_SECONDS * 1000 - 1)
-    expect((await as(token)).status).toBe(200)
-    vi.setSystemTime(Date.UTC(2026, 0, 1) + SessionTokens.TTL_SECONDS * 1000)
-    expect((await as(token)).status).toBe(401)
+  it("expire after their time to live on the mock's clock, stated in their exp claim (iat is the clock's)", async () => {
+    // A manual clock a year ahead of the system's: an advance past the time to live expires the
+    // token, and its claims are the clock's times, not the system's.
+    const manual = createMockApp({ data: small(20), clock: { speed: 0 }, onError: (e) => { throw e } })
+    try {
+      await manual.fetch(new Request("http://mock/__admin/clock/advance", post(JSON.stringify({ ms: 365 * 86_400_000 }))))
+      const token = manual.mintSessionToken(acme)
+      const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { iat: number; exp: number }
+      expect(claims.iat).toBe(Math.floor(manual.clock.now() / 1000))
+      expect(claims.exp - claims.iat).toBe(SessionTokens.TTL_SECONDS)
+      const status = async () => (await manual.fetch(new Request(`http://mock${list}`, { headers: { authorization: `Bearer ${token}` } }))).status
+      expect(await status()).toBe(200)
+      manual.clock.advance(claims.exp * 1000 - manual.clock.now() - 1)
+      expect(await status()).toBe(200)
+      manual.clock.advance(1)
+      expect(await status()).toBe(401)
+    } finally {
+      manual.close()
+    }
   })
 
   it("are at most MAX_MINTED at once: minting one more forgets the oldest", async () => {
@@ -314,6 +323,22 @@ describe("deeply nested values given in code (item 6's siblings)", () => {
     const mock = createMockApp({ data: small(5) })
     expect(() => mock.setFaults({ latency: deep(20_000) } as never)).toThrow(/Invalid faults: nested too deeply/)
     expect(() => createMockApp({ data: small(5), faults: { errors: deep(20_000) } as never })).toThrow(/Invalid faults: nested too deeply/)
+  })
+})
+
+describe("options of createMockApp that could never work", () => {
+  it.each([-1, 1.5, Number.NaN, 1e12])("refuses a journal of %s requests, naming the option", (journal) => {
+    expect(() => createMockApp({ data: small(2), journal })).toThrow(`Invalid journal: expected a whole number of requests from 0 (off) to 1000000, got ${journal}`)
+  })
+
+  it.each([["localhost:5173"], ["http://localhost:5173/"], ["*"], ["http://a.test", "off"]])("refuses cors %j, whose origins no browser sends, naming the origin", (...cors) => {
+    const bad = cors.find((origin) => origin !== "http://a.test")!
+    expect(() => createMockApp({ data: small(2), cors })).toThrow(`Invalid cors origin ${JSON.stringify(bad)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
+  })
+
+  it("takes the journal's bounds and real origins", () => {
+    for (const journal of [0, 1, 1_000_000]) createMockApp({ data: small(2), journal }).close()
+    createMockApp({ data: small(2), cors: ["http://localhost:5173", "https://app.example.com:8443"] }).close()
   })
 })
 

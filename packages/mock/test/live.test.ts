@@ -113,6 +113,18 @@ describe.each(kinds)("a living mock (%s)", (kind) => {
     expect(stopped.nodes.every((n) => n.node_status === "Success" || n.node_status === "Stopped")).toBe(true)
   })
 
+  it("runs again an execution patched back to RUNNING before its stop took effect (the stop is taken back)", async () => {
+    const id = await insertRunning()
+    expect((await admin(`/__admin/executions/${id}`, json("PATCH", { status: "STOPPING" }))).status).toBe(200)
+    expect((await admin(`/__admin/executions/${id}`, json("PATCH", { status: "RUNNING" }))).status).toBe(200)
+    // It runs: its outcome can be forced, and the clock no longer stops it.
+    expect((await admin(`/__admin/executions/${id}/outcome`, json("POST", { status: "ERRORED" }))).status).toBe(200)
+    await advance(Lifecycle.STOP_MS)
+    expect((await get(id)).status).toBe("RUNNING")
+    await advance(3_600_000)
+    expect((await get(id)).status).toBe("ERRORED")
+  })
+
   it("answers 409 when forcing an execution that does not run, 404 for an unknown one, 400 for a bad outcome or node, 404 for patching an unknown one", async () => {
     const finished = objectId(serial++)
     expect((await admin("/__admin/executions", json("POST", record({ _id: finished })))).status).toBe(201)

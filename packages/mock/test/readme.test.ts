@@ -13,6 +13,7 @@ import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
 import * as CustomHeaders from "../src/internal/CustomHeaders.js"
 import * as Regex from "../src/internal/Regex.js"
+import * as Subscriptions from "../src/internal/Subscriptions.js"
 import * as WebhookRoutes from "../src/internal/WebhookRoutes.js"
 import { ExecutionStore } from "../src/index.js"
 import { outcome, passed, runNode, runSnippetSuites, typecheckSnippets, writeSnippetProject } from "../../../snippets.shared.js"
@@ -58,6 +59,7 @@ describe("the README's limits", () => {
     expect(readme).toContain(`nests deeper than ${WebhookRoutes.maxDepth} levels`)
     expect(readme).toContain(`rendered body longer than ${WebhookRoutes.maxBody} characters`)
     for (const name of CustomHeaders.reserved) expect(readme).toContain(`\`${name}\``)
+    expect(readme).toContain(`At most ${Subscriptions.maxPerKey} webhooks per key, and ${Subscriptions.maxTotal.toLocaleString("en-US")} per mock`)
     expect(readme).toContain(`At most ${Arrivals.MAX_HELD.toLocaleString("en-US")} arrived executions are held`)
     expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
     expect(readme).toContain(`\`STOPPED\` ${Lifecycle.STOP_MS / 1000} s later on the mock's clock`)

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import { createMockApp } from "../src/index.js"
 import { accounts, small } from "./support/data.js"
 import { asAccount, kinds, useTransport } from "./support/http.js"
+import { runScript } from "./support/script.js"
 
 const acme = asAccount(accounts.acme.linked_account_id)
 const list = "/api/v2/public/execution"
@@ -46,4 +47,20 @@ describe.each(kinds)("delay with other preferences (%s)", (kind) => {
     expect(reply.status).toBe(503)
     expect(Date.now() - started).toBeGreaterThanOrEqual(DELAY - 5)
   })
+})
+
+describe("a delayed answer in a script of its own (in-process, no socket)", () => {
+  // Only the delay's timer stands between the script and its answer: were it unref'd, Node would
+  // find nothing left to run and exit (code 13, "unsettled top-level await") before the answer.
+  const script = (query: string, faults = "{}") => `
+    import { createMockApp } from "@refold-effect/mock"
+    const mock = createMockApp({ clock: { speed: 0 }, faults: ${faults} })
+    const response = await mock.fetch(new Request("http://mock${list}?${query}", { headers: { "x-api-key": "tk", linked_account_id: "user_12345" } }))
+    console.log("answered", response.status)
+    mock.close()`
+  it("keeps the process alive until it answers: a scenario's delay and a global latency fault", async () => {
+    const [delayed, slow] = await Promise.all([runScript(script("__delay=50")), runScript(script("", `{ latency: { type: "fixed", ms: 50 } }`))])
+    expect(delayed).toEqual({ code: 0, output: "answered 200\n" })
+    expect(slow).toEqual({ code: 0, output: "answered 200\n" })
+  }, 120_000)
 })

@@ -45,6 +45,13 @@ describe("RefoldMock.stub", () => {
         expect((yield* Effect.flip(RefoldMock.stub({}, { code: 302 }))).message).toContain("Invalid stub answer \"code\"")
         expect((yield* Effect.flip(RefoldMock.stub({}, { fault: "explode" as "reset" }))).message).toContain("one of reset, hang")
         expect((yield* Effect.flip(RefoldMock.stub({}, { colour: "red" } as never))).message).toContain("unknown field \"colour\"")
+        // A body that would never be sent is refused, not silently dropped; malformed and truncate cut it.
+        for (const fault of ["reset", "hang", "empty"] as const) {
+          expect((yield* Effect.flip(RefoldMock.stub({}, { body: { a: 1 }, fault }))).message).toBe(`Invalid stub answer: fault=${fault} sends no body, so it cannot be combined with body`)
+        }
+        yield* RefoldMock.stub({}, { body: { a: 1 }, fault: "malformed" })
+        expect((yield* send("/api/v2/public/execution")).text).toBe(`{"a":1`)
+        yield* RefoldMock.reset
       }))
   })
 })

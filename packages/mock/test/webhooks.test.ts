@@ -11,8 +11,10 @@ import { Effect, Schema, TestClock } from "effect"
 import { createHmac } from "node:crypto"
 import { afterEach, describe, expect, it } from "vitest"
 import { createMockApp, RefoldMock, serve, type MockApp, type MockServer, WebhookDeliveries } from "../src/index.js"
+import * as Subscriptions from "../src/internal/Subscriptions.js"
 import { accounts, objectId, record } from "./support/data.js"
 import { receiver, type Receiver } from "./support/receiver.js"
+import { runScript } from "./support/script.js"
 
 const testKey = "tk_test_hooks"
 const prodKey = "pk_live_hooks"
@@ -168,6 +170,24 @@ describe("webhook routes", () => {
     const refused = await call(server, "POST", hooks, { body: { url: "https://example.com/x", events: ["Workflow Errored"] } })
     expect(refused.status).toBe(400)
     expect(String(refused.body["message"])).toMatch(/At most 100 webhooks/)
+  })
+
+  it("keep at most 1,000 webhooks per app, across keys, so that fresh keys cannot grow the mock without bound; delete or reset makes room", async () => {
+    const mock = createMockApp({ data, clock: { speed: 0 } })
+    cleanups.push(async () => mock.close())
+    const register = async (key: string, i: number) => {
+      const response = await mock.fetch(new Request(`http://mock${hooks}`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ url: `https://example.com/${i}`, events: ["Workflow Errored"] }) }))
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+    }
+    for (let i = 0; i < Subscriptions.maxTotal; i++) expect((await register(`tk_key_${Math.floor(i / Subscriptions.maxPerKey)}`, i)).status).toBe(200)
+    const refused = await register("tk_fresh_key", 0)
+    expect(refused.status).toBe(400)
+    expect(String(refused.body["message"])).toMatch(/At most 1000 webhooks per mock/)
+    const first = ((await (await mock.fetch(new Request(`http://mock${hooks}`, { headers: { "x-api-key": "tk_key_0" } }))).json()) as ReadonlyArray<{ _id: string }>)[0]!
+    expect((await mock.fetch(new Request(`http://mock${hooks}/${first._id}`, { method: "DELETE", headers: { "x-api-key": "tk_key_0" } }))).status).toBe(200)
+    expect((await register("tk_fresh_key", 1)).status).toBe(200)
+    mock.reset()
+    expect((await register("tk_fresh_key", 2)).status).toBe(200)
   })
 })
 
@@ -593,3 +613,21 @@ const waitUntil = (check: Effect.Effect<boolean, never, RefoldMock>) =>
     }
     throw new Error("condition not met in time")
   })
+
+describe("waiting for deliveries in a script of its own (in-process)", () => {
+  // Between two attempts only the backoff's timer is left, and the clock's timers never keep a
+  // process alive: the wait itself must, or Node exits (code 13) before the deliveries settle.
+  it("keeps the process alive until every attempt is made", async () => {
+    const run = await runScript(`
+      import { createMockApp } from "@refold-effect/mock"
+      const mock = createMockApp({ clock: { speed: 100 } })
+      const headers = { "x-api-key": "tk_test", "content-type": "application/json" }
+      await mock.fetch(new Request("http://mock${hooks}", { method: "POST", headers, body: JSON.stringify({ url: "http://127.0.0.1:1/refused", events: ["Workflow Completed"] }) }))
+      const execution = mock.store.executions().find((r) => r.status === "COMPLETED" && r.environment === "test")
+      mock.webhooks.deliver({ execution, from: "RUNNING" })
+      await mock.webhooks.settled()
+      console.log("attempts", mock.webhooks.attempts().length)
+      mock.close()`)
+    expect(run).toEqual({ code: 0, output: "attempts 4\n" })
+  }, 120_000)
+})

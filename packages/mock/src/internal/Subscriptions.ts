@@ -16,6 +16,9 @@ import * as Auth from "./Auth.js"
 /** At most this many subscriptions per key, so that a loop in a client cannot grow the mock without bound. */
 export const maxPerKey = 100
 
+/** At most this many subscriptions in one app, whatever the keys: any non-empty key may register, so a per-key bound alone is none. */
+export const maxTotal = 1000
+
 /** A subscription as stored: the canonical wire fields (secrets never among them). */
 export type Subscription = Webhook.Webhook & {
   readonly _id: string
@@ -35,8 +38,8 @@ export interface Registered {
 /** What the routes can do with the subscriptions. */
 export interface Subscriptions {
   readonly list: (apiKey: string) => ReadonlyArray<Subscription>
-  /** Registers a subscription; `undefined` when the key already has {@link maxPerKey}. */
-  readonly create: (apiKey: string, request: Webhook.Create) => Subscription | undefined
+  /** Registers a subscription; a message naming the bound when the key has {@link maxPerKey} or the app {@link maxTotal}. */
+  readonly create: (apiKey: string, request: Webhook.Create) => Subscription | string
   readonly get: (apiKey: string, id: string) => Subscription | undefined
   readonly update: (apiKey: string, id: string, patch: Webhook.Update) => Subscription | undefined
   /** Removes one; `false` when the key has none with this id. */
@@ -57,6 +60,7 @@ const typeOf = (request: { readonly webhook_type?: string | undefined; readonly 
 /** The subscriptions of one app; `orgId` is shown on each, `now` stamps them (the mock's clock). */
 export const make = (orgId: string | undefined, now: () => number): Subscriptions => {
   const byKey = new Map<string, Array<Subscription>>()
+  let total = 0
 
   const find = (apiKey: string, id: string) => {
     const list = byKey.get(apiKey) ?? []
@@ -67,7 +71,8 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
     list: (apiKey) => byKey.get(apiKey) ?? [],
     create: (apiKey, request) => {
       const list = byKey.get(apiKey) ?? []
-      if (list.length >= maxPerKey) return undefined
+      if (list.length >= maxPerKey) return `At most ${maxPerKey} webhooks per API key; delete one first`
+      if (total >= maxTotal) return `At most ${maxTotal} webhooks per mock, across API keys; delete one first, or reset the mock`
       const time = now()
       const stamp = new Date(time).toISOString()
       const subscription: Subscription = {
@@ -84,6 +89,7 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
         __v: 0
       }
       byKey.set(apiKey, [...list, subscription])
+      total++
       return subscription
     },
     get: (apiKey, id) => {
@@ -109,11 +115,15 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
       const { index, list } = find(apiKey, id)
       if (index === -1) return false
       const rest = list.filter((_, i) => i !== index)
+      total--
       if (rest.length === 0) byKey.delete(apiKey)
       else byKey.set(apiKey, rest)
       return true
     },
     all: () => [...byKey].flatMap(([apiKey, list]) => list.filter((s) => s.is_enabled).map((subscription) => ({ subscription, apiKey }))),
-    reset: () => byKey.clear()
+    reset: () => {
+      byKey.clear()
+      total = 0
+    }
   }
 }

@@ -14,7 +14,7 @@ import * as JsonDepth from "./JsonDepth.js"
 import * as Node from "./Node.js"
 import type * as Pipeline from "./Pipeline.js"
 import * as Reply from "./Reply.js"
-import { maxPerKey, type Subscriptions } from "./Subscriptions.js"
+import type { Subscriptions } from "./Subscriptions.js"
 
 /** The largest request body the webhook routes read. */
 export const maxBody = 64 * 1024
@@ -100,7 +100,7 @@ export const create = (subscriptions: Subscriptions) => async (c: Context<Reply.
   const request = await body(c, Webhook.Create)
   if (Either.isLeft(request)) return request.left
   const created = subscriptions.create(keyOf(c), request.right)
-  return created === undefined ? Reply.error(c, 400, INVALID_BODY, `At most ${maxPerKey} webhooks per API key; delete one first`) : ok(c, created)
+  return typeof created === "string" ? Reply.error(c, 400, INVALID_BODY, created) : ok(c, created)
 }
 
 /** `GET /api/v2/public/webhook/:id`. */

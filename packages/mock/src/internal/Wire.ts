@@ -22,8 +22,12 @@ class Dropped extends Response {}
  */
 export const isDropped = (response: Response): boolean => response instanceof Dropped
 
-/** Resolves after `ms`, or as soon as `signal` aborts. Never keeps the process alive by itself. */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts. A delay keeps the process alive, as an answer
+ * is due: in-process no socket does, and a script awaiting `mock.fetch` would otherwise exit before
+ * it (Node's code 13). `keepAlive: false` for a wait nobody should be kept for (a hang).
+ */
+export const sleep = (ms: number, signal?: AbortSignal, keepAlive = true): Promise<void> =>
   new Promise((resolve) => {
     if (ms <= 0 || signal?.aborted === true) return resolve()
     const done = () => {
@@ -32,7 +36,7 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
       resolve()
     }
     const timer = setTimeout(done, ms)
-    timer.unref?.()
+    if (!keepAlive) timer.unref?.()
     signal?.addEventListener("abort", done, { once: true })
   })
 
@@ -53,7 +57,7 @@ export const reset = (c: Context): Response => {
 
 /** Never answers: waits until the client goes away (or `maxMs` passes), then drops the connection. */
 export const hang = async (c: Context, maxMs: number): Promise<Response> => {
-  await sleep(maxMs, c.req.raw.signal)
+  await sleep(maxMs, c.req.raw.signal, false)
   return reset(c)
 }
 

@@ -42,6 +42,9 @@ export const execute = (actions: Actions, environment: (c: Context<Reply.MockEnv
   const record = outcome.record
   if (sync !== "true") return Reply.json(200, JSON.stringify({ message: Execute.STARTED_MESSAGE, execution_id: record._id }), Reply.requestId(c))
   // Synchronous: answered when the run ends on the app's clock (or when the app is reset or closed).
-  const ended = await actions.settled(record._id)
+  // The clock's timers never keep the process alive; the awaited answer does, or a script awaiting
+  // it in-process (no socket) would exit before the run ends.
+  const hold = setInterval(() => {}, 1 << 30)
+  const ended = await actions.settled(record._id).finally(() => clearInterval(hold))
   return Reply.json(200, JSON.stringify(Records.result(ended ?? record)), Reply.requestId(c))
 }
