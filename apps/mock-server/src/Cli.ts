@@ -8,6 +8,7 @@ import { Command, Options } from "@effect/cli"
 import { DataSet } from "@refold-effect/fixtures"
 import { Config, Console, Effect, Either, Option } from "effect"
 import { createRequire } from "node:module"
+import { isCorsOrigin } from "@refold-effect/mock"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import { checked, integer, repeatable } from "./Flag.js"
@@ -74,13 +75,7 @@ export const corsPolicy = (values: ReadonlyArray<string>): Effect.Effect<Server.
   if (values.length === 1 && (values[0] === "*" || values[0] === "off")) return Effect.succeed(values[0] === "*" ? "*" : false)
   for (const value of values) {
     if (value === "*" || value === "off") return new Server.StartupError({ message: `--cors ${value} stands alone: no other --cors with it` })
-    let origin: string | undefined
-    try {
-      origin = new URL(value).origin
-    } catch {
-      origin = undefined
-    }
-    if (origin !== value) {
+    if (!isCorsOrigin(value)) {
       return new Server.StartupError({ message: `--cors takes *, off, or origins such as http://localhost:5173 (scheme, host and port only), got ${JSON.stringify(value)}` })
     }
   }

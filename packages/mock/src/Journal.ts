@@ -26,7 +26,7 @@ export const REDACTED = "[REDACTED]"
 export interface Entry {
   /** The request id (`x-request-id`), when the app answered. */
   readonly id: string
-  /** When the request arrived, epoch milliseconds and ISO 8601. */
+  /** When the request arrived on the app's clock (see `MockClock`), epoch milliseconds and ISO 8601. */
   readonly loggedDate: number
   readonly loggedDateString: string
   readonly request: {
@@ -315,9 +315,10 @@ const IN_HEADERS = -1
  * copied by each, then promoted and marked. A request over TCP leaves its method, its URL, its id
  * and Node's raw headers; one answered in-process, its `Headers`. Secrets included: reading an
  * entry redacts what it hands out: values under a secret's name, the values `known` redacts, and
- * the values sent under a secret's name wherever else they appear in the same request.
+ * the values sent under a secret's name wherever else they appear in the same request. `now` is
+ * the time of arrival (the app's clock; default the system's).
  */
-export const make = (capacity: number = defaultCapacity, known: Redactor = (text) => text): Journal => {
+export const make = (capacity: number = defaultCapacity, known: Redactor = (text) => text, now: () => number = Date.now): Journal => {
   const size = Math.max(1, Math.floor(capacity))
   // `recorded` counts every request ever recorded; the n-th is in slot n % size, and `sequences`
   // tells a recording whether its slot was reused since.
@@ -401,7 +402,7 @@ export const make = (capacity: number = defaultCapacity, known: Redactor = (text
       if (headers[slot] !== undefined) headers[slot] = undefined
       setOf[slot] = sets.take(rawHeaders)
     }
-    times[slot] = Date.now()
+    times[slot] = now()
     sequences[slot] = sequence
     ids.set(slot, "")
     statuses[slot] = PENDING

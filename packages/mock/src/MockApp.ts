@@ -142,17 +142,23 @@ const validJournal = (journal: number | undefined): number => {
   throw new Error(`Invalid journal: expected a whole number of requests from 0 (off) to ${MAX_JOURNAL}, got ${journal}`)
 }
 
+/**
+ * Whether `value` is an origin as a browser sends it in `Origin` (scheme, host and port only, such
+ * as `http://localhost:5173`): what the `cors` option lists, and the command line's `--cors`.
+ */
+export const isCorsOrigin = (value: string): boolean => {
+  try {
+    return new URL(value).origin === value
+  } catch {
+    return false
+  }
+}
+
 /** The CORS policy; throws naming an origin a browser never sends (a path, no scheme, `*` in a list). */
 const validCors = (cors: Cors.Policy | undefined): Cors.Policy => {
   if (!Array.isArray(cors)) return cors ?? "*"
   for (const origin of cors) {
-    let parsed: string | undefined
-    try {
-      parsed = new URL(origin).origin
-    } catch {
-      parsed = undefined
-    }
-    if (parsed !== origin) throw new Error(`Invalid cors origin ${JSON.stringify(origin)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
+    if (!isCorsOrigin(origin)) throw new Error(`Invalid cors origin ${JSON.stringify(origin)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
   }
   return cors
 }
@@ -213,7 +219,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const initialFaults = validFaults(options.faults ?? {})
   // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
-  const journal = Journal.make(capacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED))
+  // Its times are the clock's, as a run's `createdAt` and a delivery's `sentAt` are.
+  const journal = Journal.make(capacity, (text) => sessions.redact(Journal.redactValues(text, secretKeys), Journal.REDACTED), clock.now)
   const journaling = options.journal !== 0
   lifecycle.reset(() => store.executions())
   // Arrivals run like any other execution: their times on the clock, their lives in the lifecycle.

@@ -161,3 +161,16 @@ describe("handler", () => {
     }
   })
 })
+
+describe("journal times", () => {
+  it("are the app's clock's, as a run's createdAt is: a manual clock moved a day on journals the request a day on", async () => {
+    const mock = createMockApp({ data: small(10), clock: { speed: 0 } })
+    const start = mock.clock.now()
+    mock.clock.advance(86_400_000)
+    await mock.fetch(new Request(`http://mock.test${list}?limit=1`, { headers: acme }))
+    const [entry] = mock.journal.requests()
+    expect(entry!.loggedDate).toBe(start + 86_400_000)
+    expect(entry!.loggedDateString).toBe(new Date(start + 86_400_000).toISOString())
+    mock.close()
+  })
+})
