@@ -125,9 +125,13 @@ let session: inspector.Session | undefined
 /**
  * Built-in commands of every child: `profileStart` and `profileStop` run V8's CPU profiler (the one
  * behind `node --cpu-prof`) over exactly the window the parent measures; `profileStop` answers
- * the `.cpuprofile` object.
+ * the `.cpuprofile` object; `collect` runs a full garbage collection (with `--expose-gc`).
  */
 const builtins: Handlers = {
+  /** A full collection (with `--expose-gc`), so that a measured window starts from a clean heap. */
+  collect: () => {
+    ;(globalThis as { gc?: () => void }).gc?.()
+  },
   profileStart: async () => {
     session = new inspector.Session()
     session.connect()

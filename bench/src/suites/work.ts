@@ -28,7 +28,7 @@ const COUNTED = 2_000
 /** SDK calls of each kind to warm the client up, and counted per round, in rounds. */
 const SDK_WARM = 1_500
 const SDK_COUNTED = 1_000
-const SDK_ROUNDS = 2
+const SDK_ROUNDS = 3
 
 /** Whether Valgrind and `callgrind_control` are installed (Debian's `valgrind`). */
 const available = (): boolean =>
@@ -173,19 +173,26 @@ const sdkCalls = (context: Context, dir: string, under: ReadonlyArray<string>) =
     const modes = ["sdk", "bare"] as const
     for (const mode of modes) await call(mode, SDK_WARM)
     const counted: Record<"sdk" | "bare", Array<{ readonly main: number; readonly all: number }>> = { sdk: [], bare: [] }
+    let failures = 0
     for (let round = 0; round < SDK_ROUNDS; round++) {
       for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+        // A window starts from a clean heap: a full collection landing in one window and not the
+        // next moved a window's count by 10 % (the client allocates about 150 KB per call).
+        await client.call("collect")
         control(pid, "-z")
         control(pid, "-i", "on")
         const r = await call(mode, SDK_COUNTED)
         control(pid, "-i", "off")
         control(pid, "-d")
-        if (r.failed > 0) throw new Error(`${mode}: ${r.failed} failed calls under callgrind`)
+        // A keep-alive connection the server closes as a slowed client reuses it fails a call now
+        // and then (the SDK retries it, the bare call cannot): a few are noted, more are an error.
+        if (r.failed > r.ok / 100) throw new Error(`${mode}: ${r.failed} failed calls of ${r.ok + r.failed} under callgrind`)
+        failures += r.failed
         const { all, main } = lastDump(dir, pid)
         counted[mode].push({ main: main / r.ok, all: all / r.ok })
       }
     }
-    return counted
+    return { counted, failures }
   })
 
 export const run = async (context: Context): Promise<ReadonlyArray<Report.Section>> => {
@@ -226,7 +233,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
   })
 
   log("work: figure 5's client under callgrind")
-  const sdk = await sdkCalls(context, dir, under)
+  const { counted: sdk, failures } = await sdkCalls(context, dir, under)
 
   const n = (x: number) => Stats.format(Math.round(x))
   // bare / (stopped + perSecond / R) >= target  <=>  R >= perSecond / (bare / target - stopped).
@@ -265,7 +272,7 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
         `(real-time clock, each run started again as it ends) runs ${LIFE_WARM_S} s, then is counted over ${LIFE_COUNTED_S} s with no request at all. ` +
         "A living mock answering R responses a second spends the stopped one's instructions per response plus the lifecycle's per second over R; " +
         "the table gives the rate from which that stays within figure 7's targets (for the list, a lower bound: a page that runs changed is built again by the next " +
-        "request, which this does not count). Counts repeat within about 1 % from one start of a server to the next; " +
+        "request, which this does not count). Counts repeat within about 2 % from one start of a server to the next; " +
         "kernel time (the same system calls and bytes for every server) is not counted. " +
         `Figure 5's get: the client process under callgrind (the mock, figure 5's, in its own process, not counted), ${CONCURRENCY} fibers calling, ` +
         `${SDK_WARM.toLocaleString("en-US")} calls of each kind to warm up, then ${SDK_ROUNDS} rounds of ${SDK_COUNTED.toLocaleString("en-US")} counted calls of each, alternating; medians.`,
@@ -292,7 +299,8 @@ export const run = async (context: Context): Promise<ReadonlyArray<Report.Sectio
       targets: [],
       notes: [
         "No target of its own: a cross-check of figures 1 and 7, whose targets are request rates. Where a ratio here and one there disagree, " +
-          "the difference is how the machine ran the instructions (cache misses, another process's load, the kernel), not the work the code asks for."
+          "the difference is how the machine ran the instructions (cache misses, another process's load, the kernel), not the work the code asks for.",
+        `Figure 5's counted calls that failed (a keep-alive connection closed under a slowed client): ${failures}.`
       ]
     }
   ]
