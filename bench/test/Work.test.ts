@@ -16,6 +16,7 @@ describe("lastDump", () => {
     dump("cg.43.9-01", 5000) // another process
     dump("cg.42-01", 1) // the dump at exit
     expect(lastDump(dir, 42)).toEqual({ main: 300, all: 320 })
+    expect(() => lastDump(dir, 44)).toThrow(`no callgrind dump of process 44 in ${dir}`)
   })
 })
 

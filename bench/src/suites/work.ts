@@ -5,8 +5,9 @@
  * counts, no cache simulation), warmed up, then counted over a fixed number of requests: the
  * instructions of its main thread (the event loop, where every request is answered) per response,
  * for the bare app and the mock as figure 1 runs them, and as figure 7 runs them (its clock stopped,
- * and what its running executions cost per second). Kernel time is not counted: both send the same bytes with the same system calls. Then
- * figure 5's client, counted alike: the SDK's `get` against the same `HttpClient`'s bare call.
+ * and what its running executions cost per second). Kernel time is not counted: both send the same
+ * bytes with the same system calls. Then figure 5's client, counted alike: the SDK's `get` against
+ * the same `HttpClient`'s bare call.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -59,6 +60,7 @@ export const lastDump = (dir: string, pid: number): { readonly main: number; rea
     const m = new RegExp(`^cg\\.${pid}\\.(\\d+)-(\\d+)$`).exec(name)
     return m === null ? [] : [{ name, dump: Number(m[1]), thread: Number(m[2]) }]
   })
+  if (files.length === 0) throw new Error(`no callgrind dump of process ${pid} in ${dir}`)
   const dump = Math.max(...files.map((f) => f.dump))
   const totals = (name: string) => Number(/^totals: (\d+)/m.exec(fs.readFileSync(path.join(dir, name), "utf8"))?.[1] ?? Number.NaN)
   const last = files.filter((f) => f.dump === dump)
