@@ -201,19 +201,22 @@ export interface Invalid {
 const decodeEither = Schema.decodeUnknownEither(ListQuery, { errors: "first", onExcessProperty: "ignore" })
 
 /**
+ * Why a query schema refused its input, as {@link Invalid}: the issue a parameter's own check words
+ * (`Invalid query parameter "limit": …`), else the first; `fallback` when there is none.
+ */
+export const explain = (error: ParseResult.ParseError, fallback: string): Invalid => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const issue = issues.find((i) => i.message.startsWith("Invalid query parameter")) ?? issues[0]
+  const parameter = issue?.path[0]
+  return { parameter: typeof parameter === "string" ? parameter : undefined, message: issue?.message ?? fallback }
+}
+
+/**
  * Decodes a URL's query parameters (already split into single strings) into a {@link ListQuery},
  * or explains in one sentence, naming the parameter, why not. Unknown parameters are ignored.
  */
 export const decode = (input: unknown): Either.Either<ListQuery, Invalid> =>
-  Either.mapLeft(decodeEither(input), (error) => {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-    const issue = issues.find((i) => i.message.startsWith("Invalid query parameter")) ?? issues[0]
-    const parameter = issue?.path[0]
-    return {
-      parameter: typeof parameter === "string" ? parameter : undefined,
-      message: issue?.message ?? "Invalid query parameters"
-    }
-  })
+  Either.mapLeft(decodeEither(input), (error) => explain(error, "Invalid query parameters"))
 
 /** Encodes a {@link ListQuery} to the strings that travel in the URL. */
 export const encode = Schema.encodeSync(ListQuery)

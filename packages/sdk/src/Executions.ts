@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import type { HttpClient } from "@effect/platform"
-import { Batch, Control, Execution, Page, RefoldApi } from "@refold-effect/contract"
-import { Config, type ConfigError, Context, Duration, Effect, Either, Layer, Option, ParseResult, Ref, Schedule, Schema, Stream } from "effect"
+import { Batch, Control, Execution, ListQuery, Page, RefoldApi } from "@refold-effect/contract"
+import { Config, type ConfigError, Context, Duration, Effect, Either, Layer, Option, Ref, Schedule, Schema, Stream } from "effect"
 import * as Configs from "./internal/configs.js"
 import * as Operation from "./internal/operation.js"
 import { show } from "./internal/show.js"
@@ -150,11 +150,8 @@ const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<strin
   return decodeBatchParams(raw).pipe(
     Either.mapBoth({
       onLeft: (error) => {
-        // The issue the contract words (`Invalid query parameter "limit": …`), as `ListQuery.decode` picks it.
-        const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-        const issue = issues.find((i) => i.message.startsWith("Invalid query parameter")) ?? issues[0]
-        const parameter = issue?.path[0]
-        return invalid(typeof parameter === "string" ? parameter : "params", issue?.message ?? "Invalid batch parameters")
+        const { message, parameter } = ListQuery.explain(error, "Invalid batch parameters")
+        return invalid(parameter ?? "params", message)
       },
       onRight: () => raw
     })
