@@ -35,6 +35,7 @@ import type { Registered } from "./internal/Subscriptions.js"
 import * as Template from "./internal/Template.js"
 import * as Uuid from "./internal/Uuid.js"
 import { maxBody } from "./internal/WebhookRoutes.js"
+import * as Wire from "./internal/Wire.js"
 import { MIN_SECRET_LENGTH, REDACTED, redactAbsoluteUrl, redactHeaders, redactValues } from "./Journal.js"
 import type { MockClock } from "./MockClock.js"
 
@@ -410,13 +411,8 @@ export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Op
     deliver,
     attempts: () => journal.slice(),
     pending,
-    // A backoff's timer never keeps the process alive; a wait for the deliveries does, or a script
-    // awaiting it (in-process, between two attempts) would exit before they settle.
-    settled: () => {
-      if (pending() === 0) return Promise.resolve()
-      const hold = setInterval(() => {}, 1 << 30)
-      return new Promise<void>((resolve) => waiters.push(resolve)).finally(() => clearInterval(hold))
-    },
+    // A backoff's timer never keeps the process alive; a wait for the deliveries does.
+    settled: () => (pending() === 0 ? Promise.resolve() : Wire.keptAlive(new Promise<void>((resolve) => waiters.push(resolve)))),
     clear: () => {
       journal = []
     },

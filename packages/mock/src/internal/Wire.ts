@@ -55,6 +55,16 @@ export const reset = (c: Context): Response => {
   )
 }
 
+/**
+ * `promise`, keeping the process alive until it settles. The clock's timers never do (a mock must
+ * not hold a process open), so a script awaiting an answer in-process, with no socket open, would
+ * otherwise exit before it (Node's code 13).
+ */
+export const keptAlive = <A>(promise: Promise<A>): Promise<A> => {
+  const hold = setInterval(() => {}, 1 << 30)
+  return promise.finally(() => clearInterval(hold))
+}
+
 /** Never answers: waits until the client goes away (or `maxMs` passes), then drops the connection. */
 export const hang = async (c: Context, maxMs: number): Promise<Response> => {
   await sleep(maxMs, c.req.raw.signal, false)

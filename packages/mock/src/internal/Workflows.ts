@@ -12,6 +12,7 @@ import * as Ids from "./Ids.js"
 import * as Records from "./Records.js"
 import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
+import * as Wire from "./Wire.js"
 
 /** The vendor's 400 for a missing `slug`: the docs page's body, with the envelope's fields added. */
 const missingSlug = (c: Context<Reply.MockEnv>) => {
@@ -42,9 +43,6 @@ export const execute = (actions: Actions, environment: (c: Context<Reply.MockEnv
   const record = outcome.record
   if (sync !== "true") return Reply.json(200, JSON.stringify({ message: Execute.STARTED_MESSAGE, execution_id: record._id }), Reply.requestId(c))
   // Synchronous: answered when the run ends on the app's clock (or when the app is reset or closed).
-  // The clock's timers never keep the process alive; the awaited answer does, or a script awaiting
-  // it in-process (no socket) would exit before the run ends.
-  const hold = setInterval(() => {}, 1 << 30)
-  const ended = await actions.settled(record._id).finally(() => clearInterval(hold))
+  const ended = await Wire.keptAlive(actions.settled(record._id))
   return Reply.json(200, JSON.stringify(Records.result(ended ?? record)), Reply.requestId(c))
 }
