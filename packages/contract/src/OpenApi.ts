@@ -31,13 +31,44 @@ const withoutFrameworkErrors = (value: unknown): unknown => {
   return out
 }
 
+/** The response headers every answer carries, as OpenAPI header objects (`components.headers`). */
+const headers = {
+  RequestId: {
+    description: "The request's id, also the error body's `request_id`: quote it when reporting a problem. The mock sends it on every answer.",
+    schema: { type: "string" }
+  },
+  RetryAfter: {
+    description: "Seconds to wait before retrying a 429. The vendor documents no rate-limit headers; the mock sends this one with every 429.",
+    schema: { type: "integer", minimum: 0 }
+  }
+} as const
+
+const headerRef = (name: keyof typeof headers) => ({ $ref: `#/components/headers/${name}` })
+
+/** Each response's headers: `x-request-id` on every one, `Retry-After` on a 429 too. */
+const responseHeaders = (status: string) => ({
+  "x-request-id": headerRef("RequestId"),
+  ...(status === "429" ? { "Retry-After": headerRef("RetryAfter") } : {})
+})
+
+type Operation = { operationId: string; responses: Record<string, { headers?: object }> }
+
 /**
  * Generates the OpenAPI document of the execution API. Objects allow additional properties,
- * because decoding is forward compatible: the vendor adds fields over time.
+ * because decoding is forward compatible: the vendor adds fields over time. Each `operationId` is
+ * the endpoint's name (`listExecutions`, as the vendor's document names it; `HttpApi` would prefix
+ * its group: `executions.listExecutions`), and each response lists the headers the mock sends.
  */
 export const document = (): OpenApi.OpenAPISpec => {
   const spec = withoutFrameworkErrors(OpenApi.fromApi(RefoldApi, { additionalPropertiesStrategy: "allow" })) as OpenApi.OpenAPISpec
   for (const name of frameworkComponents) delete spec.components.schemas[name]
+  ;(spec.components as { headers?: object }).headers = headers
+  for (const item of Object.values(spec.paths)) {
+    for (const operation of Object.values(item) as Array<Operation>) {
+      operation.operationId = operation.operationId.slice(operation.operationId.indexOf(".") + 1)
+      for (const [status, response] of Object.entries(operation.responses)) response.headers = responseHeaders(status)
+    }
+  }
   for (const path of optionalBodies) {
     for (const operation of Object.values(spec.paths[path] ?? {})) {
       const body = (operation as { requestBody?: { required: boolean } }).requestBody

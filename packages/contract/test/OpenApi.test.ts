@@ -38,13 +38,13 @@ describe("OpenApi", () => {
       "query:execution_id",
       "query:sortAsc"
     ])
-    expect(list.security).toEqual([{ "Org API Key": [] }, { "Linked Account Token": [] }])
+    expect(list.security).toEqual([{ OrgApiKey: [] }, { LinkedAccountToken: [] }])
     expect(spec.components.securitySchemes).toMatchObject({
-      "Org API Key": { type: "apiKey", in: "header", name: "x-api-key" },
-      "Linked Account Token": { type: "http", scheme: "bearer" }
+      OrgApiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+      LinkedAccountToken: { type: "http", scheme: "bearer" }
     })
     const get = spec.paths["/api/v2/public/execution/{execution_id}"]!.get!
-    expect(Object.keys(get.responses).sort()).toEqual(["200", "400", "401", "403", "404", "429", "500"])
+    expect(Object.keys(get.responses).sort()).toEqual(["200", "400", "401", "403", "404", "429", "500", "502", "503", "504"])
     for (const action of ["stop", "rerun"]) {
       const post = spec.paths[`/api/v2/public/execution/{execution_id}/${action}`]!.post!
       expect(Object.keys(post.responses)).toContain("404")
@@ -58,7 +58,7 @@ describe("OpenApi", () => {
     expect(Object.keys(execute.responses)).toContain("400")
     // Webhooks: the org API key alone, and both spellings of the body documented.
     const register = spec.paths["/api/v2/public/webhook"]!.post!
-    expect(register.security).toEqual([{ "Org API Key": [] }])
+    expect(register.security).toEqual([{ OrgApiKey: [] }])
     expect(register.requestBody).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/CreateWebhookRequest" } } } })
     expect(Object.keys((spec.components.schemas["CreateWebhookRequest"] as { properties: object }).properties)).toEqual(expect.arrayContaining(["webhook_url", "url", "webhook_events", "events"]))
     expect(Object.keys(spec.paths["/api/v2/public/webhook/{id}"]!)).toEqual(["get", "put", "delete"])

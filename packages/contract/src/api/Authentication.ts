@@ -20,13 +20,15 @@ export const orgApiKey = HttpApiSecurity.annotate(
 
 /**
  * An org API key in `x-api-key` (with the account in the `linked_account_id` header), or a linked
- * account's session token as `Authorization: Bearer`. The keys are the vendor's own scheme names.
+ * account's session token as `Authorization: Bearer`. The keys are the vendor's scheme names
+ * ("Org API Key", "Linked Account Token") without their spaces: OpenAPI allows only
+ * `^[a-zA-Z0-9._-]+$` in component names, and these keys are the document's security schemes.
  */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
   failure: unauthorized,
   security: {
-    "Org API Key": orgApiKey,
-    "Linked Account Token": HttpApiSecurity.annotate(
+    OrgApiKey: orgApiKey,
+    LinkedAccountToken: HttpApiSecurity.annotate(
       HttpApiSecurity.bearer,
       OpenApi.Description,
       "Session token (JWT) of a linked account, issued by `POST /api/v2/public/session-token`."

@@ -21,7 +21,7 @@ export const webhookPath = "/api/v2/public/webhook/:id"
 /** The org API key in `x-api-key`: the only credential the webhook operations take. */
 export class OrgAuthentication extends HttpApiMiddleware.Tag<OrgAuthentication>()("OrgAuthentication", {
   failure: unauthorized,
-  security: { "Org API Key": orgApiKey }
+  security: { OrgApiKey: orgApiKey }
 }) {}
 
 /** `GET /api/v2/public/webhook`: every subscription of the key's org and environment. */
