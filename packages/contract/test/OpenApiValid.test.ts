@@ -6,11 +6,14 @@ import { validate } from "@readme/openapi-parser"
 import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { RefoldApi } from "../src/index.js"
 import { docsDir } from "./support/vendorDocs.js"
 
+const text = () => readFileSync(new URL("../openapi.json", import.meta.url), "utf8")
+
 const committed = (): { paths: Record<string, Record<string, { operationId: string; responses: Record<string, { headers?: Record<string, unknown> }> }>>; components: Record<string, unknown> } =>
-  JSON.parse(readFileSync(new URL("../openapi.json", import.meta.url), "utf8"))
+  JSON.parse(text())
 
 const operations = () => Object.entries(committed().paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })))
 
@@ -19,7 +22,7 @@ const route = (method: string, path: string) => `${method.toUpperCase()} ${path.
 
 describe("openapi.json", () => {
   it("is a valid OpenAPI 3.1 document (@readme/openapi-parser)", async () => {
-    const result = await validate(committed())
+    const result = await validate(fileURLToPath(new URL("../openapi.json", import.meta.url)))
     expect(result).toMatchObject({ valid: true, specification: "OpenAPI" })
   })
 
