@@ -72,6 +72,21 @@ const choice = <const A extends string>(name: string, values: ReadonlyArray<A>) 
     Options.withPseudoName(values.join("|"))
   )
 
+/**
+ * A `--name <n>` option taking an integer. Text checked here rather than `Options.integer`, whose
+ * error ("'abc' is not a integer") does not say which flag was wrong; the range is the SDK's to
+ * check (`Invalid --limit: expected a positive integer no greater than 1000, got "0"`).
+ */
+const integer = (name: string) =>
+  Options.text(name).pipe(
+    Options.withPseudoName("n"),
+    Options.mapEffect((text) =>
+      /^[+-]?\d+$/.test(text)
+        ? Effect.succeed(Number(text))
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`Invalid --${name}: expected a positive integer, got ${JSON.stringify(text)}`)))
+    )
+  )
+
 const json = Options.boolean("json").pipe(Options.withDescription("Print JSON instead of a table."))
 
 const optional = <A>(options: Options.Options<A>) => Options.map(Options.optional(options), Option.getOrUndefined)
@@ -88,10 +103,10 @@ const listCommand = Command.make(
     until: optional(Options.text("until").pipe(Options.withPseudoName("date"))).pipe(
       Options.withDescription("Only executions created on or before this day (the whole day, UTC) or instant (ISO 8601).")
     ),
-    limit: optional(Options.integer("limit").pipe(Options.withPseudoName("n"))).pipe(
+    limit: optional(integer("limit")).pipe(
       Options.withDescription("Executions per page, 1 to 1000 (default 10; 100 with --all).")
     ),
-    page: optional(Options.integer("page").pipe(Options.withPseudoName("n"))).pipe(Options.withDescription("The page to show (or to start from with --all).")),
+    page: optional(integer("page")).pipe(Options.withDescription("The page to show (or to start from with --all).")),
     all: Options.boolean("all").pipe(Options.withDescription("Stream every page instead of one.")),
     json
   },

@@ -134,6 +134,11 @@ describe("list", () => {
       const limit = yield* run(["list", "--limit", "0"])
       expect(limit.exitCode).toBe(2)
       expect(limit.stderr).toBe(`Invalid --limit: expected a positive integer no greater than 1000, got "0"\n`)
+      // Not a number at all: still named by its flag (not @effect/cli's "'abc' is not a integer").
+      for (const [flag, value] of [["--limit", "abc"], ["--page", "1.5"], ["--page", ""]] as const) {
+        const text = yield* run(["list", flag, value])
+        expect({ exitCode: text.exitCode, stderr: text.stderr.trimEnd() }).toEqual({ exitCode: 2, stderr: `Invalid ${flag}: expected a positive integer, got ${JSON.stringify(value)}` })
+      }
       // Rejected before anything was sent.
       expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
