@@ -110,7 +110,7 @@ const listCommand = Command.make(
     all: Options.boolean("all").pipe(Options.withDescription("Stream every page instead of one.")),
     json
   },
-  (options) => list(options).pipe(Effect.provide(executionsLayer))
+  (options) => list(options).pipe(Effect.provide(executionsLayer), Failure.onInterrupt("Interrupted: the listing stopped."))
 ).pipe(Command.withDescription("List the linked account's executions, newest first."))
 
 const executionId = Args.text({ name: "id" }).pipe(Args.withDescription("The execution's id."))
@@ -118,7 +118,7 @@ const executionId = Args.text({ name: "id" }).pipe(Args.withDescription("The exe
 const getCommand = Command.make(
   "get",
   { executionId, json },
-  ({ executionId, json }) => get(executionId, { json }).pipe(Effect.provide(executionsLayer))
+  ({ executionId, json }) => get(executionId, { json }).pipe(Effect.provide(executionsLayer), Failure.onInterrupt("Interrupted."))
 ).pipe(Command.withDescription("Show one execution with its nodes."))
 
 const watchCommand = Command.make(

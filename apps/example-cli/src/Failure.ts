@@ -38,8 +38,17 @@ export const ExitCode = {
   /** The API could not be used: rejected credentials, not found, rate limits, outages, timeouts. */
   api: 3,
   /** `watch`, `run`: `--timeout` ran out before the execution ended (as `timeout(1)`). */
-  watchTimedOut: 124
+  watchTimedOut: 124,
+  /** Ctrl-C (SIGINT) stopped the command, as a shell reports it (128 + 2). */
+  interrupted: 130
 } as const
+
+/**
+ * Says on stderr why the command stops when Ctrl-C interrupts `self` (the process then exits
+ * {@link ExitCode.interrupted}): without it, the command would end silently mid-output.
+ */
+export const onInterrupt = (message: string) => <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.onInterrupt(self, () => Console.error(message))
 
 /** `watch`: the execution reached a terminal status other than `COMPLETED`. */
 export class ExecutionFailed extends Schema.TaggedError<ExecutionFailed>()("ExecutionFailed", {

@@ -6,6 +6,7 @@
 import { NodeContext, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Exit, Layer, Logger } from "effect"
 import * as Cli from "./Cli.js"
+import * as Failure from "./Failure.js"
 
 // `pnpm start -- list` hands the script a literal `--` first; the arguments follow it.
 const args = process.argv.slice(2)
@@ -19,6 +20,6 @@ NodeRuntime.runMain(
   {
     disablePrettyLogger: true,
     teardown: (exit, onExit) =>
-      onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.isInterrupted(exit) ? 130 : 1)
+      onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : Exit.isInterrupted(exit) ? Failure.ExitCode.interrupted : 1)
   }
 )

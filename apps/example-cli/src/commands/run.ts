@@ -7,7 +7,7 @@
  */
 import { Workflows } from "@refold-effect/sdk"
 import { Console, Effect } from "effect"
-import { NotStarted } from "../Failure.js"
+import { NotStarted, onInterrupt } from "../Failure.js"
 import * as Format from "../Format.js"
 import { follow, type WatchOptions } from "./watch.js"
 
@@ -28,7 +28,9 @@ export interface RunOptions extends WatchOptions {
  */
 export const run = Effect.fn("run")(function*(workflowId: string, options: RunOptions) {
   const workflows = yield* Workflows
-  const started = yield* workflows.execute(workflowId, { slug: options.slug, payload: options.payload })
+  const started = yield* workflows.execute(workflowId, { slug: options.slug, payload: options.payload }).pipe(
+    onInterrupt(`Interrupted before the API answered: workflow ${workflowId} may have started (see: refold-executions list --source "API Call").`)
+  )
   const executionId = started.execution_id
   if (executionId === "") {
     return yield* new NotStarted({ workflowId, message: started.message })

@@ -6,7 +6,7 @@
  */
 import { type Execution, Executions } from "@refold-effect/sdk"
 import { Console, Duration, Effect, Option, Ref, Stream } from "effect"
-import { ExecutionFailed, WatchTimedOut } from "../Failure.js"
+import { ExecutionFailed, onInterrupt, WatchTimedOut } from "../Failure.js"
 import * as Format from "../Format.js"
 
 /** How often and how long to poll. */
@@ -48,7 +48,10 @@ export const follow = Effect.fn("follow")(function*(
     ),
     Stream.runLast,
     Effect.timeoutOption(timeout),
-    Effect.map(Option.flatten)
+    Effect.map(Option.flatten),
+    onInterrupt(
+      `Interrupted: stopped following execution ${executionId}; the execution itself was not stopped (follow it again: refold-executions watch ${executionId}).`
+    )
   )
 
   if (Option.isNone(ended)) {
