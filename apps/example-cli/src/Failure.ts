@@ -113,8 +113,12 @@ const credentials = "Check REFOLD_API_KEY and REFOLD_LINKED_ACCOUNT_ID (or REFOL
 
 /** One message per SDK error tag. */
 const refold: { readonly [E in RefoldError as E["_tag"]]: (error: E) => string } = {
-  // Nothing was sent: the SDK's message names the parameter it rejected.
-  InvalidArgument: (e: InvalidArgument) => e.message,
+  // Nothing was sent: the SDK's message names the parameter it rejected. A missing linked account
+  // is this CLI's configuration (its variables), not the SDK's remedies (RefoldAuth.apiKey, forAccount).
+  InvalidArgument: (e: InvalidArgument) =>
+    e.parameter === "linkedAccountId"
+      ? "Configuration error: REFOLD_API_KEY is set but REFOLD_LINKED_ACCOUNT_ID is not: set it to the linked account to act on (or use REFOLD_SESSION_TOKEN instead)."
+      : e.message,
   BadRequest: (e: BadRequest) => `Bad request (${e.status}): ${vendor(e)}${requestId(e)}`,
   ResponseTooLarge: (e: ResponseTooLarge) => `The API's answer was too large: ${e.message}`,
   NoProgress: (e: NoProgress) => `The listing made no progress: ${e.message}`,

@@ -62,8 +62,10 @@ describe("credentials", () => {
       const { REFOLD_LINKED_ACCOUNT_ID: _, ...rest } = env
       const { exitCode, stderr } = yield* run(["get", "65410cf6cdf931a12d7ab009"], rest)
       expect(exitCode).toBe(2)
-      expect(stderr).toContain("No linked account to act on")
-      expect(stderr).not.toContain(API_KEY)
+      // In the CLI's terms (its variables), not the SDK's (RefoldAuth.apiKey, forAccount(id)).
+      expect(stderr).toBe(
+        "Configuration error: REFOLD_API_KEY is set but REFOLD_LINKED_ACCOUNT_ID is not: set it to the linked account to act on (or use REFOLD_SESSION_TOKEN instead).\n"
+      )
       expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
 
