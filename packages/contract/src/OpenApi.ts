@@ -5,7 +5,9 @@
  * @since 0.1.0
  */
 import { OpenApi } from "@effect/platform"
+import { JSONSchema, type Schema } from "effect"
 import { executePath, RefoldApi } from "./RefoldApi.js"
+import * as Webhook from "./Webhook.js"
 
 /** Operations whose body may be left out (`HttpApi` marks every body required), as OpenAPI paths. */
 const optionalBodies = [executePath.replace(/:([A-Za-z_]+)/g, "{$1}")]
@@ -51,6 +53,40 @@ const responseHeaders = (status: string) => ({
   ...(status === "429" ? { "Retry-After": headerRef("RetryAfter") } : {})
 })
 
+/**
+ * The deliveries a registered webhook receives (OpenAPI 3.1 `webhooks`), one per event: the JSON
+ * payload of its kind, signed in `x-cobalt-signature`. Their schemas join `components.schemas`.
+ */
+const deliveries = (schemas: Record<string, unknown>) => {
+  const ref = (schema: Schema.Schema.Any) =>
+    JSONSchema.fromAST(schema.ast, {
+      definitions: schemas as Record<string, JSONSchema.JsonSchema7>,
+      definitionPath: "#/components/schemas/",
+      target: "openApi3.1",
+      additionalPropertiesStrategy: "allow"
+    })
+  const delivery = (event: string, payload: Schema.Schema.Any) => ({
+    post: {
+      summary: `${event} delivery`,
+      description:
+        "Sent to each enabled webhook registered for this event (with the method it was registered with, `POST` by default). Answer 200: any other answer, or none in time, is retried up to 3 times with exponential backoff, so deduplicate (on `instance_id` for workflow events).",
+      parameters: [{
+        name: Webhook.signatureHeader,
+        in: "header",
+        required: true,
+        description: "The hex HMAC-SHA256 of the raw body, keyed on the API key that registered the webhook.",
+        schema: { type: "string" }
+      }],
+      requestBody: { required: true, content: { "application/json": { schema: ref(payload) } } },
+      responses: { "200": { description: "Received." } }
+    }
+  })
+  return Object.fromEntries([
+    ...Webhook.workflowEvents.map((event) => [event, delivery(event, Webhook.WorkflowPayload)] as const),
+    ...Webhook.connectionEvents.map((event) => [event, delivery(event, Webhook.ConnectionPayload)] as const)
+  ])
+}
+
 type Operation = { operationId: string; responses: Record<string, { headers?: object }> }
 
 /**
@@ -63,6 +99,7 @@ export const document = (): OpenApi.OpenAPISpec => {
   const spec = withoutFrameworkErrors(OpenApi.fromApi(RefoldApi, { additionalPropertiesStrategy: "allow" })) as OpenApi.OpenAPISpec
   for (const name of frameworkComponents) delete spec.components.schemas[name]
   ;(spec.components as { headers?: object }).headers = headers
+  ;(spec as { webhooks?: object }).webhooks = deliveries(spec.components.schemas)
   for (const item of Object.values(spec.paths)) {
     for (const operation of Object.values(item) as Array<Operation>) {
       operation.operationId = operation.operationId.slice(operation.operationId.indexOf(".") + 1)

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { RefoldApi } from "../src/index.js"
+import { RefoldApi, Webhook } from "../src/index.js"
 import { docsDir } from "./support/vendorDocs.js"
 
 const text = () => readFileSync(new URL("../openapi.json", import.meta.url), "utf8")
@@ -63,5 +63,19 @@ describe("openapi.json", () => {
         statuses: expect.arrayContaining(["502", "503", "504"])
       })
     }
+  })
+
+  it("describes the deliveries a webhook receives: one per event, its payload schema, signed", () => {
+    const { webhooks, components } = committed() as unknown as {
+      webhooks?: Record<string, { post: { parameters: Array<{ name: string; in: string; required: boolean }>; requestBody: { content: Record<string, { schema: { $ref: string } }> } } }>
+      components: { schemas: Record<string, unknown> }
+    }
+    expect(Object.keys(webhooks ?? {})).toEqual([...Webhook.workflowEvents, ...Webhook.connectionEvents])
+    for (const [event, { post }] of Object.entries(webhooks!)) {
+      const payload = (Webhook.workflowEvents as ReadonlyArray<string>).includes(event) ? "WorkflowWebhookPayload" : "ConnectionWebhookPayload"
+      expect(post.requestBody.content["application/json"]!.schema).toEqual({ $ref: `#/components/schemas/${payload}` })
+      expect(post.parameters).toContainEqual(expect.objectContaining({ name: Webhook.signatureHeader, in: "header", required: true }))
+    }
+    expect(components.schemas["WorkflowWebhookPayload"]).toMatchObject({ required: ["event", "linked_account_id", "instance_id", "workflow_id", "status"] })
   })
 })
