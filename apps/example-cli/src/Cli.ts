@@ -8,10 +8,10 @@
  *
  * @since 0.1.0
  */
-import { type CliApp, Args, Command, HelpDoc, Options, ValidationError } from "@effect/cli"
+import { type CliApp, Args, Command, CommandDescriptor as Descriptor, HelpDoc, Options, type Usage, ValidationError } from "@effect/cli"
 import type { HttpClient } from "@effect/platform"
 import { Execution, Executions, RefoldAuth, RefoldConfig, Workflows } from "@refold-effect/sdk"
-import { Duration, Effect, Either, Layer, Option } from "effect"
+import { Console, Duration, Effect, Either, HashMap, Layer, Option } from "effect"
 import { get } from "./commands/get.js"
 import { list } from "./commands/list.js"
 import { run as runWorkflow } from "./commands/run.js"
@@ -182,11 +182,40 @@ const runCommand = Command.make(
   )
 )
 
+/** The flags of a usage that take a value (`--limit n`, not `--json`), each with what it takes. */
+const valueFlags = (usage: Usage.Usage): ReadonlyArray<readonly [flag: string, takes: string]> => {
+  switch (usage._tag) {
+    case "Named":
+      return Option.match(usage.acceptedValues, { onNone: () => [], onSome: (takes) => usage.names.map((name) => [name, takes] as const) })
+    case "Optional":
+    case "Repeated":
+      return valueFlags(usage.usage)
+    case "Alternation":
+    case "Concat":
+      return [...valueFlags(usage.left), ...valueFlags(usage.right)]
+    default:
+      return []
+  }
+}
+
 /** The command tree. */
 export const command = Command.make("refold-executions").pipe(
   Command.withSubcommands([listCommand, getCommand, watchCommand, runCommand]),
   Command.withDescription("Executions of a Refold linked account, from the terminal.")
 )
+
+/**
+ * What is wrong when a flag of `args` that takes a value is given none (it is the last argument, or
+ * another flag follows it): `--status needs a value: --status COMPLETED|RUNNING|…`. `@effect/cli` reports an optional one as "Received unknown argument: '--status'", as if the
+ * flag did not exist; this names what is missing instead.
+ */
+export const missingValue = (args: ReadonlyArray<string>): string | undefined => {
+  const sub = HashMap.get(Command.getSubcommands(command), args[0] ?? "")
+  if (Option.isNone(sub)) return undefined
+  const flags = new Map(valueFlags(Descriptor.getUsage(sub.value)))
+  const flag = args.find((arg, i) => flags.has(arg) && (i === args.length - 1 || args[i + 1]!.startsWith("--")))
+  return flag === undefined ? undefined : `${flag} needs a value: ${flag} ${flags.get(flag)}`
+}
 
 const cli = Command.run(command, { name: "refold-executions", version: "0.1.0" })
 
@@ -198,5 +227,9 @@ const cli = Command.run(command, { name: "refold-executions", version: "0.1.0" }
 export const run = (
   args: ReadonlyArray<string>,
   streams: Terminal.Streams = process
-): Effect.Effect<number, never, HttpClient.HttpClient | CliApp.CliApp.Environment> =>
-  Terminal.fitted(Failure.exitCode(cli(["node", "refold-executions", ...args])), streams)
+): Effect.Effect<number, never, HttpClient.HttpClient | CliApp.CliApp.Environment> => {
+  const missing = missingValue(args)
+  return missing === undefined
+    ? Terminal.fitted(Failure.exitCode(cli(["node", "refold-executions", ...args])), streams)
+    : Effect.as(Console.error(missing), Failure.ExitCode.usage)
+}

@@ -143,6 +143,21 @@ describe("list", () => {
       expect(yield* RefoldMock.count({})).toBe(0)
     }).pipe(Effect.provide(mock)))
 
+  it.effect("a flag given no value is named with what it takes (not \"Received unknown argument\"), nothing sent", () =>
+    Effect.gen(function*() {
+      const cases = [
+        [["list", "--status"], `--status needs a value: --status ${Execution.statuses.join("|")}`],
+        [["list", "--limit", "--json"], "--limit needs a value: --limit n"],
+        [["list", "--since"], "--since needs a value: --since date"],
+        [["run", "4bb47b4b1df5f89c016a99ea", "--slug", "salesforce", "--payload"], "--payload needs a value: --payload json"]
+      ] as const
+      for (const [args, message] of cases) {
+        const { exitCode, stderr, stdout } = yield* run(args)
+        expect({ args, exitCode, stderr, stdout }).toEqual({ args, exitCode: 2, stderr: `${message}\n`, stdout: "" })
+      }
+      expect(yield* RefoldMock.count({})).toBe(0)
+    }).pipe(Effect.provide(mock)))
+
   it.effect("an unknown status is a usage error naming --status and the valid ones", () =>
     Effect.gen(function*() {
       const { exitCode, stderr, stdout } = yield* run(["list", "--status", "FAILED"])
