@@ -84,7 +84,7 @@ describe("a client derived from RefoldApi with HttpApiClient.make, against the m
       const plain = withBatch.nodes.find((n) => !n.is_batch)!
       yield* vendorError(api.executions.listExecutionNodeBatches({ path: { execution_id: withBatch._id, node_id: plain.node_id }, urlParams: {}, headers }), 501)
 
-      const workflow = { path: { workflow_id: done.associated_workflow!._id }, payload: { payload: { n: 1 } } }
+      const workflow = { path: { workflow_id: done.associated_workflow!._id! }, payload: { payload: { n: 1 } } }
       const started = yield* api.workflows.executeWorkflow({ ...workflow, headers: { ...headers, slug: done.associated_application!.slug! } })
       expect(started.execution_id).toMatch(/^[0-9a-f]{24}$/)
       const missingSlug = yield* vendorError(api.workflows.executeWorkflow({ ...workflow, headers: { ...headers, slug: "" } }), 400)
