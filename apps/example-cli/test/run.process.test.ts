@@ -2,7 +2,8 @@
  * End to end: the real `refold-executions run` process against the real mock server process on a
  * fast clock (`--clock-speed 60`: a minute of executions per second), as a user tries the CLI
  * against `pnpm start`. The outcome is the mock's draw, so the test checks that what the CLI says
- * and its exit code agree with the execution the server holds at the end.
+ * and its exit code agree with the execution the server holds at the end. And Ctrl-C during the
+ * run: it stops at once, says what it stopped and what goes on, and exits 130.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -42,5 +43,19 @@ describe("refold-executions run, as processes", () => {
         expect(stderr).toMatch(new RegExp(`^Execution ${id} ended ${execution.status}`))
       }
       expect(stderr).not.toContain(API_KEY)
+    }).pipe(Effect.scoped), { timeout: 120_000 })
+
+  // A manual clock: the execution holds still, so the run is surely being followed when SIGINT comes.
+  it.live("Ctrl-C while following: a message naming the execution, exit code 130, no stack trace", () =>
+    Effect.gen(function*() {
+      const server = yield* start(["--clock", "manual"])
+      const vars = { REFOLD_BASE_URL: server.url, REFOLD_API_KEY: API_KEY, REFOLD_LINKED_ACCOUNT_ID: Fixtures.ACCOUNT }
+      const { exitCode, stderr, stdout } = yield* spawn(["run", WORKFLOW, "--slug", SLUG, "--interval", "200ms"], vars, { interruptOn: /^Started execution /m })
+      const id = /^Started execution ([0-9a-f]{24}) of workflow /.exec(lines(stdout)[0] ?? "")?.[1]
+      expect(id, stdout + stderr).toBeDefined()
+      expect({ exitCode, stderr }).toEqual({
+        exitCode: 130,
+        stderr: `Interrupted: stopped following execution ${id}; the execution itself was not stopped (follow it again: refold-executions watch ${id}).\n`
+      })
     }).pipe(Effect.scoped), { timeout: 120_000 })
 })

@@ -1,0 +1,3 @@
+import { defineConfig, mergeConfig } from "vitest/config"
+import { shared } from "../../../../vitest.shared.js"
+export default mergeConfig(shared, defineConfig({ test: { include: ["*.test.ts"], reporters: ["default"] } }))
