@@ -207,12 +207,44 @@ describe("unknown routes", () => {
     ["GET", "/api/v2/public/executions", "Route GET /api/v2/public/executions not found; did you mean GET /api/v2/public/execution?"],
     ["GET", "/api/v1/public/execution/abc", "Route GET /api/v1/public/execution/abc not found; did you mean GET /api/v2/public/execution/:execution_id?"],
     ["GET", "/__admin/request", "Route GET /__admin/request not found; did you mean GET /__admin/requests?"],
-    ["GET", "/__admin/reset", "Route GET /__admin/reset not found; did you mean POST /__admin/reset?"],
     ["GET", "/openapi.yaml", "Route GET /openapi.yaml not found; did you mean GET /openapi.json?"],
-    ["POST", "/__admin/clock", "Route POST /__admin/clock not found; did you mean POST /__admin/clock/advance?"],
     ["GET", "/something/else/entirely/unrelated", "Route GET /something/else/entirely/unrelated not found"]
   ])("%s %s answers 404 with the nearest route as a hint", async (method, path, expected) => {
     expect(await message(method, path)).toBe(expected)
+  })
+})
+
+describe("admin routes called with a method they do not have", () => {
+  const mock = createMockApp({ data: small(5) })
+  afterAll(() => mock.close())
+
+  it.each([
+    ["GET", "/__admin/reset", "POST", ""],
+    ["DELETE", "/__admin/clock", "GET, HEAD", ""],
+    ["POST", "/__admin/clock", "GET, HEAD", "; did you mean POST /__admin/clock/advance?"],
+    ["PUT", "/__admin/requests", "GET, HEAD, DELETE", ""],
+    ["GET", "/__admin/requests/count", "POST", ""],
+    ["GET", "/__admin/executions/6b149f556d6f636b00000002", "PATCH", ""],
+    ["DELETE", "/__admin/settings/", "GET, HEAD, POST", ""],
+    ["POST", "/docs", "GET, HEAD", ""]
+  ])("%s %s answers 405 with Allow: %s, as the API's routes do", async (method, path, allow, hint) => {
+    const response = await mock.fetch(new Request(`http://x${path}`, { method }))
+    expect(response.status).toBe(405)
+    expect(response.headers.get("allow")).toBe(allow)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ status_code: 405, error_code: "METHOD_NOT_ALLOWED" })
+    expect(body.message).toBe(`Method ${method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}${hint}`)
+  })
+
+  it("still wants the admin token first, when the app has one", async () => {
+    const locked = createMockApp({ data: small(2), adminToken: "s3cret" })
+    try {
+      expect((await locked.fetch(new Request("http://x/__admin/reset"))).status).toBe(401)
+      const response = await locked.fetch(new Request("http://x/__admin/reset", { headers: { authorization: "Bearer s3cret" } }))
+      expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"])
+    } finally {
+      locked.close()
+    }
   })
 })
 
