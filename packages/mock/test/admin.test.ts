@@ -70,6 +70,23 @@ describe("journal", () => {
     expect(((await send("/__admin/requests")).body as { requests: Array<unknown> }).requests).toEqual([])
   })
 
+  it.each([
+    ["GET", "/__admin/requests?method=POST", 'Unknown query parameter "method": GET /__admin/requests takes only "limit"; to count the requests that match a pattern, POST it to /__admin/requests/count'],
+    ["GET", "/__admin/requests?limit=1&since=2026-01-01T00:00:00Z", 'Unknown query parameter "since": GET /__admin/requests takes only "limit"; to count the requests that match a pattern, POST it to /__admin/requests/count'],
+    ["GET", "/__admin/requests?limit=1&limit=2", 'Invalid query parameter "limit": expected a single value, got it more than once'],
+    ["DELETE", "/__admin/requests?urlPath=/api", 'Unknown query parameter "urlPath": DELETE /__admin/requests takes no query parameters; to count the requests that match a pattern, POST it to /__admin/requests/count'],
+    ["GET", "/__admin/webhooks/deliveries?event=Workflow%20Completed", 'Unknown query parameter "event": GET /__admin/webhooks/deliveries takes only "limit"'],
+    ["DELETE", "/__admin/webhooks/deliveries?webhookId=x", 'Unknown query parameter "webhookId": DELETE /__admin/webhooks/deliveries takes no query parameters']
+  ])("refuses %s %s, a filter it does not apply, with a 400 naming it, and forgets nothing", async (method, path, message) => {
+    await send(list, { headers: acme })
+    const before = ((await send("/__admin/requests")).body as { meta: { total: number } }).meta.total
+    const refused = await send(path, { method })
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ error_code: "INVALID_ADMIN_REQUEST", message })
+    expect(((await send("/__admin/requests")).body as { meta: { total: number } }).meta.total).toBe(before)
+    await send("/__admin/requests", { method: "DELETE" })
+  })
+
   it("records faults: a reset has no status", async () => {
     await send(`${list}?__fault=reset`, { headers: acme }).catch(() => undefined)
     await send(list, { headers: { ...acme, prefer: "code=503" } })
