@@ -305,7 +305,7 @@ describe("stubs through the admin API (a process's tests, with no Effect)", () =
     expect(await bad({ request: { urlPath: list, headers: { a: { equalTo: "b" } } }, response: { code: 200 } })).toMatch(/drop "headers"/)
     expect(await bad({ request: { urlPath: list }, response: { code: 99 } })).toMatch(/code/)
     expect(await bad({ request: { urlPath: list }, response: { fault: "explode" } })).toMatch(/fault/)
-    for (let i = 0; i < Stubs.MAX_STUBS; i++) expect((await send("/__admin/stubs", { method: "POST", json: { request: { urlPath: `/x/${i}` }, response: { code: 500 } } })).status).toBe(201)
+    for (let i = 0; i < Stubs.MAX_STUBS; i++) expect((await send("/__admin/stubs", { method: "POST", json: { request: { url: `${list}?i=${i}` }, response: { code: 500 } } })).status).toBe(201)
     expect(await bad({ request: { urlPath: list }, response: { code: 500 } })).toMatch(/Too many stubs: at most 1000/)
     await send("/__admin/stubs", { method: "DELETE" })
   })
