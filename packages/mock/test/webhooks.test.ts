@@ -145,6 +145,18 @@ describe("webhook routes", () => {
     expect((await call(server, "GET", hooks)).body[0]).toMatchObject({ webhook_events: ["Workflow Errored"], workflow_ids: ["w2", "w3"] })
   })
 
+  it("check an update's body before its id, as the batches route checks its query first: bad input is named whatever the id", async () => {
+    const { server } = await start()
+    const unknown = "000000000000000000000000"
+    const bad = await call(server, "PUT", `${hooks}/${unknown}`, { body: { webhook_events: ["Workflow Finished"] } })
+    expect(bad.status).toBe(400)
+    expect(bad.body).toMatchObject({ error_code: "INVALID_EVENT" })
+    const notJson = await call(server, "PUT", `${hooks}/${unknown}`, { body: "{" })
+    expect(notJson.body).toMatchObject({ error_code: "INVALID_REQUEST_BODY" })
+    const valid = await call(server, "PUT", `${hooks}/${unknown}`, { body: { is_enabled: false } })
+    expect(valid.body).toMatchObject({ error_code: "RESOURCE_NOT_FOUND", message: "Webhook not found" })
+  })
+
   it("answer bad requests with a 400 naming what is wrong, and credentials with the vendor's 401", async () => {
     const { server } = await start({ apiKeys: [testKey, prodKey] })
     const cases: Array<[unknown, number, string, RegExp]> = [
