@@ -136,6 +136,14 @@ export interface MockApp {
  */
 export const isCorsOrigin: (value: string) => boolean = Cors.isOrigin
 
+/**
+ * Why a list of keys cannot be the `apiKeys` option, or `undefined` when it can: each key once,
+ * non-empty, printable ASCII without spaces at either end (what an `x-api-key` header carries).
+ * A key is named by its place in the list (from 0), never by its value. The command line's
+ * `--api-key` checks with it.
+ */
+export const invalidApiKeys: (keys: unknown) => string | undefined = Auth.invalidKeys
+
 /** What answers one operation: its handler, and how its examples read paging (default: page 1 of 10). */
 interface Operation {
   readonly handle: Pipeline.Answerer<Reply.MockEnv>
