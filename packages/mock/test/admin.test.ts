@@ -70,12 +70,14 @@ describe("journal", () => {
     expect(((await send("/__admin/requests")).body as { requests: Array<unknown> }).requests).toEqual([])
   })
 
+  const count = "; to count the requests that match a pattern, POST it to /__admin/requests/count"
+  const takesLimit = (method: string, path: string) => `${method} ${path} takes only "limit"`
   it.each([
-    ["GET", "/__admin/requests?method=POST", 'Unknown query parameter "method": GET /__admin/requests takes only "limit"; to count the requests that match a pattern, POST it to /__admin/requests/count'],
-    ["GET", "/__admin/requests?limit=1&since=2026-01-01T00:00:00Z", 'Unknown query parameter "since": GET /__admin/requests takes only "limit"; to count the requests that match a pattern, POST it to /__admin/requests/count'],
+    ["GET", "/__admin/requests?method=POST", `Unknown query parameter "method": ${takesLimit("GET", "/__admin/requests")}${count}`],
+    ["GET", "/__admin/requests?limit=1&since=2026-01-01T00:00:00Z", `Unknown query parameter "since": ${takesLimit("GET", "/__admin/requests")}${count}`],
     ["GET", "/__admin/requests?limit=1&limit=2", 'Invalid query parameter "limit": expected a single value, got it more than once'],
-    ["DELETE", "/__admin/requests?urlPath=/api", 'Unknown query parameter "urlPath": DELETE /__admin/requests takes no query parameters; to count the requests that match a pattern, POST it to /__admin/requests/count'],
-    ["GET", "/__admin/webhooks/deliveries?event=Workflow%20Completed", 'Unknown query parameter "event": GET /__admin/webhooks/deliveries takes only "limit"'],
+    ["DELETE", "/__admin/requests?urlPath=/api", `Unknown query parameter "urlPath": DELETE /__admin/requests takes no query parameters${count}`],
+    ["GET", "/__admin/webhooks/deliveries?event=Workflow%20Completed", `Unknown query parameter "event": ${takesLimit("GET", "/__admin/webhooks/deliveries")}`],
     ["DELETE", "/__admin/webhooks/deliveries?webhookId=x", 'Unknown query parameter "webhookId": DELETE /__admin/webhooks/deliveries takes no query parameters']
   ])("refuses %s %s, a filter it does not apply, with a 400 naming it, and forgets nothing", async (method, path, message) => {
     await send(list, { headers: acme })
