@@ -124,7 +124,8 @@ export interface Service {
   /**
    * The same operations on behalf of another linked account, with the same org API key (one
    * `Executions` for every customer of a SaaS backend). A malformed id fails each call with
-   * `InvalidArgument`. With a session token, whose account is fixed, it changes nothing.
+   * `InvalidArgument`. With a session token, whose account is fixed, each call fails with
+   * `InvalidArgument` (parameter `linkedAccountId`) before anything is sent.
    */
   readonly forAccount: (linkedAccountId: string) => Service
 }

@@ -57,7 +57,10 @@ export interface Service {
     (workflowId: string, options: AsyncExecuteOptions): Effect.Effect<Execute.Started, RefoldError>
     (workflowId: string, options: ExecuteOptions): Effect.Effect<Execute.Result, RefoldError>
   }
-  /** The same on behalf of another linked account (same org API key). */
+  /**
+   * The same on behalf of another linked account (same org API key). With a session token, whose
+   * account is fixed, each call fails with `InvalidArgument` before anything is sent.
+   */
   readonly forAccount: (linkedAccountId: string) => Service
 }
 

@@ -198,14 +198,15 @@ const given = <A>(value: A | undefined) => (value === undefined ? undefined : Co
  * The credentials: as given, else from the environment, option by option as openai-node reads
  * them. An `apiKey` without a `linkedAccountId` takes `REFOLD_LINKED_ACCOUNT_ID`; with neither
  * `apiKey` nor `sessionToken`, both come from `REFOLD_*`. Both at once are refused: which one
- * was meant cannot be guessed.
+ * was meant cannot be guessed; so is a `linkedAccountId` with a session token (its account is fixed).
  */
 const credentialsOf = (options: ClientOptions): Auth.Credentials => {
   const { apiKey, linkedAccountId, sessionToken } = options
   if (apiKey !== undefined && sessionToken !== undefined) {
-    throw invalid("createRefoldClient", "credentials", "Give apiKey (with linkedAccountId) or sessionToken, not both")
+    throw invalid("createRefoldClient", "credentials", Auth.bothCredentials)
   }
   if (sessionToken !== undefined) {
+    if (linkedAccountId !== undefined) throw invalid("createRefoldClient", "linkedAccountId", Auth.tokenAccount(linkedAccountId))
     const token = Auth.sessionToken(sessionToken)
     if (Either.isLeft(token)) throw invalid("createRefoldClient", "sessionToken", token.left)
     return token.right
@@ -320,7 +321,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   const accountOf = (name: string, options: CallOptions | undefined): string | undefined => {
     const account = options?.linkedAccountId
     if (account !== undefined) {
-      const problem = Auth.checkAccount(account)
+      const problem = auth._tag === "SessionToken" ? Auth.tokenAccount(account) : Auth.checkAccount(account)
       if (problem !== undefined) throw invalid(name, "linkedAccountId", problem)
     } else if (auth._tag === "ApiKey" && auth.linkedAccountId === undefined) {
       throw invalid(

@@ -102,9 +102,9 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
   const own = Auth.headers(credentials)
   const ownTemplate = own === undefined ? undefined : Exchange.template(own)
   const templateFor = (account: string | undefined): Either.Either<HttpClientRequest.HttpClientRequest, InvalidArgument> => {
-    if (account === undefined || credentials._tag === "SessionToken") {
-      return ownTemplate !== undefined ? Either.right(ownTemplate) : Either.left(noAccount)
-    }
+    if (account === undefined) return ownTemplate !== undefined ? Either.right(ownTemplate) : Either.left(noAccount)
+    // Never the token's own account in place of the one named (see `Auth.tokenAccount`).
+    if (credentials._tag === "SessionToken") return Either.left(new InvalidArgument({ parameter: "linkedAccountId", message: Auth.tokenAccount(account) }))
     const problem = Auth.checkAccount(account)
     if (problem !== undefined) return Either.left(new InvalidArgument({ parameter: "linkedAccountId", message: problem }))
     return Either.right(Exchange.template(Auth.headers(credentials, account)!))
