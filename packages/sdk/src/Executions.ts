@@ -50,7 +50,8 @@ export interface WatchOptions {
 export interface WaitOptions extends WatchOptions {
   /**
    * How long to wait for the execution to end before failing with `WaitTimeout` (default
-   * {@link watchDefaults}`.timeout`, 5 minutes); `Infinity` waits as long as it takes.
+   * {@link watchDefaults}`.timeout`, 5 minutes); `Infinity` (the number, or `Duration.infinity`)
+   * waits as long as it takes. The text `"Infinity"` is refused, as Effect's `Duration` refuses it.
    */
   readonly timeout?: Duration.DurationInput | undefined
 }
@@ -195,7 +196,12 @@ const checkDuration = (
   const d = Duration.decodeUnknown(input)
   if (Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && (infinite || Duration.isFinite(d.value))) return Either.right(d.value)
   return Either.left(
-    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
+    invalid(
+      parameter,
+      `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds")${
+        infinite ? ", or the number Infinity (or Duration.infinity) for no limit" : ""
+      }, got ${show(input)}`
+    )
   )
 }
 
