@@ -58,5 +58,5 @@ export const meta = (totalDocs: number, page: number, limit: number): FullMeta =
 }
 
 /** The next page number of a decoded page, also when the server omitted `nextPage`. */
-export const nextPage = (p: Schema.Schema.Type<typeof Meta>): number | null =>
+export const nextPage = (p: Pick<Schema.Schema.Type<typeof Meta>, "page" | "hasNextPage" | "nextPage">): number | null =>
   p.nextPage !== undefined ? p.nextPage : p.hasNextPage ? p.page + 1 : null

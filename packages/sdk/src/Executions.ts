@@ -293,13 +293,19 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const batchStream = (executionId: string, nodeId: string, params?: BatchParams): Stream.Stream<Batch.Batch, RefoldError> =>
     Stream.unwrap(Effect.map(encodeBatchParams(params), (query) => {
       const first = query.page === undefined ? 1 : Number(query.page)
-      // Page after page while `nextPage` moves forward: a page that points back or to itself ends the walk.
+      // Page after page, with the guards of `pages`: metadata that would loop or walk on without
+      // end (a next page not after this one, beyond `totalPages`, or after an empty page) ends the
+      // walk with a warning.
       return Stream.paginateEffect(first, (page: number) =>
-        Effect.map(
+        Effect.flatMap(
           fetchBatches(executionId, nodeId, { ...query, page: String(page) }),
-          (answer): readonly [ReadonlyArray<Batch.Batch>, Option.Option<number>] => {
-            const next = answer.nextPage
-            return [answer.docs, typeof next === "number" && next > page ? Option.some(next) : Option.none()]
+          (answer): Effect.Effect<readonly [ReadonlyArray<Batch.Batch>, Option.Option<number>]> => {
+            const next = Page.nextPage(answer)
+            if (next === null) return Effect.succeed([answer.docs, Option.none()])
+            const reason = Paginate.stopReason(answer, page, 0, Number.POSITIVE_INFINITY)
+            return reason === undefined
+              ? Effect.succeed([answer.docs, Option.some(next)])
+              : Effect.as(Effect.logWarning(`Refold pagination stopped: ${reason}`), [answer.docs, Option.none()] as const)
           }
         )).pipe(Stream.flattenIterables)
     })).pipe(Stream.withSpan("Executions.batchStream"))

@@ -8,6 +8,7 @@ import { Chunk, Effect, Either, Layer, Stream } from "effect"
 import { Executions, type InvalidArgument, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
 import { createRefoldClient } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
+import * as Recorder from "./support/recorder.js"
 import { API_KEY, clientLayer, fast } from "./support/layers.js"
 import * as Samples from "./support/samples.js"
 
@@ -90,6 +91,26 @@ describe("Executions.batches and batchStream", () => {
         `/api/v2/public/execution/${ID}/nodes/node%201/batches?limit=2&page=2`,
         `/api/v2/public/execution/${ID}/nodes/node%201/batches?limit=2&page=3`
       ])
+    }))
+
+  // A server whose `nextPage` always moves on must not be walked for ever: batchStream keeps the
+  // guards of `pages` (an empty page that announces another, a nextPage beyond totalPages).
+  it.scopedLive("batchStream ends, with a warning, on metadata that would walk on without end", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make()
+      const empty = (page: number) => ({ ...batchPage(page, 1), docs: [], totalPages: 1_000, nextPage: page + 1 })
+      server.script(...Array.from({ length: 5 }, (_, i) => Faults.json(200, empty(i + 1))))
+      const recorder = Recorder.make()
+      const none = yield* Effect.flatMap(Executions, (e) => Stream.runCollect(e.batchStream(ID, "n1"))).pipe(Effect.provide(layerAt(server.url)), recorder.run)
+      expect(Chunk.size(none)).toBe(0)
+      expect(recorder.logs.filter((l) => l.startsWith("WARN"))).toEqual([expect.stringContaining("Refold pagination stopped: page 1 is empty but announces page 2")])
+      expect(server.count()).toBe(1)
+      const other = yield* Faults.make()
+      const beyond = (page: number) => ({ ...batchPage(page, 2), nextPage: page + 1 })
+      other.script(...Array.from({ length: 5 }, (_, i) => Faults.json(200, beyond(i + 1))))
+      const two = yield* Effect.flatMap(Executions, (e) => Stream.runCollect(e.batchStream(ID, "n1"))).pipe(Effect.provide(layerAt(other.url)))
+      expect(Chunk.toReadonlyArray(two).map((b) => b.batch_index)).toEqual([10, 11, 20, 21])
+      expect(other.count()).toBe(2)
     }))
 
   it.scopedLive("a 501 (not a batch node) is ServerError, not retried; bad parameters are refused before sending", () =>
