@@ -35,8 +35,8 @@ export interface Request<A> {
   /** The path below the base URL, its segments already encoded (see {@link segment}). */
   readonly path: string
   readonly query?: Readonly<Record<string, string | undefined>> | undefined
-  /** A JSON body (`POST`). */
-  readonly body?: unknown
+  /** A JSON body (`POST`), serialised by the operation, which knows what to call a value that cannot be. */
+  readonly body?: string | undefined
   readonly decoder: Decoder<A>
   /** The linked account to act on, instead of the credentials' own. */
   readonly account?: string | undefined
@@ -118,7 +118,7 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
     const outgoing: Exchange.Outgoing = {
       method,
       url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}`,
-      body: body === undefined ? undefined : JSON.stringify(body)
+      body
     }
     const target: Exchange.Target = { method, url: outgoing.url }
     // The span is opened by the operation and given to each attempt's fiber as its parent span:
