@@ -146,19 +146,17 @@ const invalid = (parameter: string, message: string) => new InvalidArgument({ pa
 const decodeBatchParams = Schema.decodeUnknownEither(Batch.Params)
 
 /** Checks batch parameters with the contract; the query to send. */
-const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<string, string>, InvalidArgument> => {
-  const raw: Record<string, string> = {}
-  for (const key of ["page", "limit", "status"] as const) if (params[key] !== undefined) raw[key] = String(params[key])
-  return decodeBatchParams(raw).pipe(
-    Either.mapBoth({
-      onLeft: (error) => {
-        const { message, parameter } = ListQuery.explain(error, "Invalid batch parameters")
-        return invalid(parameter ?? "params", message)
-      },
-      onRight: () => raw
-    })
-  )
-}
+const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<string, string>, InvalidArgument> =>
+  Either.flatMap(ListParams.collect(params, ["page", "limit", "status"], "batch parameters"), (raw) =>
+    decodeBatchParams(raw).pipe(
+      Either.mapBoth({
+        onLeft: (error) => {
+          const { message, parameter } = ListQuery.explain(error, "Invalid batch parameters")
+          return invalid(parameter ?? "params", message)
+        },
+        onRight: () => raw
+      })
+    ))
 
 const checkMaxPages = (maxPages: number | undefined): Either.Either<number, InvalidArgument> =>
   maxPages === undefined
@@ -247,7 +245,7 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
     Stream.unwrap(
       Effect.gen(function*() {
-        const { maxPages, readAhead, ...listParams } = params
+        const { maxPages, readAhead, ...listParams } = yield* ListParams.record<WalkParams>(params, "query parameters")
         const walk = {
           maxPages: yield* checkMaxPages(maxPages),
           readAhead: yield* checkReadAhead(readAhead)

@@ -19,7 +19,7 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
-import { shorten } from "./internal/show.js"
+import { kindOf, shorten } from "./internal/show.js"
 
 /** The header that carries a delivery's signature (`x-cobalt-signature`). */
 export const signatureHeader = Webhook.signatureHeader
@@ -61,10 +61,6 @@ const bytesOf = (body: RawBody): Uint8Array<ArrayBuffer> =>
 
 /** Whether `body` is one of the {@link RawBody} types. */
 const isRaw = (body: unknown): body is RawBody => typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body)
-
-/** What a value that is not a raw body is, for the error that refuses it. */
-const kindOf = (value: unknown): string =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`
 
 /** The error for a `rawBody` that is not the body as received. */
 const notRaw = (body: unknown) =>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Layer, Stream } from "effect"
-import { Executions, type InvalidArgument, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
+import { type BatchParams, Executions, type InvalidArgument, type WalkParams, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
 import { createRefoldClient } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
 import * as Recorder from "./support/recorder.js"
@@ -125,6 +125,25 @@ describe("Executions.batches and batchStream", () => {
       expect(server.count()).toBe(1)
     }))
 
+  // From JavaScript or through `any`: refused by name, before anything is sent, never a crash.
+  it.effect("params that are not an object are InvalidArgument for list, pages, stream and batches", () =>
+    Effect.gen(function*() {
+      const errors = yield* Effect.flatMap(Executions, (e) =>
+        Effect.all([
+          Effect.flip(e.list(null as unknown as WalkParams)),
+          Effect.flip(Stream.runDrain(e.pages(null as unknown as WalkParams))),
+          Effect.flip(Stream.runDrain(e.stream(42 as unknown as WalkParams))),
+          Effect.flip(Stream.runDrain(e.batchStream(ID, "n1", "all" as unknown as BatchParams)))
+        ])
+      ).pipe(Effect.provide(layerAt("http://127.0.0.1:1")))
+      expect(errors.map((error) => [error._tag, (error as InvalidArgument).parameter, error.message])).toEqual([
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got null"],
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got null"],
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got a number"],
+        ["InvalidArgument", "params", "Invalid batch parameters: expected an object, got a string"]
+      ])
+    }))
+
   it.effect("a bad batch parameter's message names it and what was wrong, as list's does", () =>
     Effect.gen(function*() {
       const errors = yield* Effect.flatMap(Executions, (e) =>
@@ -132,14 +151,18 @@ describe("Executions.batches and batchStream", () => {
           Effect.flip(e.batches(ID, "n1", { limit: 0 })),
           Effect.flip(e.batches(ID, "n1", { page: 1.5 })),
           Effect.flip(Stream.runDrain(e.batchStream(ID, "n1", { limit: 1001 }))),
-          Effect.flip(e.batches(ID, "n1", { status: "x".repeat(65) }))
+          Effect.flip(e.batches(ID, "n1", { status: "x".repeat(65) })),
+          Effect.flip(e.batches(ID, "n1", null as unknown as BatchParams)),
+          Effect.flip(e.batches(ID, "n1", { limit: [5] as unknown as number }))
         ])
       ).pipe(Effect.provide(layerAt("http://127.0.0.1:1")))
       expect(errors.map((error) => [error._tag, (error as InvalidArgument).parameter, error.message])).toEqual([
         ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "0"`],
         ["InvalidArgument", "page", `Invalid query parameter "page": expected a positive integer no greater than 1000000000, got "1.5"`],
         ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "1001"`],
-        ["InvalidArgument", "status", expect.stringMatching(/^Invalid query parameter "status": /)]
+        ["InvalidArgument", "status", expect.stringMatching(/^Invalid query parameter "status": /)],
+        ["InvalidArgument", "params", "Invalid batch parameters: expected an object, got null"],
+        ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a string, number, boolean or Date, got an array`]
       ])
     }))
 })
