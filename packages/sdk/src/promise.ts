@@ -20,6 +20,7 @@ import { type BatchParams, Executions, type Service, type WaitOptions, type Walk
 import * as Auth from "./internal/auth.js"
 import * as Configs from "./internal/configs.js"
 import * as Overrides from "./internal/overrides.js"
+import { kindOf } from "./internal/show.js"
 import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
@@ -263,6 +264,20 @@ const overridesOf = (name: string, options: CallOptions | undefined): Partial<Re
  */
 const withoutTimeout = ({ linkedAccountId, maxRetries, signal }: Omit<CallOptions, "timeout">): CallOptions => ({ linkedAccountId, maxRetries, signal })
 
+/**
+ * A call's `signal`, checked: anything with `aborted` and `addEventListener` (the platform's
+ * `AbortSignal`, or a polyfill's, which may lack `throwIfAborted`); anything else is refused by name.
+ */
+const signalOf = (name: string, options: CallOptions | undefined): AbortSignal | undefined => {
+  const signal: unknown = options?.signal
+  if (signal === undefined) return undefined
+  const candidate = signal as Partial<AbortSignal> | null
+  if (typeof signal === "object" && candidate !== null && typeof candidate.aborted === "boolean" && typeof candidate.addEventListener === "function") {
+    return signal as AbortSignal
+  }
+  throw invalid(name, "signal", `signal must be an AbortSignal, got ${kindOf(signal)}`)
+}
+
 const closedError = (inFlight: boolean) =>
   new ClientClosed({
     inFlight,
@@ -344,8 +359,8 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
 
   const call = async <A>(name: string, f: (service: Service) => Effect.Effect<A, AnyRefoldError>, options: CallOptions | undefined): Promise<A> => {
     ensureOpen()
-    const signal = options?.signal
-    signal?.throwIfAborted()
+    const signal = signalOf(name, options)
+    if (signal?.aborted) throw signal.reason
     const exit = await run(withOverrides(name, Effect.flatMap(serviceFor(name, options), f), options), signal)
     if (Exit.isSuccess(exit)) return exit.value
     throw rejection(exit.cause, signal, closed)
@@ -358,7 +373,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator]: () => {
       ensureOpen()
-      const signal = callOptions.signal
+      const signal = signalOf(name, callOptions)
       // Checked first: a refused account or option throws before anything is set up.
       const stream = Stream.unwrap(Effect.map(serviceFor(name, callOptions), f))
       overridesOf(name, callOptions)
@@ -461,8 +476,8 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
       // The overloads narrow the answer by `options.sync`, as `Workflows.execute` does.
       execute: (async (workflowId: string, { linkedAccountId, maxRetries, signal, timeout, ...options }: ExecuteOptions & CallOptions) => {
         ensureOpen()
-        signal?.throwIfAborted()
-        const callOptions = { linkedAccountId, maxRetries, signal, timeout }
+        const callOptions = { linkedAccountId, maxRetries, signal: signalOf("workflows.execute", { signal }), timeout }
+        if (callOptions.signal?.aborted) throw callOptions.signal.reason
         const account = accountOf("workflows.execute", callOptions)
         const effect = Effect.flatMap(Workflows, (service) => (account === undefined ? service : service.forAccount(account)).execute(workflowId, options))
         const exit = await run(withOverrides("workflows.execute", effect, callOptions), signal)

@@ -194,7 +194,21 @@ describe("bad option values", () => {
       expect((walk as InvalidArgument).message).toMatch(/^executions\.iterate: .*got "-5 seconds"/)
       const execute = yield* Effect.promise(() => rejectionOf(refold.workflows.execute("wf", { slug: "hubspot", timeout: -3 })))
       expect((execute as InvalidArgument).message).toMatch(/^workflows\.execute: .*got -3/)
-      expect(server.count()).toBe(0)
+      // A signal that is no AbortSignal (from JavaScript): named, not a TypeError from inside the client.
+      const notSignal = { signal: "soon" as unknown as AbortSignal }
+      const signal = yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, notSignal)))
+      expect(signal).toMatchObject({ _tag: "InvalidArgument", parameter: "signal", message: "executions.get: signal must be an AbortSignal, got a string" })
+      const signalWalk = yield* Effect.promise(() => rejectionOf((async () => {
+        for await (const _ of refold.executions.iterate({}, notSignal)) break
+      })()))
+      expect(signalWalk).toMatchObject({ _tag: "InvalidArgument", parameter: "signal" })
+      expect(yield* Effect.promise(() => rejectionOf(refold.workflows.execute("wf", { slug: "hubspot", ...notSignal })))).toMatchObject({ parameter: "signal" })
+      // An AbortSignal of a polyfill, without `throwIfAborted`, works as the platform's does.
+      const controller = new AbortController()
+      const bare = { aborted: false, reason: undefined, addEventListener: controller.signal.addEventListener.bind(controller.signal), removeEventListener: controller.signal.removeEventListener.bind(controller.signal) }
+      server.script(Faults.json(200, Samples.page(1, 10, 3)))
+      expect((yield* Effect.promise(() => refold.executions.list({}, { signal: bare as unknown as AbortSignal }))).totalDocs).toBe(3)
+      expect(server.count()).toBe(1)
     }))
 
   it.effect("Effect: watch, waitFor and RefoldConfig.layer show a negative duration as given", () =>
