@@ -146,6 +146,11 @@ describe("Webhooks with what a receiver may hand over by mistake", () => {
       }
     }))
 
+  it("the error classes are the same in both entry points, so instanceof works across them", () => {
+    expect(Webhooks.InvalidSignature).toBe(InvalidSignature)
+    expect(Webhooks.InvalidPayload).toBe(InvalidPayload)
+  })
+
   it.effect("a signature header of another type is named, not counted", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Webhooks.receive(body, 42 as unknown as string, apiKey))
