@@ -297,7 +297,10 @@ const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined,
  * or declare it with `await using`.
  */
 export const createRefoldClient = (options: ClientOptions = {}): RefoldClient => {
+  // From JavaScript: named at once, not a TypeError here nor a fetch failing every request later.
+  if (typeof options !== "object" || options === null) throw invalid("createRefoldClient", "options", `options must be an object, got ${kindOf(options)}`)
   const { apiKey, fetch, linkedAccountId, sessionToken, ...configOptions } = options
+  if (fetch !== undefined && typeof fetch !== "function") throw invalid("createRefoldClient", "fetch", `fetch must be a function, got ${kindOf(fetch)}`)
   const auth = credentialsOf({ apiKey, linkedAccountId, sessionToken })
   const settings = settingsOf(configOptions)
   const http = fetch === undefined ? FetchHttpClient.layer : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetch))
@@ -474,7 +477,9 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
     },
     workflows: {
       // The overloads narrow the answer by `options.sync`, as `Workflows.execute` does.
-      execute: (async (workflowId: string, { linkedAccountId, maxRetries, signal, timeout, ...options }: ExecuteOptions & CallOptions) => {
+      // Options left out (from JavaScript) are refused by `Workflows.execute` as the missing `slug`.
+      execute: (async (workflowId: string, given: ExecuteOptions & CallOptions | undefined) => {
+        const { linkedAccountId, maxRetries, signal, timeout, ...options } = given ?? ({} as ExecuteOptions & CallOptions)
         ensureOpen()
         const callOptions = { linkedAccountId, maxRetries, signal: signalOf("workflows.execute", { signal }), timeout }
         if (callOptions.signal?.aborted) throw callOptions.signal.reason

@@ -123,6 +123,28 @@ describe("Effect: no account to act on", () => {
 })
 
 describe("bad option values", () => {
+  // From JavaScript: named at once, never a TypeError from inside the client, nor a fetch that
+  // fails each request as a TransportError, retries included.
+  it.scopedLive("options that are not an object, a fetch that is no function, execute without options", () =>
+    Effect.gen(function*() {
+      expect(thrown(() => createRefoldClient(null as unknown as undefined))).toMatchObject({
+        _tag: "InvalidArgument",
+        parameter: "options",
+        message: "createRefoldClient: options must be an object, got null"
+      })
+      expect(thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, fetch: "x" as unknown as typeof fetch }))).toMatchObject({
+        _tag: "InvalidArgument",
+        parameter: "fetch",
+        message: "createRefoldClient: fetch must be a function, got a string"
+      })
+      const server = yield* Faults.make(Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }))
+      const refold = yield* closing(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, ...fast, baseUrl: server.url }))
+      const execute = refold.workflows.execute as unknown as (id: string) => Promise<unknown>
+      const error = yield* Effect.promise(() => rejectionOf(execute("wf1")))
+      expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "slug" })
+      expect(server.count()).toBe(0)
+    }))
+
   it("no credentials at all: the message says which variables to set, in one plain sentence", () => {
     const error = withEnv("REFOLD_API_KEY", undefined, () => withEnv("REFOLD_SESSION_TOKEN", undefined, () => thrown(() => createRefoldClient())))
     expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "credentials" })
