@@ -8,7 +8,7 @@ import { Command, Options } from "@effect/cli"
 import { DataSet } from "@refold-effect/fixtures"
 import { Config, Console, Effect, Either, Option } from "effect"
 import { createRequire } from "node:module"
-import { isCorsOrigin } from "@refold-effect/mock"
+import { invalidApiKeys, isCorsOrigin } from "@refold-effect/mock"
 import * as ClockFlags from "./ClockFlags.js"
 import * as FaultFlags from "./FaultFlags.js"
 import { checked, integer, repeatable } from "./Flag.js"
@@ -82,6 +82,13 @@ export const corsPolicy = (values: ReadonlyArray<string>): Effect.Effect<Server.
   return Effect.succeed(values)
 }
 
+/** The keys of the `--api-key` flags (none: `undefined`, the default), or why they cannot be used; a key is named by its place, never its value. */
+export const apiKeyList = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string> | undefined, Server.StartupError> => {
+  if (values.length === 0) return Effect.succeed(undefined)
+  const why = invalidApiKeys(values)
+  return why === undefined ? Effect.succeed(values) : new Server.StartupError({ message: `--api-key ${why.replace(/key (\d+)/, (_, i) => `number ${Number(i) + 1}`)}` })
+}
+
 /** The source the flags select, or why they conflict. */
 const source = (flags: {
   readonly fixtures: Option.Option<string>
@@ -120,7 +127,7 @@ export const command = Command.make("refold-mock", options, (flags) =>
       port: flags.port,
       host: flags.host,
       source: yield* source(flags),
-      apiKeys: flags.apiKeys.length === 0 ? undefined : flags.apiKeys,
+      apiKeys: yield* apiKeyList(flags.apiKeys),
       faults: yield* FaultFlags.faults(flags),
       adminToken: yield* FaultFlags.adminToken(flags.adminToken),
       clockSpeed: yield* ClockFlags.speed(flags),

@@ -10,7 +10,7 @@
  * @since 0.2.0
  */
 import { Options } from "@effect/cli"
-import { MockClock } from "@refold-effect/mock"
+import { Lifecycle, MockClock } from "@refold-effect/mock"
 import { Effect, Either, Option } from "effect"
 import { checked, integer } from "./Flag.js"
 import * as Server from "./Server.js"
@@ -39,7 +39,7 @@ export const options = {
     Options.optional,
     Options.withDescription("Run executions this many times faster than real time (60: a minute per second; 0.5: half speed). Default 1.")
   ),
-  lifecycleSeed: integer("lifecycle-seed", 0, 2 ** 32 - 1).pipe(
+  lifecycleSeed: integer("lifecycle-seed", Lifecycle.seeds.min, Lifecycle.seeds.max).pipe(
     Options.optional,
     Options.withDescription("Seed of the executions' outcomes and node timings (default 1): the same seed, the same runs.")
   )

@@ -151,7 +151,9 @@ describe("refold-mock, in-process", () => {
     [["--port", "4010", "--port", "4011"], "--port is given twice (\"4010\", then \"4011\"); give it once"],
     [["--clock=real", "--clock", "manual"], "--clock is given twice (\"real\", then \"manual\"); give it once"],
     [["--cors", "off", "--cors", "http://localhost:5173"], "--cors off stands alone: no other --cors with it"],
-    [["--cors", "http://localhost:5173", "--cors", "*"], "--cors * stands alone: no other --cors with it"]
+    [["--cors", "http://localhost:5173", "--cors", "*"], "--cors * stands alone: no other --cors with it"],
+    [["--port", "0", "--generate", "5", "--api-key", "tk-one", "--api-key", "tk-one"], "cannot start: --api-key number 2 repeats an earlier key; give each key once"],
+    [["--port", "0", "--generate", "5", "--api-key", "tk-é"], "cannot start: --api-key number 1 is holding a character an x-api-key header cannot carry"]
   ])("refuses %j with a clear message", async (args, message) => {
     const { exit, stdout, stderr } = await refuse(args)
     expect(Exit.isFailure(exit)).toBe(true)

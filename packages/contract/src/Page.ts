@@ -57,6 +57,9 @@ export const meta = (totalDocs: number, page: number, limit: number): FullMeta =
   }
 }
 
-/** The next page number of a decoded page, also when the server omitted `nextPage`. */
-export const nextPage = (p: Schema.Schema.Type<typeof Meta>): number | null =>
+/**
+ * The next page number of a decoded page, also when the server omitted `nextPage`. Reads only
+ * `page`, `hasNextPage` and `nextPage`, so that a batch page (whose `totalPages` is optional) has it too.
+ */
+export const nextPage = <P extends Pick<Schema.Schema.Type<typeof Meta>, "page" | "hasNextPage" | "nextPage">>(p: P): number | null =>
   p.nextPage !== undefined ? p.nextPage : p.hasNextPage ? p.page + 1 : null

@@ -7,7 +7,7 @@
  * | route | does |
  * |---|---|
  * | `GET /__admin/health` | `{ status: "healthy", executions, accounts, uptimeInSeconds, timestamp }` |
- * | `GET /__admin/requests?limit=n` | `{ requests: [entry, ...], meta: { total } }`, newest first |
+ * | `GET /__admin/requests?limit=n` | `{ requests: [entry, ...], meta: { total } }`, newest first; any other query parameter is a 400 |
  * | `POST /__admin/requests/count` | a request pattern → `{ count }` |
  * | `DELETE /__admin/requests` | forgets the journal |
  * | `GET /__admin/settings` | `{ faults, arrived }` |
@@ -111,8 +111,28 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
   admin.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => invalid(c as Context<Reply.MockEnv>, `Request body larger than ${MAX_BODY_BYTES / 1024} KiB`) }))
 
-  /** The `limit` query parameter, or the 400 that explains why it is not one. */
-  const limitOf = (c: Context<Reply.MockEnv>): Either.Either<number | undefined, Response> => {
+  /**
+   * The 400 naming the first query parameter the route does not take, or one given twice, or
+   * `undefined`: a filter the route ignored would answer as if it had applied (every request, when
+   * `?method=POST` was meant), and a `DELETE` would forget more than was asked.
+   */
+  const unknownQuery = (c: Context<Reply.MockEnv>, accepted: ReadonlyArray<string>, hint = ""): Response | undefined => {
+    const query = new URL(c.req.url).searchParams
+    const takes = accepted.length === 0 ? "takes no query parameters" : `takes only ${accepted.map((a) => `"${a}"`).join(", ")}`
+    for (const name of new Set(query.keys())) {
+      const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)
+      if (!accepted.includes(name)) return invalid(c, `Unknown query parameter ${shown}: ${c.req.method} ${c.req.path} ${takes}${hint}`)
+      if (query.getAll(name).length > 1) return invalid(c, `Invalid query parameter ${shown}: expected a single value, got it more than once`)
+    }
+    return undefined
+  }
+  /** Where the request journal's filters are. */
+  const filters = "; to count the requests that match a pattern, POST it to /__admin/requests/count"
+
+  /** The `limit` query parameter (the only one the journals take), or the 400 that explains why it is not one. */
+  const limitOf = (c: Context<Reply.MockEnv>, hint?: string): Either.Either<number | undefined, Response> => {
+    const unknown = unknownQuery(c, ["limit"], hint)
+    if (unknown !== undefined) return Either.left(unknown)
     const limitParam = c.req.query("limit")
     const limit = limitParam === undefined ? undefined : /^[0-9]{1,9}$/.test(limitParam) ? Number(limitParam) : NaN
     if (Number.isNaN(limit)) return Either.left(invalid(c, `Invalid query parameter "limit": expected a non-negative integer, got ${JSON.stringify(limitParam)}`))
@@ -120,7 +140,7 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   }
 
   admin.get("/requests", (c) => {
-    const limit = limitOf(c)
+    const limit = limitOf(c, filters)
     if (Either.isLeft(limit)) return limit.left
     const all = options.journal.requests()
     return ok(c, { requests: limit.right === undefined ? all : all.slice(0, limit.right), meta: { total: all.length } })
@@ -134,6 +154,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
 
   admin.delete("/webhooks/deliveries", (c) => {
+    const unknown = unknownQuery(c, [])
+    if (unknown !== undefined) return unknown
     options.webhooks.clear()
     return ok(c, {})
   })
@@ -150,6 +172,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
   })
 
   admin.delete("/requests", (c) => {
+    const unknown = unknownQuery(c, [], filters)
+    if (unknown !== undefined) return unknown
     options.journal.clear()
     return ok(c, {})
   })

@@ -17,6 +17,7 @@ import { Either, Schema } from "effect"
 import * as Explain from "./internal/Explain.js"
 import * as HeaderSets from "./internal/HeaderSets.js"
 import * as Regex_ from "./internal/Regex.js"
+import { shown } from "./internal/Shown.js"
 import * as TextSlots from "./internal/TextSlots.js"
 
 /** What a secret's value shows as. */
@@ -170,6 +171,15 @@ export interface Recording {
 
 /** The default {@link Journal.capacity}. */
 export const defaultCapacity = 1000
+
+/** The most requests a journal keeps (`journal` option): past it, its slots could not be allocated. */
+export const MAX_CAPACITY = 1_000_000
+
+/** Why `capacity` cannot be a journal's (a whole number from 0, off, to {@link MAX_CAPACITY}), or `undefined`. */
+export const invalidCapacity = (capacity: unknown): string | undefined =>
+  typeof capacity === "number" && Number.isInteger(capacity) && capacity >= 0 && capacity <= MAX_CAPACITY
+    ? undefined
+    : `expected a whole number of requests from 0 (off) to ${MAX_CAPACITY}, got ${shown(capacity)}`
 
 /** How long {@link Journal.countPaced} matches before it lets other requests in. */
 export const SLICE_MS = 20

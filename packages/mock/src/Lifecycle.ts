@@ -38,6 +38,7 @@ import { uniformInt } from "pure-rand/distribution/uniformInt"
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus"
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator"
 import * as Iso from "./internal/Iso.js"
+import { shown } from "./internal/Shown.js"
 import type { MockClock } from "./MockClock.js"
 
 /** How a run can end on its own. */
@@ -140,9 +141,21 @@ export interface Lifecycle {
 export interface Options {
   readonly clock: MockClock
   readonly records: Records
-  /** Seed of the outcomes and timings (default 1). */
+  /** Seed of the outcomes and timings: an integer in {@link seeds} (default 1). */
   readonly seed?: number | undefined
 }
+
+/**
+ * The seeds a lifecycle takes: the 32-bit unsigned integers its hash mixes in whole (another number
+ * would be folded onto one of them, so two seeds would give the same runs).
+ */
+export const seeds = { min: 0, max: 2 ** 32 - 1 } as const
+
+/** Why `seed` is not a lifecycle seed (see {@link seeds}), or `undefined` when it is one. */
+export const invalidSeed = (seed: unknown): string | undefined =>
+  typeof seed === "number" && Number.isInteger(seed) && seed >= seeds.min && seed <= seeds.max
+    ? undefined
+    : `expected an integer from ${seeds.min} to ${seeds.max}, got ${shown(seed)}`
 
 type MutableNode = { -readonly [K in keyof Fixture.Node]: Fixture.Node[K] }
 
@@ -194,6 +207,8 @@ export const make = (options: Options): Lifecycle => {
   const { clock, records } = options
   const iso = Iso.formatter()
   const seed = options.seed ?? 1
+  const bad = invalidSeed(seed)
+  if (bad !== undefined) throw new RangeError(`Invalid lifecycle seed: ${bad}`)
   const runs = new Map<string, Run>()
   // Events: runs by the time of their next event. An entry whose time is not its run's `due` is stale.
   const queue = new FlatQueue<Run>()

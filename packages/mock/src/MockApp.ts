@@ -22,6 +22,7 @@ import * as Control from "./internal/Control.js"
 import * as Cors from "./internal/Cors.js"
 import * as Executions from "./internal/Executions.js"
 import * as Node from "./internal/Node.js"
+import * as Options from "./internal/Options.js"
 import * as Pipeline from "./internal/Pipeline.js"
 import * as Query from "./internal/Query.js"
 import * as Reply from "./internal/Reply.js"
@@ -129,39 +130,19 @@ export interface MockApp {
   readonly close: () => void
 }
 
-const validFaults = (faults: unknown): Faults.Faults =>
-  Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))
-
-/** The most requests a journal keeps (`journal` option): past it, its slots could not be allocated. */
-const MAX_JOURNAL = 1_000_000
-
-/** The journal's capacity; throws naming the option when no journal could keep it. */
-const validJournal = (journal: number | undefined): number => {
-  if (journal === undefined) return Journal.defaultCapacity
-  if (Number.isInteger(journal) && journal >= 0 && journal <= MAX_JOURNAL) return journal
-  throw new Error(`Invalid journal: expected a whole number of requests from 0 (off) to ${MAX_JOURNAL}, got ${journal}`)
-}
-
 /**
  * Whether `value` is an origin as a browser sends it in `Origin` (scheme, host and port only, such
  * as `http://localhost:5173`): what the `cors` option lists, and the command line's `--cors`.
  */
-export const isCorsOrigin = (value: string): boolean => {
-  try {
-    return new URL(value).origin === value
-  } catch {
-    return false
-  }
-}
+export const isCorsOrigin: (value: string) => boolean = Cors.isOrigin
 
-/** The CORS policy; throws naming an origin a browser never sends (a path, no scheme, `*` in a list). */
-const validCors = (cors: Cors.Policy | undefined): Cors.Policy => {
-  if (!Array.isArray(cors)) return cors ?? "*"
-  for (const origin of cors) {
-    if (!isCorsOrigin(origin)) throw new Error(`Invalid cors origin ${JSON.stringify(origin)}: expected an origin (scheme, host and port only) such as http://localhost:5173`)
-  }
-  return cors
-}
+/**
+ * Why a list of keys cannot be the `apiKeys` option, or `undefined` when it can: each key once,
+ * non-empty, printable ASCII without spaces at either end (what an `x-api-key` header carries).
+ * A key is named by its place in the list (from 0), never by its value. The command line's
+ * `--api-key` checks with it.
+ */
+export const invalidApiKeys: (keys: unknown) => string | undefined = Auth.invalidKeys
 
 /** What answers one operation: its handler, and how its examples read paging (default: page 1 of 10). */
 interface Operation {
@@ -195,17 +176,25 @@ const isAdmin = (request: Request): boolean => {
   return url.startsWith(Admin.prefix, start) || (url.indexOf("%", start) !== -1 && getPath(request).startsWith(Admin.prefix))
 }
 
+/** The paths of the API's routes, which come first among the routes a 404 suggests. */
+const apiPaths = new Set(RefoldApi.endpoints.map((e) => e.path))
+
 /** How a server answers a request: Hono's `fetch` signature. */
 export type Handler = (request: Request, env?: unknown) => Response | Promise<Response>
 
 /** What `serve` answers each request with: the app's {@link MockApp.handle}. */
 export const handler = (mock: MockApp): Handler => mock.handle
 
-/** Builds a mock app over a data set. Throws when the data set cannot be indexed (duplicate ids). */
+/**
+ * Builds a mock app over a data set. Throws an `Error` naming the option and its value when an
+ * option could never work (or is no option: a typo), and when the data set cannot be indexed
+ * (duplicate ids).
+ */
 export const createMockApp = (options: MockOptions = {}): MockApp => {
   // Options that could never work are refused before anything starts (no clock, no timers).
-  const capacity = validJournal(options.journal)
-  const cors = validCors(options.cors)
+  Options.check(options)
+  const capacity = options.journal ?? Journal.defaultCapacity
+  const cors = options.cors ?? "*"
   const data = options.data ?? DataSet.bundled()
   const clock = options.clock !== undefined && "now" in options.clock ? options.clock : MockClock.make(options.clock)
   // The lifecycle writes a run's end on the clock; its nodes finish as the store reads them.
@@ -216,7 +205,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
   const keys = options.apiKeys ?? data.apiKeys
   const onError = options.onError ?? defaultOnError
   const auth = Auth.step({ apiKeys: keys === undefined ? undefined : new Set(keys), sessions })
-  const initialFaults = validFaults(options.faults ?? {})
+  // Checked above: the decoding gives the faults with their defaults.
+  const initialFaults = Either.getOrThrow(Faults.decode(options.faults ?? {}))
   // The keys it accepts and the tokens it knows never show in the journal, wherever they were sent.
   const secretKeys = [...(keys ?? [])].sort((a, b) => b.length - a.length)
   // Its times are the clock's, as a run's `createdAt` and a delivery's `sentAt` are.
@@ -271,13 +261,17 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     const operation = operations[endpoint.name]
     app.on(endpoint.method, endpoint.path, Pipeline.handler([scenarios, operation.auth ?? auth, Scenarios.example(endpoint, operation.paging)], operation.handle))
   }
+  // Every route is registered: the table answers 405s and hints for the API, the docs and the admin API alike.
+  const routes = Routes.of(app.routes, (path) => apiPaths.has(path))
   app.notFound((c) => {
     const path = pathOf(c.req.url)
-    const allow = Routes.allowed(path)
+    const allow = routes.allowed(path)
+    const hint = routes.nearest(c.req.method, path)
     if (allow !== undefined) {
-      return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}`, { allow })
+      // A route with the method asked for, near this path (`POST /__admin/clock` meant `/advance`), is worth naming.
+      const also = hint?.startsWith(`${c.req.method.toUpperCase()} `) ? `; did you mean ${hint}?` : ""
+      return Reply.error(c, 405, Reply.codes.methodNotAllowed, `Method ${c.req.method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}${also}`, { allow })
     }
-    const hint = Routes.nearest(c.req.method, path)
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path
     return Reply.error(c, 404, Reply.codes.routeNotFound, `Route ${c.req.method} ${shown} not found${hint === undefined ? "" : `; did you mean ${hint}?`}`)
   })
@@ -317,7 +311,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     return recording === undefined ? response : answered(recording, exchange, response)
   }
 
-  const served = Cors.wrap(cors, handle)
+  const served = Cors.wrap(cors, handle, routes.methodsUnder(Admin.prefix))
   const fetch = (request: Request, env?: unknown) => Promise.resolve(served(request, env))
 
   return {
@@ -328,7 +322,7 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     store,
     journal,
     faults: chaos.current,
-    setFaults: (faults) => chaos.set(validFaults(faults)),
+    setFaults: (faults) => chaos.set(Either.getOrThrowWith(Faults.decode(faults), (message) => new Error(message))),
     webhooks,
     reset,
     clock,

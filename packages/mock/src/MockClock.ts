@@ -18,6 +18,7 @@
  * @since 0.2.0
  */
 import FlatQueue from "flatqueue"
+import { shown } from "./internal/Shown.js"
 
 /** What the clock reads and how it waits: the system's by default, Effect's `Clock` in tests. */
 export interface Source {
@@ -106,7 +107,7 @@ export const systemSource: Source = {
 export const invalidSpeed = (speed: unknown): string | undefined =>
   typeof speed === "number" && Number.isFinite(speed) && speed >= 0 && speed <= 1_000_000
     ? undefined
-    : `Invalid clock speed ${JSON.stringify(speed)}: expected a number from 0 (manual) to 1000000`
+    : `Invalid clock speed ${shown(speed)}: expected a number from 0 (manual) to 1000000`
 
 /**
  * Checks an advance: a whole number of milliseconds from 0 to {@link MAX_ADVANCE_MS}. Returns a
@@ -114,15 +115,31 @@ export const invalidSpeed = (speed: unknown): string | undefined =>
  */
 export const invalidAdvance = (ms: unknown): string | undefined => {
   if (typeof ms === "number" && Number.isInteger(ms) && ms >= 0 && ms <= MAX_ADVANCE_MS) return undefined
-  const shown = typeof ms === "number" ? (Number.isFinite(ms) ? String(ms) : `${ms} (not finite)`) : ms === undefined ? "undefined" : JSON.stringify(ms)
-  return `Invalid clock advance ${shown}: expected a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS}`
+  const given = typeof ms === "number" && !Number.isFinite(ms) ? `${ms} (not finite)` : shown(ms)
+  return `Invalid clock advance ${given}: expected a whole number of milliseconds from 0 to ${MAX_ADVANCE_MS}`
 }
 
-/** A new clock starting at the source's current time. Throws a `RangeError` for an invalid speed. */
+/** The fields of {@link Options}: the type makes a missing one a compile error. */
+const optionFields: { readonly [K in keyof Options]-?: true } = { speed: true, source: true }
+
+/**
+ * Why `options` cannot build a clock, or `undefined` when they can: an object of {@link Options}'
+ * fields only (`{ mode: "manual" }` would otherwise run a real clock), with a valid speed.
+ */
+export const invalidOptions = (options: unknown): string | undefined => {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) return `Invalid clock: expected clock options such as { speed: 60 } or a clock (MockClock.make), got ${shown(options)}`
+  const unknown = Object.keys(options).find((k) => !Object.hasOwn(optionFields, k))
+  if (unknown !== undefined) return `Invalid clock: unknown field ${JSON.stringify(unknown)}; expected ${Object.keys(optionFields).join(", ")} (speed 0 is the manual clock)`
+  const { speed, source } = options as Options
+  if (source !== undefined && (typeof source !== "object" || source === null || typeof source.now !== "function" || typeof source.wait !== "function")) return "Invalid clock.source: expected { now, wait }"
+  return speed === undefined ? undefined : invalidSpeed(speed)
+}
+
+/** A new clock starting at the source's current time. Throws a `RangeError` for invalid options (see {@link invalidOptions}). */
 export const make = (options: Options = {}): MockClock => {
-  const speed = options.speed ?? 1
-  const bad = invalidSpeed(speed)
+  const bad = invalidOptions(options)
   if (bad !== undefined) throw new RangeError(bad)
+  const speed = options.speed ?? 1
   const source = options.source ?? systemSource
   const origin = source.now()
   let advanced = 0

@@ -33,6 +33,7 @@ import type { Fixture } from "@refold-effect/fixtures"
 import { Context, Duration, Effect, Either, Fiber, Layer, Redacted, Runtime, Schema } from "effect"
 import type * as Faults from "./Faults.js"
 import * as KitOptions from "./internal/KitOptions.js"
+import * as Options from "./internal/Options.js"
 import * as Journal from "./Journal.js"
 import type * as Lifecycle from "./Lifecycle.js"
 import { createMockApp, type MockApp } from "./MockApp.js"
@@ -157,7 +158,8 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   /**
    * A fresh mock app for the test (or `it.layer` block), as the `RefoldMock` service and as the
    * `HttpClient` that reaches it in-process. Fails with {@link RefoldMockError} when the options
-   * are invalid (bad faults, a data set that cannot be indexed). A data set generated without an
+   * are invalid (an option that could never work or is no option, its message naming it and the
+   * value; a data set that cannot be indexed). A data set generated without an
    * `anchor` is as of the day of the mock's clock when the layer is built. The mock's clock is
    * Effect's plus a fixed offset: on `TestClock` it starts at the data set's "now" (see the module
    * doc), and `TestClock.adjust(d)` moves it by exactly `d`.
@@ -165,6 +167,8 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
   static readonly layer = (options: KitOptions.KitOptions = {}): Layer.Layer<RefoldMock | HttpClient.HttpClient, RefoldMockError> =>
     Layer.unwrapScoped(
       Effect.gen(function* () {
+        // Options that could never work fail the layer before its clock reads Effect's.
+        yield* attempt(() => Options.check(options, KitOptions.checks))
         const source = yield* effectSource(options.fixtures)
         const given = options.clock
         const app = yield* Effect.acquireRelease(

@@ -9,7 +9,9 @@
  *
  * @since 0.2.0
  */
+import { RefoldApi } from "@refold-effect/contract"
 import { Either } from "effect"
+import * as Routes from "./internal/Routes.js"
 import * as Journal from "./Journal.js"
 import * as Scenario from "./Scenario.js"
 
@@ -75,6 +77,41 @@ const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
   return Either.right({ ...parsed.right, body })
 }
 
+/** The methods of the API's routes, as requests reach them (a `GET` route answers `HEAD` too). */
+const apiMethods = (path?: string) => {
+  const methods = new Set<string>()
+  for (const e of RefoldApi.endpoints) {
+    if (path !== undefined && !Routes.matches(e.path, path)) continue
+    methods.add(e.method)
+    if (e.method === "GET") methods.add("HEAD")
+  }
+  return methods
+}
+
+/**
+ * Why no API request could ever match the pattern's method and exact path, or `undefined`: stubs
+ * answer the API's routes only, so a stub for `GETT` or `/api/v2/public/executions` (a typo) would
+ * silently never answer. Regex patterns are taken as they are.
+ */
+const unreachable = (pattern: Journal.RequestPattern): string | undefined => {
+  const method = pattern.method?.toUpperCase()
+  const exact = pattern.urlPath ?? pattern.url?.split("?")[0]
+  const field = pattern.urlPath !== undefined ? "urlPath" : "url"
+  if (method !== undefined && method !== "ANY" && !apiMethods().has(method)) {
+    return `Invalid stub pattern method ${JSON.stringify(pattern.method)}: no API route has it, so the stub would never answer; expected ANY or one of ${[...apiMethods()].join(", ")}`
+  }
+  if (exact === undefined) return undefined
+  const methods = apiMethods(exact)
+  if (methods.size === 0) {
+    const paths = [...new Set(RefoldApi.endpoints.map((e) => e.path))]
+    return `Invalid stub pattern ${field} ${JSON.stringify(exact.length > 200 ? `${exact.slice(0, 200)}…` : exact)}: no API route has this path, so the stub would never answer; the API's paths are ${paths.join(", ")}`
+  }
+  if (method !== undefined && method !== "ANY" && !methods.has(method)) {
+    return `Invalid stub pattern: no API route answers ${method} ${exact}, so the stub would never answer; its methods are ${[...methods].join(", ")}`
+  }
+  return undefined
+}
+
 /** The request as the journal's patterns see it (path, query, method; no headers). */
 const entryOf = (request: Request): Journal.Entry => {
   const url = new URL(request.url)
@@ -92,6 +129,8 @@ export const make = (): Stubs => {
       const decoded = Journal.decodeRequestPattern(pattern)
       if (Either.isLeft(decoded)) return Either.left(decoded.left)
       if (decoded.right.headers !== undefined) return Either.left("Invalid stub pattern: stubs match requests without their headers; drop \"headers\"")
+      const never = unreachable(decoded.right)
+      if (never !== undefined) return Either.left(never)
       return Either.map(checkAnswer(answer), (stubbed) => {
         stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed, stub: { request: pattern, response: answer } }, ...stubs]
       })

@@ -32,6 +32,7 @@ import type { Fixture } from "@refold-effect/fixtures"
 import { Either } from "effect"
 import { createHmac } from "node:crypto"
 import type { Registered } from "./internal/Subscriptions.js"
+import { shown } from "./internal/Shown.js"
 import * as Template from "./internal/Template.js"
 import * as Uuid from "./internal/Uuid.js"
 import { maxBody } from "./internal/WebhookRoutes.js"
@@ -251,21 +252,51 @@ interface Job {
   due: number
 }
 
-const positive = (name: string, value: number | undefined, fallback: number, min = 0) => {
-  const v = value ?? fallback
-  if (!Number.isFinite(v) || v < min) throw new Error(`Invalid webhooks.${name}: expected a number of at least ${min}, got ${String(value)}`)
-  return v
+/** The longest wait Node's timers take (`AbortSignal.timeout` bounds an attempt): a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+/**
+ * The bounds of each numeric option, with its default: the type makes a missing one a compile
+ * error. Counts are whole numbers (a `concurrency` of 0.5 would deliver nothing).
+ */
+const numeric: { readonly [K in Exclude<keyof Options, "scheduler">]-?: { readonly fallback: number; readonly min: number; readonly max?: number; readonly whole: boolean } } = {
+  retries: { fallback: 3, min: 0, whole: true },
+  backoff: { fallback: 1000, min: 0, whole: false },
+  timeout: { fallback: 10_000, min: 1, max: MAX_TIMEOUT_MS, whole: false },
+  concurrency: { fallback: 8, min: 1, whole: true },
+  queue: { fallback: 1000, min: 0, whole: true },
+  journal: { fallback: 1000, min: 0, whole: true }
 }
 
-/** The deliveries of an app whose subscriptions `subscriptions()` lists. Throws on invalid options. */
+/**
+ * Why `options` cannot configure deliveries, or `undefined` when they can: an object of
+ * {@link Options}' fields only, each number within its bounds, the scheduler `{ now, schedule }`.
+ */
+export const invalidOptions = (options: unknown): string | undefined => {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) return `Invalid webhooks: expected delivery options such as { retries: 3 }, got ${shown(options)}`
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue
+    if (name === "scheduler") {
+      const scheduler = value as Partial<Scheduler> | null
+      if (typeof scheduler !== "object" || scheduler === null || typeof scheduler.now !== "function" || typeof scheduler.schedule !== "function") return "Invalid webhooks.scheduler: expected { now, schedule }"
+      continue
+    }
+    const bounds = Object.hasOwn(numeric, name) ? numeric[name as keyof typeof numeric] : undefined
+    if (bounds === undefined) return `Invalid webhooks: unknown field ${JSON.stringify(name)}; expected ${["scheduler", ...Object.keys(numeric)].join(", ")}`
+    const fits = typeof value === "number" && (bounds.whole ? Number.isInteger(value) : Number.isFinite(value)) && value >= bounds.min && value <= (bounds.max ?? Number.MAX_SAFE_INTEGER)
+    if (!fits) return `Invalid webhooks.${name}: expected ${bounds.whole ? "a whole number" : "a number"} ${bounds.max === undefined ? `of at least ${bounds.min}` : `from ${bounds.min} to ${bounds.max}`}, got ${shown(value)}`
+  }
+  return undefined
+}
+
+/** The deliveries of an app whose subscriptions `subscriptions()` lists. Throws a `RangeError` on invalid options (see {@link invalidOptions}). */
 export const make = (subscriptions: () => ReadonlyArray<Registered>, options: Options = {}): Deliveries => {
+  const bad = invalidOptions(options)
+  if (bad !== undefined) throw new RangeError(bad)
   const scheduler = options.scheduler ?? realTime
-  const retries = Math.floor(positive("retries", options.retries, 3))
-  const backoff = positive("backoff", options.backoff, 1000)
-  const timeout = positive("timeout", options.timeout, 10_000, 1)
-  const concurrency = Math.floor(positive("concurrency", options.concurrency, 8, 1))
-  const queueLimit = Math.floor(positive("queue", options.queue, 1000))
-  const capacity = Math.floor(positive("journal", options.journal, 1000))
+  const { retries, backoff, timeout, concurrency, queue: queueLimit, journal: capacity } = Object.fromEntries(
+    Object.entries(numeric).map(([name, bounds]) => [name, options[name as keyof typeof numeric] ?? bounds.fallback])
+  ) as { readonly [K in keyof typeof numeric]: number }
 
   let journal: Array<Attempt> = []
   const queue: Array<Job> = []

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 
-export { createMockApp, handler, isCorsOrigin, type Handler, type MockApp, type MockEnv, type MockOptions, type RequestInfo } from "./MockApp.js"
+export { createMockApp, handler, invalidApiKeys, isCorsOrigin, type Handler, type MockApp, type MockEnv, type MockOptions, type RequestInfo } from "./MockApp.js"
 
 export { serve, type MockServer, type ServeOptions } from "./MockServer.js"
 

@@ -18,6 +18,7 @@
  */
 import { afterAll, beforeAll } from "vitest"
 import * as KitOptions from "./internal/KitOptions.js"
+import * as Options from "./internal/Options.js"
 import { createMockApp, type MockApp } from "./MockApp.js"
 import * as MockClock from "./MockClock.js"
 import { serve, type MockServer, type ServeOptions } from "./MockServer.js"
@@ -35,8 +36,13 @@ export interface MockServerHandle {
 /** Options: the kit's (data set, accounts, faults, admin token, ...) plus where to listen (default: a free port on 127.0.0.1). */
 export interface UseMockServerOptions extends KitOptions.KitOptions, ServeOptions {}
 
+/** The kit's checks, and `serve`'s options, which it checks itself. */
+const checks: { readonly [K in keyof UseMockServerOptions]-?: Options.Check } = { ...KitOptions.checks, port: () => undefined, host: () => undefined }
+
 /** Starts a mock server for the enclosing suite and stops it after the suite. */
 export const useMockServer = (options: UseMockServerOptions = {}): MockServerHandle => {
+  // Checked when the suite is collected, naming the option: `serve` checks the port and host when it binds.
+  Options.check(options, checks)
   let running: { readonly mock: MockApp; readonly server: MockServer } | undefined
   beforeAll(async () => {
     const { port, host, ...kit } = options

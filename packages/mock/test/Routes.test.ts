@@ -23,19 +23,28 @@ describe("Routes.matches", () => {
   })
 })
 
+/** The routes of a mock app, as the app reads them from its route table. */
+const appRoutes = () => {
+  const mock = createMockApp({ data: small(2) })
+  mock.close()
+  return Routes.of(mock.app.routes, (path) => path.startsWith("/api/"))
+}
+
 describe("Routes, derived from the contract", () => {
+  const routes = appRoutes()
+
   it("knows every operation of the contract, and the methods each path allows", () => {
-    for (const e of RefoldApi.endpoints) expect(Routes.known).toContain(`${e.method} ${e.path}`)
-    expect(Routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009/stop")).toBe("POST")
-    expect(Routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009")).toBe("GET, HEAD")
-    expect(Routes.allowed("/api/v2/public/execution/x/nodes/1/batches/")).toBe("GET, HEAD")
-    expect(Routes.allowed("/api/v2/public/workflow/x/execute")).toBe("POST")
-    expect(Routes.allowed("/api/v2/public/workflow/x")).toBeUndefined()
+    for (const e of RefoldApi.endpoints) expect(routes.known).toContain(`${e.method} ${e.path}`)
+    expect(routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009/stop")).toBe("POST")
+    expect(routes.allowed("/api/v2/public/execution/65410cf6cdf931a12d7ab009")).toBe("GET, HEAD")
+    expect(routes.allowed("/api/v2/public/execution/x/nodes/1/batches/")).toBe("GET, HEAD")
+    expect(routes.allowed("/api/v2/public/workflow/x/execute")).toBe("POST")
+    expect(routes.allowed("/api/v2/public/workflow/x")).toBeUndefined()
   })
 
   it("suggests the new routes", () => {
-    expect(Routes.nearest("POST", "/api/v2/public/execution/65410cf6cdf931a12d7ab009/stpo")).toBe(`POST ${RefoldApi.stopPath}`)
-    expect(Routes.nearest("POST", "/api/v2/public/workflows/6a106ba44480b80424a65289/execute")).toBe(`POST ${RefoldApi.executePath}`)
+    expect(routes.nearest("POST", "/api/v2/public/execution/65410cf6cdf931a12d7ab009/stpo")).toBe(`POST ${RefoldApi.stopPath}`)
+    expect(routes.nearest("POST", "/api/v2/public/workflows/6a106ba44480b80424a65289/execute")).toBe(`POST ${RefoldApi.executePath}`)
   })
 
   it("knows every admin route an app serves, so that a 404 suggests it", () => {
@@ -43,17 +52,17 @@ describe("Routes, derived from the contract", () => {
     try {
       const served = mock.app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/__admin/")).map((r) => `${r.method} ${r.path}`)
       expect(served.length).toBeGreaterThan(10)
-      for (const route of served) expect(Routes.known).toContain(route)
+      for (const route of served) expect(routes.known).toContain(route)
     } finally {
       mock.close()
     }
   })
 
   it("suggests the route that completes a path with the same method, before a shorter one", () => {
-    expect(Routes.nearest("POST", "/__admin/clock")).toBe("POST /__admin/clock/advance")
-    expect(Routes.nearest("POST", "/__admin/clock/")).toBe("POST /__admin/clock/advance")
-    expect(Routes.nearest("POST", "/__admin/executions/6b149f556d6f636b00000002")).toBe("POST /__admin/executions/:id/outcome")
-    expect(Routes.nearest("GET", "/__admin/clok")).toBe("GET /__admin/clock")
-    expect(Routes.nearest("POST", "/__admin/rest")).toBe("POST /__admin/reset")
+    expect(routes.nearest("POST", "/__admin/clock")).toBe("POST /__admin/clock/advance")
+    expect(routes.nearest("POST", "/__admin/clock/")).toBe("POST /__admin/clock/advance")
+    expect(routes.nearest("POST", "/__admin/executions/6b149f556d6f636b00000002")).toBe("POST /__admin/executions/:id/outcome")
+    expect(routes.nearest("GET", "/__admin/clok")).toBe("GET /__admin/clock")
+    expect(routes.nearest("POST", "/__admin/rest")).toBe("POST /__admin/reset")
   })
 })

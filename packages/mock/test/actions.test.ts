@@ -145,6 +145,24 @@ describe.each(kinds)("stop, rerun, execute and batches (%s)", (kind) => {
     expect((await t.call(`${execution}/${withBatch._id}/nodes/${node.node_id}/batches?limit=0`, { headers })).status).toBe(400)
   })
 
+  it("checks the batches query before looking for the node: a bad query is a 400 whatever the node", async () => {
+    const withBatch = first(user, (r) => r.nodes.some((n) => n.is_batch) && r.nodes.some((n) => !n.is_batch))
+    const plain = withBatch.nodes.find((n) => !n.is_batch)!
+    // A status is free text (new node statuses must not break a filter), of at most 64 characters.
+    const tooLong = "S".repeat(65)
+    for (const path of [
+      `${execution}/${withBatch._id}/nodes/${plain.node_id}/batches?status=${tooLong}`,
+      `${execution}/${withBatch._id}/nodes/99/batches?status=${tooLong}`,
+      `${execution}/000000000000000000000000/nodes/1/batches?limit=0`
+    ]) {
+      const reply = await t.call(path, { headers })
+      expect([path, reply.status]).toEqual([path, 400])
+      expect(reply.body).toMatchObject({ error_code: "INVALID_QUERY_PARAMETER" })
+    }
+    // A valid query then meets the node as before.
+    expect((await t.call(`${execution}/${withBatch._id}/nodes/${plain.node_id}/batches?status=Success`, { headers })).status).toBe(501)
+  })
+
   it("answers 501 for the batches of an execution run by Thanos (the OpenAPI document's reading)", async () => {
     const withBatch = first(user, (r) => r.nodes.some((n) => n.is_batch) && r.status === "COMPLETED")
     t.mock.store.update(withBatch._id, { executed_by_thanos: true })

@@ -70,6 +70,25 @@ describe("journal", () => {
     expect(((await send("/__admin/requests")).body as { requests: Array<unknown> }).requests).toEqual([])
   })
 
+  const count = "; to count the requests that match a pattern, POST it to /__admin/requests/count"
+  const takesLimit = (method: string, path: string) => `${method} ${path} takes only "limit"`
+  it.each([
+    ["GET", "/__admin/requests?method=POST", `Unknown query parameter "method": ${takesLimit("GET", "/__admin/requests")}${count}`],
+    ["GET", "/__admin/requests?limit=1&since=2026-01-01T00:00:00Z", `Unknown query parameter "since": ${takesLimit("GET", "/__admin/requests")}${count}`],
+    ["GET", "/__admin/requests?limit=1&limit=2", 'Invalid query parameter "limit": expected a single value, got it more than once'],
+    ["DELETE", "/__admin/requests?urlPath=/api", `Unknown query parameter "urlPath": DELETE /__admin/requests takes no query parameters${count}`],
+    ["GET", "/__admin/webhooks/deliveries?event=Workflow%20Completed", `Unknown query parameter "event": ${takesLimit("GET", "/__admin/webhooks/deliveries")}`],
+    ["DELETE", "/__admin/webhooks/deliveries?webhookId=x", 'Unknown query parameter "webhookId": DELETE /__admin/webhooks/deliveries takes no query parameters']
+  ])("refuses %s %s, a filter it does not apply, with a 400 naming it, and forgets nothing", async (method, path, message) => {
+    await send(list, { headers: acme })
+    const before = ((await send("/__admin/requests")).body as { meta: { total: number } }).meta.total
+    const refused = await send(path, { method })
+    expect(refused.status).toBe(400)
+    expect(refused.body).toMatchObject({ error_code: "INVALID_ADMIN_REQUEST", message })
+    expect(((await send("/__admin/requests")).body as { meta: { total: number } }).meta.total).toBe(before)
+    await send("/__admin/requests", { method: "DELETE" })
+  })
+
   it("records faults: a reset has no status", async () => {
     await send(`${list}?__fault=reset`, { headers: acme }).catch(() => undefined)
     await send(list, { headers: { ...acme, prefer: "code=503" } })
@@ -207,12 +226,44 @@ describe("unknown routes", () => {
     ["GET", "/api/v2/public/executions", "Route GET /api/v2/public/executions not found; did you mean GET /api/v2/public/execution?"],
     ["GET", "/api/v1/public/execution/abc", "Route GET /api/v1/public/execution/abc not found; did you mean GET /api/v2/public/execution/:execution_id?"],
     ["GET", "/__admin/request", "Route GET /__admin/request not found; did you mean GET /__admin/requests?"],
-    ["GET", "/__admin/reset", "Route GET /__admin/reset not found; did you mean POST /__admin/reset?"],
     ["GET", "/openapi.yaml", "Route GET /openapi.yaml not found; did you mean GET /openapi.json?"],
-    ["POST", "/__admin/clock", "Route POST /__admin/clock not found; did you mean POST /__admin/clock/advance?"],
     ["GET", "/something/else/entirely/unrelated", "Route GET /something/else/entirely/unrelated not found"]
   ])("%s %s answers 404 with the nearest route as a hint", async (method, path, expected) => {
     expect(await message(method, path)).toBe(expected)
+  })
+})
+
+describe("admin routes called with a method they do not have", () => {
+  const mock = createMockApp({ data: small(5) })
+  afterAll(() => mock.close())
+
+  it.each([
+    ["GET", "/__admin/reset", "POST", ""],
+    ["DELETE", "/__admin/clock", "GET, HEAD", ""],
+    ["POST", "/__admin/clock", "GET, HEAD", "; did you mean POST /__admin/clock/advance?"],
+    ["PUT", "/__admin/requests", "GET, HEAD, DELETE", ""],
+    ["GET", "/__admin/requests/count", "POST", ""],
+    ["GET", "/__admin/executions/6b149f556d6f636b00000002", "PATCH", ""],
+    ["DELETE", "/__admin/settings/", "GET, HEAD, POST", ""],
+    ["POST", "/docs", "GET, HEAD", ""]
+  ])("%s %s answers 405 with Allow: %s, as the API's routes do", async (method, path, allow, hint) => {
+    const response = await mock.fetch(new Request(`http://x${path}`, { method }))
+    expect(response.status).toBe(405)
+    expect(response.headers.get("allow")).toBe(allow)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ status_code: 405, error_code: "METHOD_NOT_ALLOWED" })
+    expect(body.message).toBe(`Method ${method} is not allowed on ${path}; use ${allow.replace(", HEAD", "")}${hint}`)
+  })
+
+  it("still wants the admin token first, when the app has one", async () => {
+    const locked = createMockApp({ data: small(2), adminToken: "s3cret" })
+    try {
+      expect((await locked.fetch(new Request("http://x/__admin/reset"))).status).toBe(401)
+      const response = await locked.fetch(new Request("http://x/__admin/reset", { headers: { authorization: "Bearer s3cret" } }))
+      expect([response.status, response.headers.get("allow")]).toEqual([405, "POST"])
+    } finally {
+      locked.close()
+    }
   })
 })
 
@@ -256,7 +307,7 @@ describe("stubs through the admin API (a process's tests, with no Effect)", () =
     expect(await bad({ request: { urlPath: list, headers: { a: { equalTo: "b" } } }, response: { code: 200 } })).toMatch(/drop "headers"/)
     expect(await bad({ request: { urlPath: list }, response: { code: 99 } })).toMatch(/code/)
     expect(await bad({ request: { urlPath: list }, response: { fault: "explode" } })).toMatch(/fault/)
-    for (let i = 0; i < Stubs.MAX_STUBS; i++) expect((await send("/__admin/stubs", { method: "POST", json: { request: { urlPath: `/x/${i}` }, response: { code: 500 } } })).status).toBe(201)
+    for (let i = 0; i < Stubs.MAX_STUBS; i++) expect((await send("/__admin/stubs", { method: "POST", json: { request: { url: `${list}?i=${i}` }, response: { code: 500 } } })).status).toBe(201)
     expect(await bad({ request: { urlPath: list }, response: { code: 500 } })).toMatch(/Too many stubs: at most 1000/)
     await send("/__admin/stubs", { method: "DELETE" })
   })

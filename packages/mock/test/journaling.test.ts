@@ -53,7 +53,7 @@ describe.each(kinds)("journaling (%s)", (kind) => {
   })
 
   it("leaves out the admin API's requests, also with a percent-escaped path, and only those", async () => {
-    for (const path of ["/__admin/health", "/%5F_admin/health", "/__admin/requests?x=%20"]) expect((await send(path, {})).status).toBe(200)
+    for (const path of ["/__admin/health", "/%5F_admin/health", "/__admin/requests?limit=%31"]) expect((await send(path, {})).status).toBe(200)
     expect(mock.journal.requests()).toEqual([])
     expect((await send(`${list}?limit=1&status=%45RRORED`, acme)).status).toBe(200)
     expect(mock.journal.requests().map((e) => e.request.url)).toEqual([`${list}?limit=1&status=%45RRORED`])

@@ -49,6 +49,20 @@ describe("RefoldMock.stub", () => {
         for (const fault of ["reset", "hang", "empty"] as const) {
           expect((yield* Effect.flip(RefoldMock.stub({}, { body: { a: 1 }, fault }))).message).toBe(`Invalid stub answer: fault=${fault} sends no body, so it cannot be combined with body`)
         }
+        // A pattern no API request could match (stubs answer the API's routes) is refused, not kept to never answer.
+        expect((yield* Effect.flip(RefoldMock.stub({ method: "GETT" }, { code: 503 }))).message).toBe(
+          'Invalid stub pattern method "GETT": no API route has it, so the stub would never answer; expected ANY or one of GET, HEAD, POST, PUT, DELETE'
+        )
+        expect((yield* Effect.flip(RefoldMock.stub({ urlPath: "/api/v2/public/executions" }, { code: 503 }))).message).toMatch(
+          /^Invalid stub pattern urlPath "\/api\/v2\/public\/executions": no API route has this path, so the stub would never answer; the API's paths are \/api\/v2\/public\/execution, /
+        )
+        expect((yield* Effect.flip(RefoldMock.stub({ url: "/__admin/requests?limit=1" }, { code: 503 }))).message).toContain('Invalid stub pattern url "/__admin/requests"')
+        expect((yield* Effect.flip(RefoldMock.stub({ method: "POST", urlPath: "/api/v2/public/execution" }, { code: 503 }))).message).toBe(
+          "Invalid stub pattern: no API route answers POST /api/v2/public/execution, so the stub would never answer; its methods are GET, HEAD"
+        )
+        yield* RefoldMock.stub({ method: "head", url: "/api/v2/public/execution/65410cf6cdf931a12d7ab009?x=1" }, { code: 503 })
+        yield* RefoldMock.stub({ method: "POST", urlPath: "/api/v2/public/execution/65410cf6cdf931a12d7ab009/stop" }, { code: 503 })
+        yield* RefoldMock.reset
         yield* RefoldMock.stub({}, { body: { a: 1 }, fault: "malformed" })
         expect((yield* send("/api/v2/public/execution")).text).toBe(`{"a":1`)
         yield* RefoldMock.reset

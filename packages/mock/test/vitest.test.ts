@@ -47,3 +47,12 @@ describe("before the suite has started", () => {
     expect(server.url).toContain("127.0.0.1")
   })
 })
+
+describe("options that could never work", () => {
+  it("are refused when the suite is collected, naming the option among the kit's and serve's", () => {
+    expect(() => useMockServer({ fixture: { generate: { size: 5 } } } as never)).toThrow(
+      'Unknown option "fixture": expected one of apiKeys, onError, faults, adminToken, journal, webhooks, clock, lifecycleSeed, cors, fixtures, accounts, baseUrl, port, host'
+    )
+    expect(() => useMockServer({ lifecycleSeed: -1 })).toThrow("Invalid lifecycleSeed: expected an integer from 0 to 4294967295, got -1")
+  })
+})

@@ -131,6 +131,32 @@ describe("webhook routes", () => {
     expect((await call(server, "GET", `${hooks}/${a._id}`)).status).toBe(400)
   })
 
+  it("store an event or a workflow id named twice once, on register and on update, in either spelling", async () => {
+    const { server } = await start()
+    const twice = await call(server, "POST", hooks, {
+      body: { webhook_url: "https://example.com/t", webhook_events: ["Workflow Completed", "Workflow Errored", "Workflow Completed"], workflow_ids: ["w1", "w1"] }
+    })
+    expect(twice.status).toBe(200)
+    expect(twice.body).toMatchObject({ webhook_events: ["Workflow Completed", "Workflow Errored"], workflow_ids: ["w1"] })
+    const id = twice.body["_id"] as string
+    expect((await call(server, "GET", `${hooks}/${id}`)).body).toMatchObject({ webhook_events: ["Workflow Completed", "Workflow Errored"] })
+    const updated = await call(server, "PUT", `${hooks}/${id}`, { body: { events: ["Workflow Errored", "Workflow Errored"], workflow_ids: ["w2", "w3", "w2"] } })
+    expect(updated.body).toMatchObject({ webhook_events: ["Workflow Errored"], workflow_ids: ["w2", "w3"] })
+    expect((await call(server, "GET", hooks)).body[0]).toMatchObject({ webhook_events: ["Workflow Errored"], workflow_ids: ["w2", "w3"] })
+  })
+
+  it("check an update's body before its id, as the batches route checks its query first: bad input is named whatever the id", async () => {
+    const { server } = await start()
+    const unknown = "000000000000000000000000"
+    const bad = await call(server, "PUT", `${hooks}/${unknown}`, { body: { webhook_events: ["Workflow Finished"] } })
+    expect(bad.status).toBe(400)
+    expect(bad.body).toMatchObject({ error_code: "INVALID_EVENT" })
+    const notJson = await call(server, "PUT", `${hooks}/${unknown}`, { body: "{" })
+    expect(notJson.body).toMatchObject({ error_code: "INVALID_REQUEST_BODY" })
+    const valid = await call(server, "PUT", `${hooks}/${unknown}`, { body: { is_enabled: false } })
+    expect(valid.body).toMatchObject({ error_code: "RESOURCE_NOT_FOUND", message: "Webhook not found" })
+  })
+
   it("answer bad requests with a 400 naming what is wrong, and credentials with the vendor's 401", async () => {
     const { server } = await start({ apiKeys: [testKey, prodKey] })
     const cases: Array<[unknown, number, string, RegExp]> = [

@@ -50,7 +50,8 @@ export interface WatchOptions {
 export interface WaitOptions extends WatchOptions {
   /**
    * How long to wait for the execution to end before failing with `WaitTimeout` (default
-   * {@link watchDefaults}`.timeout`, 5 minutes); `Infinity` waits as long as it takes.
+   * {@link watchDefaults}`.timeout`, 5 minutes); `Infinity` (the number, or `Duration.infinity`)
+   * waits as long as it takes. The text `"Infinity"` is refused, as Effect's `Duration` refuses it.
    */
   readonly timeout?: Duration.DurationInput | undefined
 }
@@ -124,7 +125,8 @@ export interface Service {
   /**
    * The same operations on behalf of another linked account, with the same org API key (one
    * `Executions` for every customer of a SaaS backend). A malformed id fails each call with
-   * `InvalidArgument`. With a session token, whose account is fixed, it changes nothing.
+   * `InvalidArgument`. With a session token, whose account is fixed, each call fails with
+   * `InvalidArgument` (parameter `linkedAccountId`) before anything is sent.
    */
   readonly forAccount: (linkedAccountId: string) => Service
 }
@@ -144,19 +146,17 @@ const invalid = (parameter: string, message: string) => new InvalidArgument({ pa
 const decodeBatchParams = Schema.decodeUnknownEither(Batch.Params)
 
 /** Checks batch parameters with the contract; the query to send. */
-const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<string, string>, InvalidArgument> => {
-  const raw: Record<string, string> = {}
-  for (const key of ["page", "limit", "status"] as const) if (params[key] !== undefined) raw[key] = String(params[key])
-  return decodeBatchParams(raw).pipe(
-    Either.mapBoth({
-      onLeft: (error) => {
-        const { message, parameter } = ListQuery.explain(error, "Invalid batch parameters")
-        return invalid(parameter ?? "params", message)
-      },
-      onRight: () => raw
-    })
-  )
-}
+const encodeBatchParams = (params: BatchParams = {}): Either.Either<Record<string, string>, InvalidArgument> =>
+  Either.flatMap(ListParams.collect(params, ["page", "limit", "status"], "batch parameters"), (raw) =>
+    decodeBatchParams(raw).pipe(
+      Either.mapBoth({
+        onLeft: (error) => {
+          const { message, parameter } = ListQuery.explain(error, "Invalid batch parameters")
+          return invalid(parameter ?? "params", message)
+        },
+        onRight: () => raw
+      })
+    ))
 
 const checkMaxPages = (maxPages: number | undefined): Either.Either<number, InvalidArgument> =>
   maxPages === undefined
@@ -194,7 +194,12 @@ const checkDuration = (
   const d = Duration.decodeUnknown(input)
   if (Option.isSome(d) && Duration.greaterThan(d.value, Duration.zero) && (infinite || Duration.isFinite(d.value))) return Either.right(d.value)
   return Either.left(
-    invalid(parameter, `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
+    invalid(
+      parameter,
+      `Invalid option "${parameter}": expected a positive ${infinite ? "" : "finite "}duration (milliseconds, or such as "10 seconds")${
+        infinite ? ", or the number Infinity (or Duration.infinity) for no limit" : ""
+      }, got ${show(input)}`
+    )
   )
 }
 
@@ -240,7 +245,7 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const pages = (params: WalkParams = {}): Stream.Stream<Page.ExecutionPage, RefoldError> =>
     Stream.unwrap(
       Effect.gen(function*() {
-        const { maxPages, readAhead, ...listParams } = params
+        const { maxPages, readAhead, ...listParams } = yield* ListParams.record<WalkParams>(params, "query parameters")
         const walk = {
           maxPages: yield* checkMaxPages(maxPages),
           readAhead: yield* checkReadAhead(readAhead)
@@ -286,13 +291,19 @@ const service = (transport: Transport.Transport, account: string | undefined): S
   const batchStream = (executionId: string, nodeId: string, params?: BatchParams): Stream.Stream<Batch.Batch, RefoldError> =>
     Stream.unwrap(Effect.map(encodeBatchParams(params), (query) => {
       const first = query.page === undefined ? 1 : Number(query.page)
-      // Page after page while `nextPage` moves forward: a page that points back or to itself ends the walk.
+      // Page after page, with the guards of `pages`: metadata that would loop or walk on without
+      // end (a next page not after this one, beyond `totalPages`, or after an empty page) ends the
+      // walk with a warning.
       return Stream.paginateEffect(first, (page: number) =>
-        Effect.map(
+        Effect.flatMap(
           fetchBatches(executionId, nodeId, { ...query, page: String(page) }),
-          (answer): readonly [ReadonlyArray<Batch.Batch>, Option.Option<number>] => {
-            const next = answer.nextPage
-            return [answer.docs, typeof next === "number" && next > page ? Option.some(next) : Option.none()]
+          (answer): Effect.Effect<readonly [ReadonlyArray<Batch.Batch>, Option.Option<number>]> => {
+            const next = Page.nextPage(answer)
+            if (next === null) return Effect.succeed([answer.docs, Option.none()])
+            const reason = Paginate.stopReason(answer, page, 0, Number.POSITIVE_INFINITY)
+            return reason === undefined
+              ? Effect.succeed([answer.docs, Option.some(next)])
+              : Effect.as(Effect.logWarning(`Refold pagination stopped: ${reason}`), [answer.docs, Option.none()] as const)
           }
         )).pipe(Stream.flattenIterables)
     })).pipe(Stream.withSpan("Executions.batchStream"))

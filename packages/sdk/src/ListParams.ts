@@ -14,6 +14,7 @@
 import { ListQuery } from "@refold-effect/contract"
 import { Either } from "effect"
 import { InvalidArgument } from "./RefoldError.js"
+import { kindOf } from "./internal/show.js"
 
 type Query = ListQuery.ListQuery
 
@@ -81,24 +82,46 @@ const keys = [
 /** The error of a parameter refused before sending, named in the contract's message when it says which. */
 const invalid = (message: string) => new InvalidArgument({ parameter: /"([^"]+)"/.exec(message)?.[1] ?? "params", message })
 
+/** `params` when it is an object (of parameters or options), else the error naming what it is. */
+export const record = <A extends object>(params: A | unknown, noun: string): Either.Either<A & Record<string, unknown>, InvalidArgument> =>
+  typeof params === "object" && params !== null && !Array.isArray(params)
+    ? Either.right(params as A & Record<string, unknown>)
+    : Either.left(invalid(`Invalid ${noun}: expected an object, got ${kindOf(params)}`))
+
 /**
- * Checks parameters with the contract and turns them into the query string to send, with
- * `execution_source` in its canonical spelling. Unknown keys are ignored.
+ * The parameters `keys` of `params` as the text of a query, before the contract checks them: a
+ * `Date` as the day or the instant (see {@link formatDate}), a string, number or boolean as text.
+ * Params that are not an object, or a value of another type, are refused by name (`noun` names
+ * them as a whole), never a crash nor `[object Object]` sent: from JavaScript, or through `any`.
  */
-export const encode = (params: ListParams = {}): Either.Either<Encoded, InvalidArgument> => {
+export const collect = (params: unknown, keys: ReadonlyArray<string>, noun: string): Either.Either<Record<string, string>, InvalidArgument> => {
+  const checked = record(params, noun)
+  if (Either.isLeft(checked)) return Either.left(checked.left)
   const raw: Record<string, string> = {}
   for (const key of keys) {
-    const value: unknown = params[key]
+    const value: unknown = checked.right[key]
     if (value === undefined) continue
     if (value instanceof Date) {
       const text = formatDate(value)
       if (text === undefined) return Either.left(invalid(`Invalid query parameter "${key}": expected a valid Date, got Invalid Date`))
       raw[key] = text
-    } else {
+    } else if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
       raw[key] = String(value)
+    } else {
+      return Either.left(invalid(`Invalid query parameter "${key}": expected a string, number, boolean or Date, got ${kindOf(value)}`))
     }
   }
-  return ListQuery.decode(raw).pipe(
+  return Either.right(raw)
+}
+
+/**
+ * Checks parameters with the contract and turns them into the query string to send, with
+ * `execution_source` in its canonical spelling. Unknown keys are ignored.
+ */
+export const encode = (params: ListParams = {}): Either.Either<Encoded, InvalidArgument> => {
+  const raw = collect(params, keys, "query parameters")
+  if (Either.isLeft(raw)) return Either.left(raw.left)
+  return ListQuery.decode(raw.right).pipe(
     Either.mapLeft((error) => invalid(error.message)),
     Either.map(ListQuery.encode)
   )

@@ -53,8 +53,10 @@ const optional = <A>(given: Config.Config<A> | undefined, fallback: Config.Confi
 /**
  * Credentials from `Config` (by default the environment). Each value given as a `Config` is read
  * from it (and a missing one is reported by its name); the others default to `REFOLD_API_KEY`,
- * `REFOLD_LINKED_ACCOUNT_ID` and `REFOLD_SESSION_TOKEN`. An API key wins over a session token
- * (but `REFOLD_API_KEY` never over a session token given as a `Config`); an
+ * `REFOLD_LINKED_ACCOUNT_ID` and `REFOLD_SESSION_TOKEN`. An API key and a session token both given
+ * are refused, and so is a `linkedAccountId` given beside a session token (whose account is fixed);
+ * from the environment alone, `REFOLD_API_KEY` wins over `REFOLD_SESSION_TOKEN` (but never over a
+ * session token given as a `Config`); an
  * API key without a linked account acts on the account each call names (`forAccount`). Fails with
  * a `ConfigError` naming the variables when there are no credentials at all.
  */
@@ -67,6 +69,10 @@ export const config = (options: ConfigOptions = {}): Config.Config<Credentials> 
   const linkedAccountId = optional(options.linkedAccountId, Config.string(variables.linkedAccountId))
   return Config.all({ apiKey, linkedAccountId, sessionToken }).pipe(
     Config.mapOrFail(({ apiKey, linkedAccountId, sessionToken }): Either.Either<Credentials, ConfigError.ConfigError> => {
+      // Given together, they contradict each other: refused, as the Promise client refuses them.
+      if (options.apiKey !== undefined && options.sessionToken !== undefined) {
+        return Either.left(ConfigError.InvalidData(["sessionToken"], Auth.bothCredentials))
+      }
       if (Option.isSome(apiKey)) {
         return Auth.apiKey({ apiKey: apiKey.value, linkedAccountId: Option.getOrUndefined(linkedAccountId) }).pipe(
           Either.mapLeft((error) =>
@@ -78,6 +84,10 @@ export const config = (options: ConfigOptions = {}): Config.Config<Credentials> 
         )
       }
       if (Option.isSome(sessionToken)) {
+        // An account named beside a token is refused; REFOLD_LINKED_ACCOUNT_ID of a shared environment is not.
+        if (options.linkedAccountId !== undefined && Option.isSome(linkedAccountId)) {
+          return Either.left(ConfigError.InvalidData(["linkedAccountId"], Auth.tokenAccount(linkedAccountId.value)))
+        }
         return Auth.sessionToken(sessionToken.value).pipe(
           Either.mapLeft(() =>
             ConfigError.InvalidData([variables.sessionToken], `${variables.sessionToken} must be non-empty printable ASCII without line breaks`)

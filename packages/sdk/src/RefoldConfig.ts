@@ -72,7 +72,7 @@ const positiveDuration: Check<Duration.DurationInput, Duration.Duration> = (inpu
   const d = Duration.decodeUnknown(input)
   if (d._tag === "Some" && Duration.greaterThan(d.value, Duration.zero) && Duration.isFinite(d.value)) return Either.right(d.value)
   // The input as given: decoding clamps a negative number to zero.
-  return Either.left(`Expected a positive duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
+  return Either.left(`Expected a positive finite duration (milliseconds, or such as "10 seconds"), got ${show(input)}`)
 }
 
 const retryCount: Check<number, number> = (n) =>

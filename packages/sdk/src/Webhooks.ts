@@ -19,7 +19,7 @@
  */
 import { Webhook } from "@refold-effect/contract"
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
-import { shorten } from "./internal/show.js"
+import { kindOf, shorten } from "./internal/show.js"
 
 /** The header that carries a delivery's signature (`x-cobalt-signature`). */
 export const signatureHeader = Webhook.signatureHeader
@@ -44,22 +44,38 @@ export class InvalidPayload extends Schema.TaggedError<InvalidPayload>()("Invali
 export type WebhookError = InvalidSignature | InvalidPayload
 
 /** Raw body: the bytes as received, or their text. */
-export type RawBody = string | Uint8Array | ArrayBuffer
+export type RawBody = string | Uint8Array | ArrayBuffer | DataView
 
 /** A signature header's value as frameworks hand it over (Node gives `string | string[] | undefined`). */
 export type SignatureHeader = string | ReadonlyArray<string> | null | undefined
 
 const encoder = new TextEncoder()
 
+/** The bytes of a raw body; any view (a `DataView`, a `Buffer` slice of a shared pool) as the bytes it covers. */
 const bytesOf = (body: RawBody): Uint8Array<ArrayBuffer> =>
-  typeof body === "string" ? encoder.encode(body) : body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body)
+  typeof body === "string"
+    ? encoder.encode(body)
+    : body instanceof ArrayBuffer
+    ? new Uint8Array(body)
+    : new Uint8Array(body.buffer, body.byteOffset, body.byteLength).slice() // a copy, on an ArrayBuffer as Web Crypto wants
+
+/** Whether `body` is one of the {@link RawBody} types. */
+const isRaw = (body: unknown): body is RawBody => typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body)
+
+/** The error for a `rawBody` that is not the body as received. */
+const notRaw = (body: unknown) =>
+  new InvalidPayload({
+    message: `Webhook rawBody must be the body as received (a string, Uint8Array/Buffer or ArrayBuffer), got ${kindOf(body)}: ` +
+      "read it before any JSON parsing (a parsed body cannot be verified)"
+  })
 
 /** 64 hex digits as the 32 bytes of an HMAC-SHA256, or why not. */
 const parseSignature = (header: SignatureHeader): Either.Either<Uint8Array<ArrayBuffer>, string> => {
   if (header === null || header === undefined) return Either.left(`no ${signatureHeader} header`)
-  if (typeof header !== "string") {
+  if (Array.isArray(header)) {
     return header.length === 1 ? parseSignature(header[0]) : Either.left(`${header.length} ${signatureHeader} headers; expected one`)
   }
+  if (typeof header !== "string") return Either.left(`${signatureHeader} is not 64 hex digits (an HMAC-SHA256)`)
   const hex = header.trim()
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return Either.left(`${signatureHeader} is not 64 hex digits (an HMAC-SHA256)`)
   const bytes = new Uint8Array(32)
@@ -75,8 +91,10 @@ const subtle = () => {
 
 /** Why a signature does not verify, or `undefined` when it does. */
 const check = (rawBody: RawBody, signature: SignatureHeader, apiKey: string | Redacted.Redacted<string>): Effect.Effect<string | undefined> => {
-  const key = typeof apiKey === "string" ? apiKey : Redacted.value(apiKey)
-  if (key === "") return Effect.succeed("no API key to verify with")
+  // A key from an unset variable (`process.env.X!`) arrives as `undefined`: no key, like "".
+  const key = Redacted.isRedacted(apiKey) ? Redacted.value(apiKey) : apiKey
+  if (typeof key !== "string" || key === "") return Effect.succeed("no API key to verify with")
+  if (!isRaw(rawBody)) return Effect.succeed(`the body is ${kindOf(rawBody)}, not the raw bytes it was signed as`)
   return Either.match(parseSignature(signature), {
     onLeft: (why) => Effect.succeed(why),
     onRight: (expected) =>
@@ -110,6 +128,7 @@ const MAX_REASON = 900
  */
 export const decode = (rawBody: RawBody): Effect.Effect<Payload, InvalidPayload> =>
   Effect.suspend(() => {
+    if (!isRaw(rawBody)) return Effect.fail(notRaw(rawBody))
     let json: unknown
     try {
       json = JSON.parse(typeof rawBody === "string" ? rawBody : decoder.decode(bytesOf(rawBody)))
@@ -137,13 +156,16 @@ export const receive = (
   rawBody: RawBody,
   signature: SignatureHeader,
   apiKey: string | Redacted.Redacted<string>
-): Effect.Effect<Payload, WebhookError> =>
-  check(rawBody, signature, apiKey).pipe(
+): Effect.Effect<Payload, WebhookError> => {
+  // A body that is not the raw bytes is the receiver's mistake, not a forgery: said as such.
+  const checked: Effect.Effect<string | undefined, InvalidPayload> = isRaw(rawBody) ? check(rawBody, signature, apiKey) : Effect.fail(notRaw(rawBody))
+  return checked.pipe(
     Effect.flatMap((why): Effect.Effect<Payload, WebhookError> =>
       why === undefined ? decode(rawBody) : Effect.fail(new InvalidSignature({ message: `Invalid webhook signature: ${why}` }))
     ),
     Effect.withSpan("Webhooks.receive")
   )
+}
 
 /**
  * The same checks as Promises, for code outside Effect (exported as `Webhooks` by

@@ -57,7 +57,10 @@ export interface Service {
     (workflowId: string, options: AsyncExecuteOptions): Effect.Effect<Execute.Started, RefoldError>
     (workflowId: string, options: ExecuteOptions): Effect.Effect<Execute.Result, RefoldError>
   }
-  /** The same on behalf of another linked account (same org API key). */
+  /**
+   * The same on behalf of another linked account (same org API key). With a session token, whose
+   * account is fixed, each call fails with `InvalidArgument` before anything is sent.
+   */
   readonly forAccount: (linkedAccountId: string) => Service
 }
 
@@ -83,6 +86,13 @@ const headersOf = (options: ExecuteOptions): Either.Either<Record<string, string
   return Either.right(headers)
 }
 
+/** The request body `{ payload }` as JSON; a payload JSON cannot hold (a `BigInt`, a cycle) is refused, naming it. */
+const serialise = (payload: object): Either.Either<string, InvalidArgument> =>
+  Either.try({
+    try: () => JSON.stringify({ payload }),
+    catch: (e) => new InvalidArgument({ parameter: "payload", message: `payload must be serialisable as JSON: ${e instanceof Error ? e.message : String(e)}` })
+  })
+
 const service = (transport: Transport.Transport, account: string | undefined): Service => {
   const decodeResult = Transport.decoder(Execute.Result)
   // An asynchronous run's answer must carry the id the type promises.
@@ -95,9 +105,10 @@ const service = (transport: Transport.Transport, account: string | undefined): S
       if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
         return yield* new InvalidArgument({ parameter: "payload", message: "payload must be a JSON object" })
       }
+      const body = yield* serialise(payload)
       const path = RefoldApi.executePath.replace(":workflow_id", Transport.segment(id))
       const decoder: Transport.Decoder<Execute.Result> = options.sync === true ? decodeResult : decodeStarted
-      return yield* transport.request({ method: "POST", path, body: { payload }, headers, decoder, account })
+      return yield* transport.request({ method: "POST", path, body, headers, decoder, account })
     }).pipe(Effect.withSpan("Workflows.execute", { ...untraced, attributes: { "refold.workflow_id": workflowId } }))
   // The overloads of `Service.execute` narrow what this one function answers by `options.sync`.
   return { execute: execute as Service["execute"], forAccount: (linkedAccountId) => service(transport, linkedAccountId) }

@@ -20,6 +20,7 @@ import { type BatchParams, Executions, type Service, type WaitOptions, type Walk
 import * as Auth from "./internal/auth.js"
 import * as Configs from "./internal/configs.js"
 import * as Overrides from "./internal/overrides.js"
+import { kindOf } from "./internal/show.js"
 import type { ListParams } from "./ListParams.js"
 import * as RefoldAuth from "./RefoldAuth.js"
 import * as RefoldConfig from "./RefoldConfig.js"
@@ -198,14 +199,15 @@ const given = <A>(value: A | undefined) => (value === undefined ? undefined : Co
  * The credentials: as given, else from the environment, option by option as openai-node reads
  * them. An `apiKey` without a `linkedAccountId` takes `REFOLD_LINKED_ACCOUNT_ID`; with neither
  * `apiKey` nor `sessionToken`, both come from `REFOLD_*`. Both at once are refused: which one
- * was meant cannot be guessed.
+ * was meant cannot be guessed; so is a `linkedAccountId` with a session token (its account is fixed).
  */
 const credentialsOf = (options: ClientOptions): Auth.Credentials => {
   const { apiKey, linkedAccountId, sessionToken } = options
   if (apiKey !== undefined && sessionToken !== undefined) {
-    throw invalid("createRefoldClient", "credentials", "Give apiKey (with linkedAccountId) or sessionToken, not both")
+    throw invalid("createRefoldClient", "credentials", Auth.bothCredentials)
   }
   if (sessionToken !== undefined) {
+    if (linkedAccountId !== undefined) throw invalid("createRefoldClient", "linkedAccountId", Auth.tokenAccount(linkedAccountId))
     const token = Auth.sessionToken(sessionToken)
     if (Either.isLeft(token)) throw invalid("createRefoldClient", "sessionToken", token.left)
     return token.right
@@ -262,6 +264,20 @@ const overridesOf = (name: string, options: CallOptions | undefined): Partial<Re
  */
 const withoutTimeout = ({ linkedAccountId, maxRetries, signal }: Omit<CallOptions, "timeout">): CallOptions => ({ linkedAccountId, maxRetries, signal })
 
+/**
+ * A call's `signal`, checked: anything with `aborted` and `addEventListener` (the platform's
+ * `AbortSignal`, or a polyfill's, which may lack `throwIfAborted`); anything else is refused by name.
+ */
+const signalOf = (name: string, options: CallOptions | undefined): AbortSignal | undefined => {
+  const signal: unknown = options?.signal
+  if (signal === undefined) return undefined
+  const candidate = signal as Partial<AbortSignal> | null
+  if (typeof signal === "object" && candidate !== null && typeof candidate.aborted === "boolean" && typeof candidate.addEventListener === "function") {
+    return signal as AbortSignal
+  }
+  throw invalid(name, "signal", `signal must be an AbortSignal, got ${kindOf(signal)}`)
+}
+
 const closedError = (inFlight: boolean) =>
   new ClientClosed({
     inFlight,
@@ -281,7 +297,10 @@ const rejection = (cause: Cause.Cause<unknown>, signal: AbortSignal | undefined,
  * or declare it with `await using`.
  */
 export const createRefoldClient = (options: ClientOptions = {}): RefoldClient => {
+  // From JavaScript: named at once, not a TypeError here nor a fetch failing every request later.
+  if (typeof options !== "object" || options === null) throw invalid("createRefoldClient", "options", `options must be an object, got ${kindOf(options)}`)
   const { apiKey, fetch, linkedAccountId, sessionToken, ...configOptions } = options
+  if (fetch !== undefined && typeof fetch !== "function") throw invalid("createRefoldClient", "fetch", `fetch must be a function, got ${kindOf(fetch)}`)
   const auth = credentialsOf({ apiKey, linkedAccountId, sessionToken })
   const settings = settingsOf(configOptions)
   const http = fetch === undefined ? FetchHttpClient.layer : Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, fetch))
@@ -320,7 +339,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   const accountOf = (name: string, options: CallOptions | undefined): string | undefined => {
     const account = options?.linkedAccountId
     if (account !== undefined) {
-      const problem = Auth.checkAccount(account)
+      const problem = auth._tag === "SessionToken" ? Auth.tokenAccount(account) : Auth.checkAccount(account)
       if (problem !== undefined) throw invalid(name, "linkedAccountId", problem)
     } else if (auth._tag === "ApiKey" && auth.linkedAccountId === undefined) {
       throw invalid(
@@ -343,8 +362,8 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
 
   const call = async <A>(name: string, f: (service: Service) => Effect.Effect<A, AnyRefoldError>, options: CallOptions | undefined): Promise<A> => {
     ensureOpen()
-    const signal = options?.signal
-    signal?.throwIfAborted()
+    const signal = signalOf(name, options)
+    if (signal?.aborted) throw signal.reason
     const exit = await run(withOverrides(name, Effect.flatMap(serviceFor(name, options), f), options), signal)
     if (Exit.isSuccess(exit)) return exit.value
     throw rejection(exit.cause, signal, closed)
@@ -357,7 +376,7 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
   ): AsyncIterable<A> => ({
     [Symbol.asyncIterator]: () => {
       ensureOpen()
-      const signal = callOptions.signal
+      const signal = signalOf(name, callOptions)
       // Checked first: a refused account or option throws before anything is set up.
       const stream = Stream.unwrap(Effect.map(serviceFor(name, callOptions), f))
       overridesOf(name, callOptions)
@@ -458,10 +477,12 @@ export const createRefoldClient = (options: ClientOptions = {}): RefoldClient =>
     },
     workflows: {
       // The overloads narrow the answer by `options.sync`, as `Workflows.execute` does.
-      execute: (async (workflowId: string, { linkedAccountId, maxRetries, signal, timeout, ...options }: ExecuteOptions & CallOptions) => {
+      // Options left out (from JavaScript) are refused by `Workflows.execute` as the missing `slug`.
+      execute: (async (workflowId: string, given: ExecuteOptions & CallOptions | undefined) => {
+        const { linkedAccountId, maxRetries, signal, timeout, ...options } = given ?? ({} as ExecuteOptions & CallOptions)
         ensureOpen()
-        signal?.throwIfAborted()
-        const callOptions = { linkedAccountId, maxRetries, signal, timeout }
+        const callOptions = { linkedAccountId, maxRetries, signal: signalOf("workflows.execute", { signal }), timeout }
+        if (callOptions.signal?.aborted) throw callOptions.signal.reason
         const account = accountOf("workflows.execute", callOptions)
         const effect = Effect.flatMap(Workflows, (service) => (account === undefined ? service : service.forAccount(account)).execute(workflowId, options))
         const exit = await run(withOverrides("workflows.execute", effect, callOptions), signal)

@@ -53,4 +53,18 @@ describe("ListParams.encode", () => {
       "Invalid query parameters: start_date (2024-03-02) is after end_date (2024-03-01)"
     )
   })
+
+  // From JavaScript, or through `any`: never a crash, nor "[object Object]" sent as a filter.
+  it("refuses params that are not an object, and values that are not text, numbers, booleans or Dates", () => {
+    expect(rejected(null)).toMatchObject({ parameter: "params", message: "Invalid query parameters: expected an object, got null" })
+    expect(rejected("ERRORED").message).toBe("Invalid query parameters: expected an object, got a string")
+    expect(rejected({ execution_id: { a: 1 } })).toMatchObject({
+      parameter: "execution_id",
+      message: 'Invalid query parameter "execution_id": expected a string, number, boolean or Date, got an object'
+    })
+    expect(ListParams.record(null, "query parameters")).toEqual(Either.left(rejected(null)))
+    expect(rejected({ status: ["ERRORED", "COMPLETED"] }).message).toBe(
+      'Invalid query parameter "status": expected a string, number, boolean or Date, got an array'
+    )
+  })
 })

@@ -107,3 +107,53 @@ describe("Webhooks from @refold-effect/sdk/promise", () => {
     await expect(WebhooksPromise.receive(body, sign(body), Redacted.make("tk_other"))).rejects.toBeInstanceOf(InvalidSignature)
   })
 })
+
+describe("Webhooks with what a receiver may hand over by mistake", () => {
+  // `express.json()` and friends leave a parsed object where the raw body was: the error must say
+  // so, not blame the signature (which was right) nor read an empty body.
+  it.effect("a parsed body (an object, a number) is refused naming the types rawBody takes", () =>
+    Effect.gen(function*() {
+      for (const parsed of [payload, 42, null]) {
+        const bad = parsed as unknown as string
+        expect(yield* Webhooks.verify(bad, sign(body), apiKey)).toBe(false)
+        const received = yield* Effect.flip(Webhooks.receive(bad, sign(body), apiKey))
+        expect(received._tag).toBe("InvalidPayload")
+        expect(received.message).toMatch(/^Webhook rawBody must be the body as received \(a string, Uint8Array\/Buffer or ArrayBuffer\), got (an object|a number|null)/)
+        const decoded = yield* Effect.flip(Webhooks.decode(bad))
+        expect(decoded.message).toBe(received.message)
+      }
+    }))
+
+  it.effect("any view of the bytes is read as its bytes (a DataView, a Buffer slice of a larger pool)", () =>
+    Effect.gen(function*() {
+      const bytes = new TextEncoder().encode(`xx${body}yy`)
+      const view = new DataView(bytes.buffer, 2, bytes.length - 4)
+      expect(yield* Webhooks.verify(view, sign(body), apiKey)).toBe(true)
+      expect(yield* Webhooks.receive(view, sign(body), apiKey)).toEqual(payload)
+      const slice = Buffer.from(`xx${body}yy`).subarray(2, -2)
+      expect(yield* Webhooks.receive(slice, sign(body), apiKey)).toEqual(payload)
+    }))
+
+  // `process.env.REFOLD_API_KEY` unset, passed on with a `!`: a missing key, like an empty one.
+  it.effect("a missing or non-string key is no key: false, or InvalidSignature, never a crash", () =>
+    Effect.gen(function*() {
+      for (const key of [undefined, null, 42]) {
+        const bad = key as unknown as string
+        expect(yield* Webhooks.verify(body, sign(body), bad)).toBe(false)
+        const error = yield* Effect.flip(Webhooks.receive(body, sign(body), bad))
+        expect(error).toBeInstanceOf(InvalidSignature)
+        expect(error.message).toBe("Invalid webhook signature: no API key to verify with")
+      }
+    }))
+
+  it("the error classes are the same in both entry points, so instanceof works across them", () => {
+    expect(Webhooks.InvalidSignature).toBe(InvalidSignature)
+    expect(Webhooks.InvalidPayload).toBe(InvalidPayload)
+  })
+
+  it.effect("a signature header of another type is named, not counted", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Webhooks.receive(body, 42 as unknown as string, apiKey))
+      expect(error.message).toBe("Invalid webhook signature: x-cobalt-signature is not 64 hex digits (an HMAC-SHA256)")
+    }))
+})

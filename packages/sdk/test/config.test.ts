@@ -166,4 +166,13 @@ describe("RefoldConfig", () => {
       expect(String(withUserInfo)).toContain("baseUrl")
       expect(String(withUserInfo)).not.toContain("pw@")
     }))
+
+  // Infinity is positive: the message must say why it is refused (settings are finite).
+  it.effect("an infinite duration is refused as not finite, not as not positive", () =>
+    Effect.gen(function*() {
+      for (const options of [{ timeout: Infinity }, { deadline: Duration.infinity }]) {
+        const error = yield* Effect.flip(Effect.provide(RefoldConfig, RefoldConfig.layer(options)))
+        expect(String(error)).toMatch(/Expected a positive finite duration \(milliseconds, or such as "10 seconds"\), got (Infinity|Duration\(Infinity\))/)
+      }
+    }))
 })

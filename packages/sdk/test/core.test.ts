@@ -73,7 +73,7 @@ describe("retries of a POST", () => {
       Effect.map(HttpClient.HttpClient, HttpClient.tapRequest(() => Effect.sync(() => sent++)))
     ).pipe(Layer.provide(FetchHttpClient.layer))
     const effect = Effect.flatMap(Transport.make, (transport) =>
-      transport.request({ method: "POST", path: "/api/v2/public/execution/x/stop", body: { a: 1 }, decoder: Transport.decoder(Samples.anyJson) })
+      transport.request({ method: "POST", path: "/api/v2/public/execution/x/stop", body: JSON.stringify({ a: 1 }), decoder: Transport.decoder(Samples.anyJson) })
     ).pipe(
       Effect.provide(
         Layer.orDie(Layer.mergeAll(RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: "user_12345" }), RefoldConfig.layer({ ...fast, ...options, baseUrl: url }), http))

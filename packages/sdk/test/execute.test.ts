@@ -124,3 +124,30 @@ describe("an asynchronous answer without execution_id", () => {
       expect(error).toBeInstanceOf(DecodeError)
     }))
 })
+
+describe("a payload that is not JSON", () => {
+  // A BigInt or a cycle cannot be serialised: refused as the payload, before anything is sent,
+  // rather than a defect (Effect) or a bare TypeError (Promise).
+  it.scopedLive("is refused with InvalidArgument naming the payload, in both entry points", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make(Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }))
+      const cycle: Record<string, unknown> = { a: 1 }
+      cycle.self = cycle
+      const layer = Workflows.layer.pipe(
+        Layer.provide([RefoldAuth.apiKey({ apiKey: API_KEY, linkedAccountId: ACCOUNT }), RefoldConfig.layer({ ...fast, baseUrl: server.url }), clientLayer("fetch")]),
+        Layer.orDie
+      )
+      for (const payload of [{ n: 1n }, cycle]) {
+        const error = yield* Effect.flip(Effect.flatMap(Workflows, (w) => w.execute("wf1", { slug: "hubspot", payload })).pipe(Effect.provide(layer)))
+        expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "payload" })
+        expect(error.message).toMatch(/^payload must be serialisable as JSON: /)
+      }
+      const refold = yield* Effect.acquireRelease(
+        Effect.sync(() => createRefoldClient({ ...fast, apiKey: API_KEY, linkedAccountId: ACCOUNT, baseUrl: server.url })),
+        (client) => Effect.promise(() => client.close())
+      )
+      const rejected = yield* Effect.promise(() => rejectionOf(refold.workflows.execute("wf1", { slug: "hubspot", payload: { n: 1n } })))
+      expect(rejected).toMatchObject({ _tag: "InvalidArgument", parameter: "payload" })
+      expect(server.count()).toBe(0)
+    }))
+})

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Either, Layer, Stream } from "effect"
-import { Executions, type InvalidArgument, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
+import { type BatchParams, Executions, type InvalidArgument, type WalkParams, RefoldAuth, RefoldConfig, Workflows } from "../src/index.js"
 import { createRefoldClient } from "../src/promise.js"
 import * as Faults from "./support/Faults.js"
+import * as Recorder from "./support/recorder.js"
 import { API_KEY, clientLayer, fast } from "./support/layers.js"
 import * as Samples from "./support/samples.js"
 
@@ -92,6 +93,26 @@ describe("Executions.batches and batchStream", () => {
       ])
     }))
 
+  // A server whose `nextPage` always moves on must not be walked for ever: batchStream keeps the
+  // guards of `pages` (an empty page that announces another, a nextPage beyond totalPages).
+  it.scopedLive("batchStream ends, with a warning, on metadata that would walk on without end", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make()
+      const empty = (page: number) => ({ ...batchPage(page, 1), docs: [], totalPages: 1_000, nextPage: page + 1 })
+      server.script(...Array.from({ length: 5 }, (_, i) => Faults.json(200, empty(i + 1))))
+      const recorder = Recorder.make()
+      const none = yield* Effect.flatMap(Executions, (e) => Stream.runCollect(e.batchStream(ID, "n1"))).pipe(Effect.provide(layerAt(server.url)), recorder.run)
+      expect(Chunk.size(none)).toBe(0)
+      expect(recorder.logs.filter((l) => l.startsWith("WARN"))).toEqual([expect.stringContaining("Refold pagination stopped: page 1 is empty but announces page 2")])
+      expect(server.count()).toBe(1)
+      const other = yield* Faults.make()
+      const beyond = (page: number) => ({ ...batchPage(page, 2), nextPage: page + 1 })
+      other.script(...Array.from({ length: 5 }, (_, i) => Faults.json(200, beyond(i + 1))))
+      const two = yield* Effect.flatMap(Executions, (e) => Stream.runCollect(e.batchStream(ID, "n1"))).pipe(Effect.provide(layerAt(other.url)))
+      expect(Chunk.toReadonlyArray(two).map((b) => b.batch_index)).toEqual([10, 11, 20, 21])
+      expect(other.count()).toBe(2)
+    }))
+
   it.scopedLive("a 501 (not a batch node) is ServerError, not retried; bad parameters are refused before sending", () =>
     Effect.gen(function*() {
       const server = yield* Faults.make(Faults.json(501, Samples.errorBody(501, "NOT_IMPLEMENTED", "Not a batch node")))
@@ -104,6 +125,25 @@ describe("Executions.batches and batchStream", () => {
       expect(server.count()).toBe(1)
     }))
 
+  // From JavaScript or through `any`: refused by name, before anything is sent, never a crash.
+  it.effect("params that are not an object are InvalidArgument for list, pages, stream and batches", () =>
+    Effect.gen(function*() {
+      const errors = yield* Effect.flatMap(Executions, (e) =>
+        Effect.all([
+          Effect.flip(e.list(null as unknown as WalkParams)),
+          Effect.flip(Stream.runDrain(e.pages(null as unknown as WalkParams))),
+          Effect.flip(Stream.runDrain(e.stream(42 as unknown as WalkParams))),
+          Effect.flip(Stream.runDrain(e.batchStream(ID, "n1", "all" as unknown as BatchParams)))
+        ])
+      ).pipe(Effect.provide(layerAt("http://127.0.0.1:1")))
+      expect(errors.map((error) => [error._tag, (error as InvalidArgument).parameter, error.message])).toEqual([
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got null"],
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got null"],
+        ["InvalidArgument", "params", "Invalid query parameters: expected an object, got a number"],
+        ["InvalidArgument", "params", "Invalid batch parameters: expected an object, got a string"]
+      ])
+    }))
+
   it.effect("a bad batch parameter's message names it and what was wrong, as list's does", () =>
     Effect.gen(function*() {
       const errors = yield* Effect.flatMap(Executions, (e) =>
@@ -111,14 +151,18 @@ describe("Executions.batches and batchStream", () => {
           Effect.flip(e.batches(ID, "n1", { limit: 0 })),
           Effect.flip(e.batches(ID, "n1", { page: 1.5 })),
           Effect.flip(Stream.runDrain(e.batchStream(ID, "n1", { limit: 1001 }))),
-          Effect.flip(e.batches(ID, "n1", { status: "x".repeat(65) }))
+          Effect.flip(e.batches(ID, "n1", { status: "x".repeat(65) })),
+          Effect.flip(e.batches(ID, "n1", null as unknown as BatchParams)),
+          Effect.flip(e.batches(ID, "n1", { limit: [5] as unknown as number }))
         ])
       ).pipe(Effect.provide(layerAt("http://127.0.0.1:1")))
       expect(errors.map((error) => [error._tag, (error as InvalidArgument).parameter, error.message])).toEqual([
         ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "0"`],
         ["InvalidArgument", "page", `Invalid query parameter "page": expected a positive integer no greater than 1000000000, got "1.5"`],
         ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a positive integer no greater than 1000, got "1001"`],
-        ["InvalidArgument", "status", expect.stringMatching(/^Invalid query parameter "status": /)]
+        ["InvalidArgument", "status", expect.stringMatching(/^Invalid query parameter "status": /)],
+        ["InvalidArgument", "params", "Invalid batch parameters: expected an object, got null"],
+        ["InvalidArgument", "limit", `Invalid query parameter "limit": expected a string, number, boolean or Date, got an array`]
       ])
     }))
 })

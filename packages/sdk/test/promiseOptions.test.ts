@@ -123,6 +123,28 @@ describe("Effect: no account to act on", () => {
 })
 
 describe("bad option values", () => {
+  // From JavaScript: named at once, never a TypeError from inside the client, nor a fetch that
+  // fails each request as a TransportError, retries included.
+  it.scopedLive("options that are not an object, a fetch that is no function, execute without options", () =>
+    Effect.gen(function*() {
+      expect(thrown(() => createRefoldClient(null as unknown as undefined))).toMatchObject({
+        _tag: "InvalidArgument",
+        parameter: "options",
+        message: "createRefoldClient: options must be an object, got null"
+      })
+      expect(thrown(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, fetch: "x" as unknown as typeof fetch }))).toMatchObject({
+        _tag: "InvalidArgument",
+        parameter: "fetch",
+        message: "createRefoldClient: fetch must be a function, got a string"
+      })
+      const server = yield* Faults.make(Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }))
+      const refold = yield* closing(() => createRefoldClient({ apiKey: API_KEY, linkedAccountId: ACCOUNT, ...fast, baseUrl: server.url }))
+      const execute = refold.workflows.execute as unknown as (id: string) => Promise<unknown>
+      const error = yield* Effect.promise(() => rejectionOf(execute("wf1")))
+      expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "slug" })
+      expect(server.count()).toBe(0)
+    }))
+
   it("no credentials at all: the message says which variables to set, in one plain sentence", () => {
     const error = withEnv("REFOLD_API_KEY", undefined, () => withEnv("REFOLD_SESSION_TOKEN", undefined, () => thrown(() => createRefoldClient())))
     expect(error).toMatchObject({ _tag: "InvalidArgument", parameter: "credentials" })
@@ -194,7 +216,21 @@ describe("bad option values", () => {
       expect((walk as InvalidArgument).message).toMatch(/^executions\.iterate: .*got "-5 seconds"/)
       const execute = yield* Effect.promise(() => rejectionOf(refold.workflows.execute("wf", { slug: "hubspot", timeout: -3 })))
       expect((execute as InvalidArgument).message).toMatch(/^workflows\.execute: .*got -3/)
-      expect(server.count()).toBe(0)
+      // A signal that is no AbortSignal (from JavaScript): named, not a TypeError from inside the client.
+      const notSignal = { signal: "soon" as unknown as AbortSignal }
+      const signal = yield* Effect.promise(() => rejectionOf(refold.executions.get(KNOWN, notSignal)))
+      expect(signal).toMatchObject({ _tag: "InvalidArgument", parameter: "signal", message: "executions.get: signal must be an AbortSignal, got a string" })
+      const signalWalk = yield* Effect.promise(() => rejectionOf((async () => {
+        for await (const _ of refold.executions.iterate({}, notSignal)) break
+      })()))
+      expect(signalWalk).toMatchObject({ _tag: "InvalidArgument", parameter: "signal" })
+      expect(yield* Effect.promise(() => rejectionOf(refold.workflows.execute("wf", { slug: "hubspot", ...notSignal })))).toMatchObject({ parameter: "signal" })
+      // An AbortSignal of a polyfill, without `throwIfAborted`, works as the platform's does.
+      const controller = new AbortController()
+      const bare = { aborted: false, reason: undefined, addEventListener: controller.signal.addEventListener.bind(controller.signal), removeEventListener: controller.signal.removeEventListener.bind(controller.signal) }
+      server.script(Faults.json(200, Samples.page(1, 10, 3)))
+      expect((yield* Effect.promise(() => refold.executions.list({}, { signal: bare as unknown as AbortSignal }))).totalDocs).toBe(3)
+      expect(server.count()).toBe(1)
     }))
 
   it.effect("Effect: watch, waitFor and RefoldConfig.layer show a negative duration as given", () =>

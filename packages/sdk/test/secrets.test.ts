@@ -3,14 +3,18 @@
  * line, an error's message, `toString()`, `toJSON()` or inspection.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Inspectable, Schedule, Stream } from "effect"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect, Inspectable, Layer, Schedule, Stream } from "effect"
+import { createHmac } from "node:crypto"
 import { inspect } from "node:util"
-import { Executions, RefoldAuth } from "../src/index.js"
+import { Executions, RefoldAuth, RefoldConfig, Webhooks, Workflows } from "../src/index.js"
 import * as Faults from "./support/Faults.js"
 import { API_KEY, apiKeyAuth, clients, executionsAt } from "./support/layers.js"
 import { start } from "./support/mock.js"
 import * as Recorder from "./support/recorder.js"
 import * as Samples from "./support/samples.js"
+
+const ID = "65410cf6cdf931a12d7ab009"
 
 const renderings = (value: unknown) => [String(value), JSON.stringify(value), inspect(value, { depth: 10 }), Inspectable.format(value)]
 
@@ -160,4 +164,66 @@ describe("secrets", () => {
         expect(everything).not.toContain(token.split(".")[1])
       }))
   }
+})
+
+describe("secrets in the spans of every operation", () => {
+  // The operations the tests above do not walk: control, workflows, watching, batches, another
+  // account, and the webhook checks (keyed on the same API key), through a real Tracer.
+  it.scopedLive("stop, rerun, execute, watch, waitFor, batches, batchStream, forAccount and Webhooks record no secret", () =>
+    Effect.gen(function*() {
+      const server = yield* Faults.make()
+      const batch = { docs: [{ batch_index: 1 }], totalDocs: 1, limit: 10, page: 1, totalPages: 1, pagingCounter: 1, hasPrevPage: false, hasNextPage: false, prevPage: null, nextPage: null }
+      const done = Faults.json(200, { ...Samples.detail(ID), status: "COMPLETED" }, { "x-request-id": "req-span" })
+      server.script(
+        Faults.json(200, { message: "Stopping instance" }),
+        Faults.json(200, { status: "success", id: "new-execution-id" }),
+        Faults.json(200, { message: "Workflow execution started", execution_id: "e1" }),
+        done,
+        done,
+        Faults.json(200, batch),
+        Faults.json(200, batch),
+        Faults.json(200, Samples.page(1, 10, 1))
+      )
+      const recorder = Recorder.make()
+      const layer = Layer.merge(
+        executionsAt(server.url),
+        Workflows.layer.pipe(Layer.provide([apiKeyAuth, RefoldConfig.layer({ baseUrl: server.url }), FetchHttpClient.layer]), Layer.orDie)
+      )
+      const body = JSON.stringify({ linked_account_id: "acme", config_id: "cfg", event: "Workflow Completed", instance_id: ID, workflow_id: ID, workflow_name: "Sync", status: "COMPLETED" })
+      yield* Effect.gen(function*() {
+        const executions = yield* Executions
+        yield* executions.stop(ID)
+        yield* executions.rerun(ID)
+        yield* Effect.flatMap(Workflows, (w) => w.execute(ID, { slug: "hubspot", instanceTag: "tag-1", configId: "cfg" }))
+        yield* Stream.runDrain(executions.watch(ID))
+        yield* executions.waitFor(ID)
+        yield* executions.batches(ID, "node-1")
+        yield* Stream.runDrain(executions.batchStream(ID, "node-1"))
+        yield* executions.forAccount("acme").list()
+        yield* Webhooks.receive(body, createHmac("sha256", API_KEY).update(body).digest("hex"), API_KEY)
+        yield* Effect.flip(Webhooks.receive(body, "0".repeat(64), API_KEY))
+      }).pipe(Effect.provide(layer), recorder.run)
+      const names = new Set(recorder.spans.map((s) => s.name))
+      for (
+        const name of [
+          "Executions.stop",
+          "Executions.rerun",
+          "Workflows.execute",
+          "Executions.watch",
+          "Executions.waitFor",
+          "Executions.batches",
+          "Executions.batchStream",
+          "Executions.list",
+          "Webhooks.receive"
+        ]
+      ) expect(names).toContain(name)
+      expect(server.requests).toHaveLength(8)
+      expect(server.requests.every((r) => r.headers["x-api-key"] === API_KEY)).toBe(true)
+      const dump = recorder.dump()
+      expect(dump).toContain("refold.execution_id")
+      // The platform records the request headers by name (the secret ones redacted): the check is not vacuous.
+      expect(dump).toContain("x-api-key")
+      expect(dump).not.toContain(API_KEY)
+      expect(dump).not.toContain(createHmac("sha256", API_KEY).update(body).digest("hex"))
+    }))
 })

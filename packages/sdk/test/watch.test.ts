@@ -149,6 +149,12 @@ describe("executions.watch", () => {
       }
       const timeout = yield* refused((e) => e.waitFor(ID, { timeout: "never" as unknown as number }))
       expect(timeout).toMatchObject({ _tag: "InvalidArgument", parameter: "timeout" })
+      // Effect's DurationInput has no "Infinity" text (Duration.decode throws on it): refused, saying
+      // how to ask for no limit.
+      const text = yield* refused((e) => e.waitFor(ID, { timeout: "Infinity" as unknown as number }))
+      expect(text.message).toBe(
+        `Invalid option "timeout": expected a positive duration (milliseconds, or such as "10 seconds"), or the number Infinity (or Duration.infinity) for no limit, got "Infinity"`
+      )
       const id = yield* refused((e) => Stream.runDrain(e.watch("..")))
       expect(id).toMatchObject({ _tag: "InvalidArgument", parameter: "executionId" })
       expect(server.count()).toBe(0)

@@ -71,3 +71,31 @@ export const environment = (headers: Node.HeaderReader, linkedAccountId: string,
   if (authorization !== null && BEARER.test(authorization)) return account(linkedAccountId)?.environment ?? "test"
   return environmentOf(headers.get("x-api-key") ?? "")
 }
+
+/** What an `x-api-key` header can carry: printable ASCII, no space at either end (HTTP trims those). */
+const SENDABLE_KEY = /^[!-~](?:[ -~]*[!-~])?$/
+
+/** What is wrong with one key, told without its value (a key is a secret). */
+const keyProblem = (key: unknown): string | undefined => {
+  if (typeof key !== "string") return `a ${key === null ? "null" : typeof key}, not a string`
+  if (key === "") return "empty (an empty x-api-key is no key)"
+  if (SENDABLE_KEY.test(key)) return undefined
+  return key.trim() !== key ? "padded with spaces (HTTP trims them, so no request carries it)" : "holding a character an x-api-key header cannot carry (printable ASCII only)"
+}
+
+/**
+ * Why `keys` cannot be the API keys a mock accepts, or `undefined` when they can: a list of keys a
+ * client can send in `x-api-key`, each once. Keys are secrets: a key is named by its place in the
+ * list, never by its value.
+ */
+export const invalidKeys = (keys: unknown): string | undefined => {
+  if (!Array.isArray(keys)) return `expected a list of keys, got ${keys === null ? "null" : typeof keys}`
+  const seen = new Set<string>()
+  for (const [i, key] of keys.entries()) {
+    const problem = keyProblem(key)
+    if (problem !== undefined) return `key ${i} is ${problem}`
+    if (seen.has(key)) return `key ${i} repeats an earlier key; give each key once`
+    seen.add(key)
+  }
+  return undefined
+}

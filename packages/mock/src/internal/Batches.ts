@@ -82,8 +82,11 @@ export const paging = (url: string): Either.Either<{ readonly page: number; read
 
 /** The handler of an app over `store`. */
 export const list = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Response => {
+  // Input first (the id's shape, the query), then what it names: a bad query is a 400 whatever the node.
   const malformed = Ids.check(c, "execution_id")
   if (malformed !== undefined) return malformed
+  const q = query(c.req.url)
+  if (Either.isLeft(q)) return Reply.error(c, 400, Reply.codes.invalidQuery, q.left)
   const record = store.get(c.get("linkedAccountId"), c.req.param("execution_id")!)
   if (record === undefined) return Reply.documented(c, "notFound")
   const nodeId = c.req.param("node_id") ?? ""
@@ -94,8 +97,6 @@ export const list = (store: ExecutionStore) => (c: Context<Reply.MockEnv>): Resp
   }
   // 501 in both readings: a node that is not a batch node (docs page), a Thanos-run execution (OpenAPI).
   if (!node.is_batch || record.executed_by_thanos === true) return Reply.documented(c, "batchesNotImplemented")
-  const q = query(c.req.url)
-  if (Either.isLeft(q)) return Reply.error(c, 400, Reply.codes.invalidQuery, q.left)
   const page = q.right.page ?? 1
   const limit = q.right.limit ?? 10
   const status = q.right.status

@@ -24,11 +24,34 @@ import { getPath } from "hono/utils/url"
 import * as Admin from "../Admin.js"
 import * as Node from "./Node.js"
 import * as Reply from "./Reply.js"
-import * as Routes from "./Routes.js"
+import { shown } from "./Shown.js"
 import * as Wire from "./Wire.js"
 
 /** Which origins may call the mock: any (`"*"`), those listed, or none (`false`: no CORS headers at all). */
 export type Policy = "*" | ReadonlyArray<string> | false
+
+/**
+ * Whether `value` is an origin as a browser sends it in `Origin` (scheme, host and port only, such
+ * as `http://localhost:5173`): what the `cors` option lists, and the command line's `--cors`.
+ */
+export const isOrigin = (value: string): boolean => {
+  try {
+    return new URL(value).origin === value
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Why `policy` is no policy, or `undefined`: `"*"`, `false`, or a list of origins a browser sends
+ * (the message names the first that is not one: a path, no scheme, `*` in a list).
+ */
+export const invalidPolicy = (policy: unknown): string | undefined => {
+  if (policy === "*" || policy === false) return undefined
+  if (!Array.isArray(policy)) return `Invalid cors: expected "*", false or a list of origins such as ["http://localhost:5173"], got ${shown(policy)}`
+  const bad = policy.find((origin) => typeof origin !== "string" || !isOrigin(origin))
+  return bad === undefined ? undefined : `Invalid cors origin ${shown(bad)}: expected an origin (scheme, host and port only) such as http://localhost:5173`
+}
 
 /** How a server answers a request: Hono's `fetch` signature. */
 type Handler = (request: Request, env?: unknown) => Response | Promise<Response>
@@ -54,19 +77,15 @@ const fromContract = () => {
   return { methods: [...methods].join(","), headers: [...headers].join(",") }
 }
 
-/** The admin API's methods, from the mock's route table. */
-const adminMethods = () =>
-  [...new Set(Routes.known.filter((route) => route.includes(` ${Admin.prefix}/`)).map((route) => route.split(" ")[0]!))].join(",")
-
 const EXPOSED = "x-request-id,retry-after"
 const MAX_AGE = "600"
 const isRead = (method: string) => method === "GET" || method === "HEAD" || method === "OPTIONS"
 
-/** The app's handler with CORS in front of it, per the policy. */
-export const wrap = (policy: Policy, inner: Handler): Handler => {
+/** The app's handler with CORS in front of it, per the policy; `adminMethods`: the admin routes' methods, from the app's route table. */
+export const wrap = (policy: Policy, inner: Handler, adminMethods: string): Handler => {
   if (policy === false) return inner
   const api = fromContract()
-  const admin = { methods: adminMethods(), headers: "authorization,content-type" }
+  const admin = { methods: adminMethods, headers: "authorization,content-type" }
   const listed = new Set(policy === "*" ? [] : policy)
 
   /** The `Access-Control-Allow-Origin` for a request from `origin`, or `undefined` when not allowed. */

@@ -5,6 +5,8 @@
 import { DataSet, type Fixture } from "@refold-effect/fixtures"
 import type { MockOptions } from "../MockApp.js"
 import type * as MockClock from "../MockClock.js"
+import * as Options from "./Options.js"
+import { shown } from "./Shown.js"
 
 /** Options of a test's mock. Every field is optional. */
 export interface KitOptions extends Omit<MockOptions, "data"> {
@@ -20,6 +22,25 @@ export interface KitOptions extends Omit<MockOptions, "data"> {
   readonly accounts?: ReadonlyArray<Fixture.Account> | undefined
   /** The base URL `RefoldMock` reports; default `https://app.refold.ai` (any URL reaches the in-process app). */
   readonly baseUrl?: string | undefined
+}
+
+const { data: _data, ...shared } = Options.checks
+
+/**
+ * One check per kit option (see `Options`): the mock app's, but `data`, given here as `fixtures`.
+ * A generated set's options are `DataSet.generate`'s to check, an added account the data set's.
+ */
+export const checks: { readonly [K in keyof KitOptions]-?: Options.Check } = {
+  ...shared,
+  fixtures: (value) =>
+    typeof value === "object" && value !== null && "generate" in value
+      ? typeof value.generate === "object" && value.generate !== null ? undefined : `Invalid fixtures.generate: expected generator options such as { size: 100, seed: 1 }, got ${shown(value.generate)}`
+      : Options.checks.data(value)?.replace("Invalid data:", "Invalid fixtures:"),
+  accounts: (value) =>
+    Array.isArray(value) && value.every((a) => typeof a === "object" && a !== null && typeof a.linked_account_id === "string" && a.linked_account_id !== "")
+      ? undefined
+      : `Invalid accounts: expected a list of accounts, each with a linked_account_id, got ${shown(value)}`,
+  baseUrl: (value) => (typeof value === "string" && URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) ? undefined : `Invalid baseUrl: expected an http(s) URL such as ${defaultBaseUrl}, got ${shown(value)}`)
 }
 
 /** The SDK's default base URL. */

@@ -1,38 +1,36 @@
 /**
- * The mock's routes, all derived from the contract's `RefoldApi.endpoints` (the API's) and the
- * admin and docs routes: which methods a path allows (for a 405 and its `Allow` header), and which
- * known route a caller who got a 404 probably meant (the nearest by edit distance over
- * `METHOD path`).
+ * The routes one mock app serves, read from its Hono route table once every route is registered
+ * (the API's, derived from the contract's `RefoldApi.endpoints`, the docs' and the admin API's):
+ * which methods a path allows (for a 405 and its `Allow` header, on every route alike), and which
+ * known route a caller who got a 404 probably meant (the nearest by edit distance over `METHOD path`).
  */
-import { RefoldApi } from "@refold-effect/contract"
 import { distance } from "fastest-levenshtein"
 
-/** The routes beside the API's: the docs and the admin API. */
-const others: ReadonlyArray<string> = [
-  "GET /openapi.json",
-  "GET /docs",
-  "GET /__admin/health",
-  "GET /__admin/requests",
-  "POST /__admin/requests/count",
-  "DELETE /__admin/requests",
-  "GET /__admin/settings",
-  "POST /__admin/settings",
-  "POST /__admin/reset",
-  "POST /__admin/session-tokens",
-  "GET /__admin/webhooks/deliveries",
-  "DELETE /__admin/webhooks/deliveries",
-  "GET /__admin/stubs",
-  "POST /__admin/stubs",
-  "DELETE /__admin/stubs",
-  "GET /__admin/clock",
-  "POST /__admin/clock/advance",
-  "POST /__admin/executions",
-  "PATCH /__admin/executions/:id",
-  "POST /__admin/executions/:id/outcome"
-]
+/** A route as Hono's `app.routes` lists it; middleware is listed with the method `ALL`. */
+export interface Served {
+  readonly method: string
+  readonly path: string
+}
 
-/** Every route the mock answers, as `METHOD /path` with `:param` placeholders. */
-export const known: ReadonlyArray<string> = [...RefoldApi.endpoints.map((e) => `${e.method} ${e.path}`), ...others]
+/** What the routes of an app tell. */
+export interface Routes {
+  /** Every route the app answers, as `METHOD /path` with `:param` placeholders, the API's first. */
+  readonly known: ReadonlyArray<string>
+  /**
+   * The methods the app allows on `path`, for a 405's `Allow` header (`GET, HEAD`, `POST`), or
+   * `undefined` when no route has that shape (a 404).
+   */
+  readonly allowed: (path: string) => string | undefined
+  /**
+   * The known route nearest to `METHOD path` (with its placeholders), or `undefined` when none is
+   * close: more than a third of the longer string would have to change. A route of the same method
+   * that only adds a segment to the path comes first (`POST /__admin/clock` meant
+   * `POST /__admin/clock/advance`, not the equally short `POST /__admin/reset`).
+   */
+  readonly nearest: (method: string, path: string) => string | undefined
+  /** The methods of the routes under `prefix` (such as `/__admin`), comma-separated. */
+  readonly methodsUnder: (prefix: string) => string
+}
 
 /**
  * Whether `path` fits a route template such as `/api/v2/public/execution/:execution_id`: the same
@@ -42,20 +40,6 @@ export const matches = (template: string, path: string): boolean => {
   const want = template.split("/")
   const got = (path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path).split("/")
   return want.length === got.length && want.every((s, i) => (s.startsWith(":") ? got[i] !== "" : s === got[i]))
-}
-
-/**
- * The methods the API allows on `path`, for a 405's `Allow` header (`GET, HEAD`, `POST`), or
- * `undefined` when no API route has that shape (a 404).
- */
-export const allowed = (path: string): string | undefined => {
-  const methods = new Set<string>()
-  for (const e of RefoldApi.endpoints) {
-    if (!matches(e.path, path)) continue
-    methods.add(e.method)
-    if (e.method === "GET") methods.add("HEAD")
-  }
-  return methods.size === 0 ? undefined : [...methods].join(", ")
 }
 
 /** A template with its `:param` segments filled from the request's segments at the same place. */
@@ -68,28 +52,45 @@ const fill = (template: string, path: string) => {
 }
 
 /**
- * The known route nearest to `METHOD path` (with its placeholders), or `undefined` when none is
- * close: more than a third of the longer string would have to change. A route of the same method
- * that only adds a segment to the path comes first (`POST /__admin/clock` meant
- * `POST /__admin/clock/advance`, not the equally short `POST /__admin/reset`).
+ * The routes of an app, from its route table (`app.routes`); `first` tells the routes that come
+ * first in {@link Routes.known} (the API's), so that a tie in {@link Routes.nearest} goes to them.
  */
-export const nearest = (method: string, path: string): string | undefined => {
-  const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path
-  const longer = known.find((route) => {
-    const [m, template] = route.split(" ") as [string, string]
-    const cut = template.lastIndexOf("/")
-    return m === method.toUpperCase() && cut > 0 && matches(template.slice(0, cut), trimmed)
-  })
-  if (longer !== undefined) return longer
-  const asked = `${method.toUpperCase()} ${path.length > 200 ? path.slice(0, 200) : path}`
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const route of known) {
-    const d = distance(asked, fill(route, asked))
-    if (d < bestDistance) {
-      best = route
-      bestDistance = d
+export const of = (served: ReadonlyArray<Served>, first: (path: string) => boolean = () => false): Routes => {
+  const routes = [...new Map(served.filter((r) => r.method !== "ALL").map((r) => [`${r.method} ${r.path}`, r])).values()]
+  routes.sort((a, b) => Number(first(b.path)) - Number(first(a.path)))
+  const known = routes.map((r) => `${r.method} ${r.path}`)
+
+  const allowed = (path: string): string | undefined => {
+    const methods = new Set<string>()
+    for (const r of routes) {
+      if (!matches(r.path, path)) continue
+      methods.add(r.method)
+      if (r.method === "GET") methods.add("HEAD")
     }
+    return methods.size === 0 ? undefined : [...methods].join(", ")
   }
-  return best !== undefined && bestDistance <= Math.max(asked.length, best.length) / 3 ? best : undefined
+
+  const nearest = (method: string, path: string): string | undefined => {
+    const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path
+    const longer = routes.find((r) => {
+      const cut = r.path.lastIndexOf("/")
+      return r.method === method.toUpperCase() && cut > 0 && matches(r.path.slice(0, cut), trimmed)
+    })
+    if (longer !== undefined) return `${longer.method} ${longer.path}`
+    const asked = `${method.toUpperCase()} ${path.length > 200 ? path.slice(0, 200) : path}`
+    let best: string | undefined
+    let bestDistance = Number.POSITIVE_INFINITY
+    for (const route of known) {
+      const d = distance(asked, fill(route, asked))
+      if (d < bestDistance) {
+        best = route
+        bestDistance = d
+      }
+    }
+    return best !== undefined && bestDistance <= Math.max(asked.length, best.length) / 3 ? best : undefined
+  }
+
+  const methodsUnder = (prefix: string) => [...new Set(routes.filter((r) => r.path.startsWith(`${prefix}/`)).map((r) => r.method))].join(",")
+
+  return { known, allowed, nearest, methodsUnder }
 }

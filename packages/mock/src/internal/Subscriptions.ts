@@ -57,6 +57,16 @@ const objectId = (now: number) => Math.floor(now / 1000).toString(16).padStart(8
 const typeOf = (request: { readonly webhook_type?: string | undefined; readonly webhook_body?: unknown }) =>
   request.webhook_type ?? (request.webhook_body === undefined ? "default" : "custom")
 
+/**
+ * The lists of a request stored once per value, in the order first given: an event named twice is
+ * one subscription to it (deliveries are per event, never per mention), and so is a workflow id.
+ */
+const once = <R extends { readonly webhook_events?: ReadonlyArray<string> | undefined; readonly workflow_ids?: ReadonlyArray<string> | undefined }>(request: R): R => ({
+  ...request,
+  ...(request.webhook_events === undefined ? {} : { webhook_events: [...new Set(request.webhook_events)] }),
+  ...(request.workflow_ids === undefined ? {} : { workflow_ids: [...new Set(request.workflow_ids)] })
+})
+
 /** The subscriptions of one app; `orgId` is shown on each, `now` stamps them (the mock's clock). */
 export const make = (orgId: string | undefined, now: () => number): Subscriptions => {
   const byKey = new Map<string, Array<Subscription>>()
@@ -80,7 +90,7 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
         ...(orgId === undefined ? {} : { org_id: orgId }),
         environment: Auth.environmentOf(apiKey),
         workflow_ids: [],
-        ...request,
+        ...once(request),
         is_enabled: request.is_enabled ?? true,
         method: request.method ?? "POST",
         webhook_type: typeOf(request),
@@ -101,7 +111,7 @@ export const make = (orgId: string | undefined, now: () => number): Subscription
       if (index === -1) return undefined
       const old = list[index]!
       // Only the fields sent change: a field given as `undefined` is one not sent.
-      const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Subscription>
+      const sent = Object.fromEntries(Object.entries(once(patch)).filter(([, v]) => v !== undefined)) as Partial<Subscription>
       const merged: Subscription = { ...old, ...sent }
       const updated: Subscription = {
         ...merged,

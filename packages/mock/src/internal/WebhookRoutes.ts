@@ -109,11 +109,10 @@ export const get = (subscriptions: Subscriptions) => (c: Context<Reply.MockEnv>)
   return found === undefined ? documented(c, "notFound") : ok(c, found)
 }
 
-/** `PUT /api/v2/public/webhook/:id`. */
+/** `PUT /api/v2/public/webhook/:id`: the body is checked first (a bad one is a 400 whatever the id), then the id. */
 export const update = (subscriptions: Subscriptions) => async (c: Context<Reply.MockEnv>) => {
   const key = keyOf(c)
   const id = c.req.param("id") ?? ""
-  if (subscriptions.get(key, id) === undefined) return documented(c, "notFound")
   const patch = await body(c, Webhook.Update)
   if (Either.isLeft(patch)) return patch.left
   const updated = subscriptions.update(key, id, patch.right)

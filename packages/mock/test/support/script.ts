@@ -8,9 +8,21 @@ import { fileURLToPath } from "node:url"
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url))
 
-/** Runs `code` to its end: its exit code (`null` when killed) and its output (stdout then stderr). */
+/**
+ * How long a script may run: compiling the sources with `tsx` takes seconds, and tens of seconds
+ * on a machine busy with other test files. Within the 120 s its callers' tests allow.
+ */
+const SCRIPT_TIMEOUT_MS = 100_000
+
+/**
+ * Runs `code` to its end: its exit code (`null` when killed) and its output (stdout then stderr,
+ * then a line saying so when the script was killed for running past {@link SCRIPT_TIMEOUT_MS}).
+ */
 export const runScript = (code: string) =>
   new Promise<{ code: number | null; output: string }>((resolve) => {
-    execFile(process.execPath, ["--conditions=@refold-effect/source", "--import", "tsx", "--input-type=module", "--eval", code], { cwd: packageDir, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, output: stdout + stderr }))
+    execFile(process.execPath, ["--conditions=@refold-effect/source", "--import", "tsx", "--input-type=module", "--eval", code], { cwd: packageDir, timeout: SCRIPT_TIMEOUT_MS }, (error, stdout, stderr) =>
+      resolve({
+        code: error === null ? 0 : typeof error.code === "number" ? error.code : null,
+        output: stdout + stderr + (error?.killed === true ? `[killed after ${SCRIPT_TIMEOUT_MS} ms]\n` : "")
+      }))
   })

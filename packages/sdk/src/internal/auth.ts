@@ -50,6 +50,17 @@ export const checkAccount = (id: unknown): string | undefined =>
     ? undefined
     : `linkedAccountId must be a non-empty string of printable ASCII without line breaks, got ${JSON.stringify(id)}`
 
+/**
+ * Why a linked account cannot be named beside a session token: the token's account is fixed, and
+ * acting on it instead of the one named would hand one customer's data to a call made for another.
+ */
+export const tokenAccount = (id: string): string =>
+  `linkedAccountId ${JSON.stringify(id)} cannot be used with a session token: a session token acts on its own linked account only; ` +
+  "an org API key (apiKey) acts on others"
+
+/** Why an API key and a session token cannot be given together. */
+export const bothCredentials = "Give apiKey (with linkedAccountId) or sessionToken, not both: which one was meant cannot be guessed"
+
 /** Checks and wraps an org API key and its (optional) linked account. */
 export const apiKey = (options: {
   readonly apiKey: string | Redacted.Redacted<string>

@@ -10,17 +10,23 @@ import { type Execution, Page } from "@refold-effect/contract"
 import { Effect, type Exit, Fiber, Option, Stream } from "effect"
 import { NoProgress } from "../RefoldError.js"
 
+/** What {@link stopReason} reads of a page: an execution page's envelope, or a batch page's (whose `totalPages` is optional). */
+export type Paged = Pick<Page.ExecutionPage, "page" | "hasNextPage" | "nextPage"> & {
+  readonly docs: ReadonlyArray<unknown>
+  readonly totalPages?: number | undefined
+}
+
 /**
  * Why a walk stops after `page` (requested as `requested`), or `undefined` to go on. Besides the
  * last page, a walk stops on metadata that would loop (a next page not after the requested one, a
  * next page beyond the total, a next page after an empty one) and at `maxPages`.
  */
-export const stopReason = (page: Page.ExecutionPage, requested: number, fetched: number, maxPages: number): string | undefined => {
+export const stopReason = (page: Paged, requested: number, fetched: number, maxPages: number): string | undefined => {
   const next = Page.nextPage(page)
   if (next === null) return undefined
   if (fetched >= maxPages) return "maxPages"
   if (next <= requested) return `nextPage ${next} is not after the requested page ${requested}`
-  if (next > page.totalPages) return `nextPage ${next} is beyond totalPages ${page.totalPages}`
+  if (page.totalPages !== undefined && next > page.totalPages) return `nextPage ${next} is beyond totalPages ${page.totalPages}`
   if (page.docs.length === 0) return `page ${requested} is empty but announces page ${next}`
   return undefined
 }

@@ -19,5 +19,9 @@ export const show = (value: unknown): string => {
   }
 }
 
+/** What kind of value `value` is, for an error that refuses it without quoting it: `null`, `an array`, `an object`, `a number`, … */
+export const kindOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`
+
 /** `text` cut to `max` characters, with `…` where it was cut: text an error quotes from an answer. */
 export const shorten = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text)

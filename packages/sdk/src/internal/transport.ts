@@ -35,8 +35,8 @@ export interface Request<A> {
   /** The path below the base URL, its segments already encoded (see {@link segment}). */
   readonly path: string
   readonly query?: Readonly<Record<string, string | undefined>> | undefined
-  /** A JSON body (`POST`). */
-  readonly body?: unknown
+  /** A JSON body (`POST`), serialised by the operation, which knows what to call a value that cannot be. */
+  readonly body?: string | undefined
   readonly decoder: Decoder<A>
   /** The linked account to act on, instead of the credentials' own. */
   readonly account?: string | undefined
@@ -102,9 +102,9 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
   const own = Auth.headers(credentials)
   const ownTemplate = own === undefined ? undefined : Exchange.template(own)
   const templateFor = (account: string | undefined): Either.Either<HttpClientRequest.HttpClientRequest, InvalidArgument> => {
-    if (account === undefined || credentials._tag === "SessionToken") {
-      return ownTemplate !== undefined ? Either.right(ownTemplate) : Either.left(noAccount)
-    }
+    if (account === undefined) return ownTemplate !== undefined ? Either.right(ownTemplate) : Either.left(noAccount)
+    // Never the token's own account in place of the one named (see `Auth.tokenAccount`).
+    if (credentials._tag === "SessionToken") return Either.left(new InvalidArgument({ parameter: "linkedAccountId", message: Auth.tokenAccount(account) }))
     const problem = Auth.checkAccount(account)
     if (problem !== undefined) return Either.left(new InvalidArgument({ parameter: "linkedAccountId", message: problem }))
     return Either.right(Exchange.template(Auth.headers(credentials, account)!))
@@ -118,7 +118,7 @@ export const make: Effect.Effect<Transport, never, RefoldAuth | RefoldConfig | H
     const outgoing: Exchange.Outgoing = {
       method,
       url: `${settings.baseUrl}${path}${search === "" ? "" : `?${search}`}`,
-      body: body === undefined ? undefined : JSON.stringify(body)
+      body
     }
     const target: Exchange.Target = { method, url: outgoing.url }
     // The span is opened by the operation and given to each attempt's fiber as its parent span:

@@ -57,7 +57,9 @@ export const start = (transport: Transport, options: StartOptions = {}): Effect.
     bundled ??= DataSet.bundled()
     // A manual clock unless a test asks otherwise: these tests compare answers with the data set,
     // which would otherwise move as its running executions advance.
-    const mock = createMockApp({ data: bundled, clock: { speed: 0 }, ...options })
+    // `hold`, `before` and `after` are this helper's; the mock refuses options it does not know.
+    const { hold: _hold, before: _before, after: _after, ...mockOptions } = options
+    const mock = createMockApp({ data: bundled, clock: { speed: 0 }, ...mockOptions })
     const requests: Array<string> = []
     let aborted = 0
     let inFlight = 0
