@@ -31,6 +31,13 @@ const SDK_WARM = 1_500
 const SDK_COUNTED = 1_000
 const SDK_ROUNDS = 3
 
+/**
+ * The share of a counted window's calls that may fail (a reset connection, see below) before the
+ * window is refused: 1 % refused a window of 10 failures in 1,009 (6 December). A failed call
+ * costs a fraction of one that succeeds, so 3 % moves the count per call by well under 1 %.
+ */
+const MAX_FAILED_SHARE = 0.03
+
 /** Whether Valgrind and `callgrind_control` are installed (Debian's `valgrind`). */
 const available = (): boolean =>
   spawnSync("valgrind", ["--version"], { stdio: "ignore" }).status === 0 && spawnSync("callgrind_control", ["--version"], { stdio: "ignore" }).status === 0
@@ -193,7 +200,7 @@ const sdkCalls = (context: Context, dir: string, under: ReadonlyArray<string>) =
         control(pid, "-d")
         // A keep-alive connection the server closes as a slowed client reuses it fails a call now
         // and then (the SDK retries it, the bare call cannot): a few are noted, more are an error.
-        if (r.failed > r.ok / 100) throw new Error(`${mode}: ${r.failed} failed calls of ${r.ok + r.failed} under callgrind`)
+        if (r.failed > r.ok * MAX_FAILED_SHARE) throw new Error(`${mode}: ${r.failed} failed calls of ${r.ok + r.failed} under callgrind`)
         failures += r.failed
         const { all, main } = lastDump(dir, pid)
         counted[mode].push({ main: main / r.ok, all: all / r.ok })
