@@ -316,7 +316,7 @@ const IN_HEADERS = -1
  *
  * The ring is a set of columns, one slot per request: no object per entry. The URL and the id are
  * kept as the strings they are (counted under callgrind, copying them into bytes outside the heap
- * cost a get 2,600 instructions more than the garbage collector spends on keeping them); Node's
+ * cost a get 1,600 to 2,600 instructions more than the garbage collector spends on keeping them); Node's
  * raw header list is shared with the requests before it when equal (`HeaderSets`), since a
  * client sends the same headers every time. A request over TCP leaves its method, its URL, its id
  * and Node's raw headers; one answered in-process, its `Headers`. Secrets included: reading an
