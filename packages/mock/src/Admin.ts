@@ -33,6 +33,7 @@ import type { Chaos } from "./internal/Chaos.js"
 import * as AdminBody from "./internal/AdminBody.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
+import { quoted } from "./internal/Shown.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
 import type * as Stubs from "./Stubs.js"
@@ -120,7 +121,7 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     const query = new URL(c.req.url).searchParams
     const takes = accepted.length === 0 ? "takes no query parameters" : `takes only ${accepted.map((a) => `"${a}"`).join(", ")}`
     for (const name of new Set(query.keys())) {
-      const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)
+      const shown = quoted(name)
       if (!accepted.includes(name)) return invalid(c, `Unknown query parameter ${shown}: ${c.req.method} ${c.req.path} ${takes}${hint}`)
       if (query.getAll(name).length > 1) return invalid(c, `Invalid query parameter ${shown}: expected a single value, got it more than once`)
     }

@@ -15,6 +15,7 @@
  */
 import type { RefoldApi } from "@refold-effect/contract"
 import { Either } from "effect"
+import { quoted } from "./internal/Shown.js"
 
 /** How a response can break on the wire. */
 export const faults = {
@@ -82,11 +83,9 @@ export const MAX_DELAY_MS = 600_000
 const keys = ["code", "example", "delay", "fault"] as const
 type Key = (typeof keys)[number]
 
-const describe = (value: string) => JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)
-
 /** Checks one value; `where` names it as the client sent it (`Prefer "code"`, `query parameter "__code"`). */
 const field = (key: Key, value: string, where: string): Either.Either<Partial<Scenario>, string> => {
-  const invalid = (expected: string) => Either.left(`Invalid scenario ${where}: expected ${expected}, got ${describe(value)}`)
+  const invalid = (expected: string) => Either.left(`Invalid scenario ${where}: expected ${expected}, got ${quoted(value)}`)
   switch (key) {
     case "code": {
       const code = /^[1-5][0-9]{2}$/.test(value) ? Number(value) : NaN

@@ -10,6 +10,7 @@
 import { Execution, ListQuery } from "@refold-effect/contract"
 import { Either } from "effect"
 import type * as ExecutionStore from "../ExecutionStore.js"
+import { quoted } from "./Shown.js"
 
 /**
  * The known parameters' names, each mapped to the name itself as a constant: a name cut from a URL
@@ -52,7 +53,7 @@ export const params = (url: string): Either.Either<Record<string, string>, strin
     const base = name.indexOf("[") === -1 ? name : (BRACKETS.exec(name)?.[1] ?? name)
     const key = known.get(base)
     if (key === undefined) continue
-    if (base !== name) return invalid(base, `expected a single value, got ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)}`)
+    if (base !== name) return invalid(base, `expected a single value, got ${quoted(name)}`)
     if (out[key] !== undefined) return invalid(name, "expected a single value, got it more than once")
     const value = decodeComponent(eq === -1 ? "" : part.slice(eq + 1))
     if (value === undefined) return invalid(name, "malformed percent-encoding")

@@ -17,3 +17,6 @@ export const shown = (value: unknown): string => {
     return `a ${Array.isArray(value) ? "list" : typeof value} that is not JSON`
   }
 }
+
+/** Text the client sent, quoted for an error message and cut at 64 characters (a name, a value). */
+export const quoted = (text: string): string => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)
