@@ -31,6 +31,7 @@ import type { ExecutionStore } from "./ExecutionStore.js"
 import * as Faults from "./Faults.js"
 import type { Chaos } from "./internal/Chaos.js"
 import * as AdminBody from "./internal/AdminBody.js"
+import * as Body from "./internal/Body.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
 import { quoted } from "./internal/Shown.js"
@@ -110,7 +111,7 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     if (bearer !== null && timingSafeEqual(digest(bearer[1]!), expected)) return next()
     return Reply.error(c, 401, "UNAUTHORIZED", "Admin token required: send Authorization: Bearer <admin token>")
   })
-  admin.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => invalid(c as Context<Reply.MockEnv>, `Request body larger than ${MAX_BODY_BYTES / 1024} KiB`) }))
+  admin.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => Body.tooLarge(c as Context<Reply.MockEnv>, MAX_BODY_BYTES) }))
 
   /**
    * The 400 naming the first query parameter the route does not take, or one given twice, or

@@ -14,6 +14,8 @@ import type { Socket } from "node:net"
 import type { Duplex } from "node:stream"
 import { ErrorBody } from "@refold-effect/contract"
 import { fairTurns } from "./internal/FairTurns.js"
+import * as Options from "./internal/Options.js"
+import { shown } from "./internal/Shown.js"
 import * as Reply from "./internal/Reply.js"
 import { handler, type MockApp } from "./MockApp.js"
 
@@ -33,6 +35,19 @@ export interface MockServer {
   readonly port: number
   /** Stops accepting connections and resolves once every connection is closed; calling it again gives the same promise. */
   readonly close: () => Promise<void>
+}
+
+/**
+ * One check per option of `serve`: a port Node would take as the path of a pipe (`"abc"`), or a
+ * misspelt name (`prot`) that would leave the mock on 4010, is refused before anything listens.
+ */
+const serveChecks: { readonly [K in keyof ServeOptions]-?: Options.Check } = {
+  port: (value) =>
+    typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 65535
+      ? undefined
+      : `Invalid port: expected an integer from 0 to 65535 (0 picks a free one), got ${shown(value)}`,
+  host: (value) =>
+    typeof value === "string" && value.trim() !== "" ? undefined : `Invalid host: expected an interface's name or address such as "127.0.0.1" or "::", got ${shown(value)}`
 }
 
 /** How long `close` lets in-flight requests finish before it drops their connections. */
@@ -83,9 +98,16 @@ const hostForUrl = (host: string) => (host.includes(":") ? `[${host}]` : host)
 
 /**
  * Serves a mock app over TCP. Resolves once listening; rejects with a message naming the address
- * when it cannot bind (port in use, no such interface).
+ * when it cannot bind (port in use, no such interface), with an `InvalidOption` naming the option
+ * for one that could never work (see `serveChecks`), and with a `TypeError` when `mock` is not a
+ * mock app. Nothing listens then.
  */
 export const serve = (mock: MockApp, options: ServeOptions = {}): Promise<MockServer> => {
+  if (typeof (mock as Partial<MockApp> | null)?.handle !== "function") {
+    return Promise.reject(new TypeError(`Invalid mock: expected a mock app from createMockApp(...), got ${shown(mock)}`))
+  }
+  const why = Options.invalid(options, serveChecks)
+  if (why !== undefined) return Promise.reject(new Options.InvalidOption(why))
   const host = options.host ?? "127.0.0.1"
   const port = options.port ?? 4010
   const listener = getRequestListener(handler(mock), {

@@ -25,6 +25,24 @@ describe("serve", () => {
     await server.close()
   })
 
+  it("rejects an option that could never work, or is none, naming it, before anything listens", async () => {
+    const cases: ReadonlyArray<readonly [unknown, string]> = [
+      [{ port: "abc" }, 'Invalid port: expected an integer from 0 to 65535 (0 picks a free one), got "abc"'],
+      [{ port: "4011" }, 'Invalid port: expected an integer from 0 to 65535 (0 picks a free one), got "4011"'],
+      [{ port: 65536 }, "Invalid port: expected an integer from 0 to 65535 (0 picks a free one), got 65536"],
+      [{ port: 1.5 }, "Invalid port: expected an integer from 0 to 65535 (0 picks a free one), got 1.5"],
+      [{ host: "" }, 'Invalid host: expected an interface\'s name or address such as "127.0.0.1" or "::", got ""'],
+      [{ prot: 0 }, 'Unknown option "prot": expected one of port, host'],
+      [null, "Invalid options: expected an object of options, got null"]
+    ]
+    for (const [options, message] of cases) {
+      const error = await serve(mock, options as never).then(() => undefined, (e: unknown) => e)
+      expect(error, JSON.stringify(options)).toBeInstanceOf(RangeError)
+      expect((error as Error).message).toBe(message)
+    }
+    await expect(serve(mock.app as never, { port: 0 })).rejects.toThrow(/^Invalid mock: expected a mock app from createMockApp\(\.\.\.\), got /)
+  })
+
   it("serves IPv6 hosts with a bracketed URL", async () => {
     const server = await serve(mock, { port: 0, host: "::1" }).catch(() => undefined)
     if (server === undefined) return // no IPv6 loopback on this machine

@@ -97,6 +97,9 @@ describe("a client derived from RefoldApi with HttpApiClient.make, against the m
       expect((yield* api.webhooks.updateWebhook({ path: { id: hook._id }, payload: { is_enabled: false } })).is_enabled).toBe(false)
       expect(yield* api.webhooks.deleteWebhook({ path: { id: hook._id } })).toEqual([])
       yield* vendorError(api.webhooks.getWebhookById({ path: { id: hook._id } }), 400)
+      // A body over the webhook routes' bound is the 413 the execute route answers for its own.
+      const huge = { webhook_url: "http://127.0.0.1:9/hook", webhook_events: ["Workflow Completed" as const], description: "x".repeat(70_000) }
+      expect(yield* vendorError(api.webhooks.registerWebhook({ payload: huge }), 413)).toMatchObject({ error_code: "PAYLOAD_TOO_LARGE" })
 
       yield* vendorError((yield* client({}, "tk_not_this_one")).executions.listExecutions({ urlParams: {}, headers }), 401)
       yield* vendorError((yield* client({}, "tk_not_this_one")).webhooks.listWebhooks(), 401)

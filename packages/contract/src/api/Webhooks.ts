@@ -35,7 +35,7 @@ export const listWebhooks = HttpApiEndpoint.get("listWebhooks", webhooksPath)
 export const registerWebhook = HttpApiEndpoint.post("registerWebhook", webhooksPath)
   .setPayload(Webhook.Create)
   .addSuccess(Webhook.Webhook)
-  .pipe(Errors.at(400, 429, 500))
+  .pipe(Errors.at(400, 413, 429, 500))
   .annotate(OpenApi.Summary, "Register a webhook")
   .annotate(
     OpenApi.Description,
@@ -55,7 +55,7 @@ export const updateWebhook = HttpApiEndpoint.put("updateWebhook", webhookPath)
   .setPath(Webhook.IdPath)
   .setPayload(Webhook.Update)
   .addSuccess(Webhook.Webhook)
-  .pipe(Errors.at(400, 429, 500))
+  .pipe(Errors.at(400, 413, 429, 500))
   .annotate(OpenApi.Summary, "Update a webhook")
   .annotate(OpenApi.Description, "Changes only the fields sent, and answers the whole webhook.")
 

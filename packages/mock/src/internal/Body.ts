@@ -14,8 +14,12 @@ export const MAX_BYTES = 1024 * 1024
 /** The error codes of a refused body. */
 export const codes = { tooLarge: "PAYLOAD_TOO_LARGE", invalidJson: "INVALID_JSON_BODY", invalidBody: "INVALID_BODY" } as const
 
-const tooLarge = (c: Context<Reply.MockEnv>) =>
-  Reply.error(c, 413, codes.tooLarge, `Request body larger than ${MAX_BYTES} bytes (1 MiB)`)
+/** `bytes` in the unit a person reads it in: `1 MiB`, `64 KiB`. */
+const sized = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`)
+
+/** The 413 of a body larger than `max` bytes, on every route that reads one (each route has its bound). */
+export const tooLarge = (c: Context<Reply.MockEnv>, max: number = MAX_BYTES): Response =>
+  Reply.error(c, 413, codes.tooLarge, `Request body larger than ${sized(max)} (${max} bytes)`)
 
 /**
  * A body's bytes, read chunk by chunk, or `undefined` as soon as they pass `max` (the rest is

@@ -53,7 +53,7 @@ const boundedText = async (request: Request): Promise<string | undefined> => {
 /** The request's JSON body decoded with `schema`, or the 400 that says what is wrong (an undocumented event is `INVALID_EVENT`). */
 const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
   const text = await boundedText(c.req.raw)
-  if (text === undefined) return Either.left(Reply.error(c, 400, INVALID_BODY, `Request body larger than ${maxBody / 1024} KiB`))
+  if (text === undefined) return Either.left(Body.tooLarge(c, maxBody))
   if (JsonDepth.deeperThan(text, maxDepth)) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: nested deeper than ${maxDepth} levels`))
   let json: unknown
   try {
