@@ -268,6 +268,11 @@ const numeric: { readonly [K in Exclude<keyof Options, "scheduler">]-?: { readon
   journal: { fallback: 1000, min: 0, whole: true }
 }
 
+/** The default of each numeric option (the README's table is checked against it). */
+export const defaults: { readonly [K in keyof typeof numeric]: number } = Object.fromEntries(
+  Object.entries(numeric).map(([key, { fallback }]) => [key, fallback])
+) as { readonly [K in keyof typeof numeric]: number }
+
 /**
  * Why `options` cannot configure deliveries, or `undefined` when they can: an object of
  * {@link Options}' fields only, each number within its bounds, the scheduler `{ now, schedule }`.

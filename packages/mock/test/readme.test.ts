@@ -8,7 +8,8 @@
 import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Admin, createMockApp, Journal, Lifecycle, serve, SessionTokens, type MockServer } from "../src/index.js"
+import { ListQuery } from "@refold-effect/contract"
+import { Admin, createMockApp, Journal, Lifecycle, MockClock, Scenario, serve, SessionTokens, Stubs, WebhookDeliveries, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
 import * as CustomHeaders from "../src/internal/CustomHeaders.js"
@@ -64,6 +65,90 @@ describe("the README's limits", () => {
     expect(readme).toContain(`at most ${ExecutionStore.MAX_FILTER_INDEXES} such indexes per app`)
     expect(readme).toContain(`\`STOPPED\` ${Lifecycle.STOP_MS / 1000} s later on the mock's clock`)
     expect(readme).toContain(`\`STOPPED\` ${Lifecycle.STOP_MS / 1000} s of clock later`)
+  })
+})
+
+/** The README's text from a heading to the next one of the same level. */
+const section = (heading: string) => {
+  const start = readme.indexOf(`\n${heading}\n`)
+  expect(start, heading).toBeGreaterThan(-1)
+  const level = heading.split(" ")[0]!
+  const end = readme.indexOf(`\n${level} `, start + heading.length + 2)
+  return readme.slice(start, end === -1 ? undefined : end)
+}
+
+/** The row of a Markdown table whose first cell is `first`, as its cells. */
+const row = (first: string) => {
+  const line = readme.split("\n").find((l) => l.startsWith(`| ${first} |`))
+  expect(line, first).toBeDefined()
+  return line!.split("|").slice(1, -1).map((cell) => cell.trim())
+}
+
+describe("the README's numbers and tables", () => {
+  const en = (n: number) => n.toLocaleString("en-US")
+
+  it("the Limits table states the code's bounds", () => {
+    expect(row("journal")[1]).toBe(`${en(Journal.defaultCapacity)} requests (\`journal: n\`)`)
+    expect(row("scenario `delay`, `hang`")[1]).toBe(`${en(Scenario.MAX_DELAY_MS)} ms`)
+    expect(row("`page`, `limit`")[1]).toContain(`1 to 10⁹, 1 to ${ListQuery.MAX_LIMIT}`)
+    expect(ListQuery.MAX_PAGE).toBe(10 ** 9)
+    expect(row("admin body")[1]).toContain(`${Admin.MAX_BODY_BYTES / 1024} KiB, JSON nested at most ${Admin.MAX_DEPTH} deep`)
+    expect(row("minted session tokens")[1]).toBe(`${en(SessionTokens.MAX_MINTED)} valid at once, each for ${SessionTokens.TTL_SECONDS / 3600} h; all forgotten on reset`)
+    expect(row("one journal count over HTTP")[1]).toBe(`${Journal.COUNT_BUDGET_MS / 1000} s of matching, in ${Journal.SLICE_MS} ms slices`)
+    expect(row("regex in a pattern")[1]).toContain(`${Regex.MAX_LENGTH} characters`)
+    expect(row("webhooks")[1]).toBe(`${Subscriptions.maxPerKey} per API key, ${en(Subscriptions.maxTotal)} per mock`)
+  })
+
+  it("the other bounds in the text are the code's", () => {
+    const flat = readme.replace(/\s+/g, " ")
+    expect(flat).toContain(`bounded (${Journal.defaultCapacity} by default; \`journal: n\` sets it, up to ${en(Journal.MAX_CAPACITY)}`)
+    expect(flat).toContain(`at most ${en(Stubs.MAX_STUBS)} stubs`)
+    expect(flat).toContain(`wait 0–${Scenario.MAX_DELAY_MS} ms first`)
+    expect(flat).toContain(`\`page\` (default 1, at most 10⁹), \`limit\` (default 10, at most ${ListQuery.MAX_LIMIT}`)
+    expect(flat).toContain(`wakes at most every ${MockClock.WAKE_MS} ms (\`MockClock.WAKE_MS\`)`)
+    expect(flat).toContain(`an integer from ${Lifecycle.seeds.min} to ${Lifecycle.seeds.max}`)
+    expect(flat).toContain(`one node ran ${Lifecycle.NODE_TIMEOUT_MS / 1000} s and is \`Timed_Out\``)
+    expect(flat).toContain(`"Node did not finish within ${Lifecycle.NODE_TIMEOUT_MS} ms"`)
+    const odds = Lifecycle.defaultOdds
+    expect(flat).toContain(`Outcomes (${odds.COMPLETED} % \`COMPLETED\`, ${odds.ERRORED} % \`ERRORED\`, ${odds.TIMED_OUT} % \`TIMED_OUT\`)`)
+    const range = ([lower, upper]: readonly [number, number]) => `${en(lower)}–${en(upper)}`
+    const timings = Object.entries(Lifecycle.nodeMs).map(([type, span]) => `\`${type}\` ${range(span)}`).join(", ")
+    expect(flat).toContain(`catalogue): ${timings}, any other ${range(Lifecycle.otherNodeMs)}.`)
+  })
+
+  it("the webhooks option table states the deliveries' defaults", () => {
+    for (const [option, value] of Object.entries(WebhookDeliveries.defaults)) expect(row(`\`${option}\``)[1], option).toBe(String(value))
+  })
+
+  it("the health route answers the fields the README lists", async () => {
+    const mock = createMockApp({ data: small(5) })
+    try {
+      const health = (await (await mock.fetch(new Request("http://mock/__admin/health"))).json()) as object
+      expect(row("`GET /__admin/health`")[1]).toBe(`\`{ status: "healthy", ${Object.keys(health).filter((k) => k !== "status").join(", ")} }\``)
+    } finally {
+      mock.close()
+    }
+  })
+
+  it("a preflight allows the request headers the CORS section names, cached as long as it says", async () => {
+    const mock = createMockApp({ data: small(5) })
+    try {
+      const response = await mock.fetch(new Request("http://mock/api/v2/public/execution", {
+        method: "OPTIONS",
+        headers: { origin: "http://localhost:5173", "access-control-request-method": "GET" }
+      }))
+      const text = section("## CORS")
+      const allowed = response.headers.get("access-control-allow-headers")!.split(",")
+      expect(allowed.length).toBeGreaterThan(3)
+      expect(allowed.filter((name) => !text.includes(`\`${name}\``))).toEqual([])
+      expect(text).toContain(`cached ${Number(response.headers.get("access-control-max-age")) / 60} minutes`)
+      const answer = await mock.fetch(new Request("http://mock/api/v2/public/execution", { headers: { origin: "http://localhost:5173" } }))
+      const exposed = answer.headers.get("access-control-expose-headers")!.split(",")
+      expect(exposed.length).toBeGreaterThanOrEqual(2)
+      for (const name of exposed) expect(text.toLowerCase()).toContain(`\`${name}\``)
+    } finally {
+      mock.close()
+    }
   })
 })
 
