@@ -81,3 +81,52 @@ describe("README snippets", () => {
     })
   }, 180_000)
 })
+
+// The numbers the README states are the code's: the configuration table, the read-ahead and
+// watch/waitFor defaults, the stall bound of `stream`.
+import { Duration } from "effect"
+import { defaultReadAhead, RefoldConfig } from "../src/index.js"
+import { variables } from "../src/RefoldConfig.js"
+import { watchDefaults } from "../src/Executions.js"
+import { maxStalledPages } from "../src/internal/paginate.js"
+
+describe("the README's defaults", () => {
+  const readme = readFileSync(`${packageDir}README.md`, "utf8")
+  const flat = readme.replace(/\s+/g, " ")
+  const rows = new Map(readme.split("\n").filter((line) => line.startsWith("| `")).map((line) => {
+    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim())
+    return [cells[0]!, cells] as const
+  }))
+  /** A duration as the table writes it: `20 s`, `500 ms`. */
+  const written = (d: Duration.Duration) => {
+    const ms = Duration.toMillis(d)
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
+  }
+
+  it("the configuration table names every setting, its variable and its default", () => {
+    const { defaults } = RefoldConfig
+    for (const [key, variable] of Object.entries(variables)) {
+      const row = rows.get(`\`${key}\``)
+      expect(row, key).toBeDefined()
+      expect(row![1], key).toBe(`\`${variable}\``)
+      const value = defaults[key as keyof typeof defaults]
+      const shown = Duration.isDuration(value) ? written(value)
+        : key === "maxBodySize" ? `${(value as number) / 1024 / 1024} MiB`
+        : key === "baseUrl" ? `\`${String(value)}\``
+        : String(value)
+      expect(row![2], key).toBe(shown)
+    }
+    expect(rows.get("`retrySchedule`")).toBeDefined()
+  })
+
+  it("the read-ahead, watch and waitFor defaults and the stall bound", () => {
+    expect(rows.get("`readAhead`")![1]).toBe(`${defaultReadAhead} (\`true\`)`)
+    expect(flat).toContain(`up to \`readAhead\` requests in flight at once (default ${defaultReadAhead})`)
+    expect(flat).toContain(`a walk of 50 pages waits for ${defaultReadAhead} round trips instead of 50`)
+    expect(flat).toContain(`polling every \`interval\` (default ${Duration.toSeconds(watchDefaults.interval)} s)`)
+    expect(flat).toContain(`within \`timeout\` (default ${Duration.toMinutes(watchDefaults.timeout)} minutes;`)
+    expect(maxStalledPages).toBe(10)
+    expect(flat).toContain("fails with `NoProgress` after ten pages in a row")
+    expect(flat).toContain(`(default ${RefoldConfig.defaults.maxBodySize / 1024 / 1024} MiB, about 32 times a page of 1,000`)
+  })
+})
