@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
-import { RefoldApi } from "../src/index.js"
+import { Either } from "effect"
+import { Execution, ListQuery, RefoldApi } from "../src/index.js"
+import { docsDir } from "./support/vendorDocs.js"
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
 
@@ -21,5 +23,23 @@ describe("the README", () => {
   it("names the security schemes of openapi.json", () => {
     const document = JSON.parse(readFileSync(new URL("../openapi.json", import.meta.url), "utf8")) as { components: { securitySchemes: object } }
     for (const name of Object.keys(document.components.securitySchemes)) expect(readme).toContain(`\`${name}\``)
+  })
+})
+
+describe("the README's execution_source row", () => {
+  const row = readme.split("\n").find((line) => line.startsWith("| `execution_source` values |"))!
+  const accepted = row.split("|")[2]!
+  const named = [...accepted.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)
+
+  it("names values the contract accepts, and every source", () => {
+    expect(named.length).toBeGreaterThanOrEqual(6)
+    for (const value of named) expect(Either.isRight(ListQuery.decode({ execution_source: value })), value).toBe(true)
+    for (const source of Execution.sources) expect(named).toContain(source)
+  })
+
+  it("attributes to the vendor's OpenAPI document only the values it lists", () => {
+    const document = readFileSync(`${docsDir}/refold-public-api.openapi.yaml`, "utf8")
+    const claimed = accepted.split("(OpenAPI document)")[0]!.split("(docs pages, SDK typings)").at(-1)!
+    for (const [, value] of claimed.matchAll(/`([^`]+)`/g)) expect(document, value).toMatch(new RegExp(`^\\s+- ${value}$`, "m"))
   })
 })
