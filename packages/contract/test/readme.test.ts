@@ -39,7 +39,7 @@ describe("the README's execution_source row", () => {
 
   it("attributes to the vendor's OpenAPI document only the values it lists", () => {
     const document = readFileSync(`${docsDir}/refold-public-api.openapi.yaml`, "utf8")
-    const claimed = accepted.split("(OpenAPI document)")[0]!.split("(docs pages, SDK typings)").at(-1)!
+    const claimed = accepted.split("(OpenAPI document")[0]!.split("(docs pages, SDK typings)").at(-1)!
     for (const [, value] of claimed.matchAll(/`([^`]+)`/g)) expect(document, value).toMatch(new RegExp(`^\\s+- ${value}$`, "m"))
   })
 })
