@@ -43,3 +43,21 @@ describe("the README's execution_source row", () => {
     for (const [, value] of claimed.matchAll(/`([^`]+)`/g)) expect(document, value).toMatch(new RegExp(`^\\s+- ${value}$`, "m"))
   })
 })
+
+describe("the README's bounds", () => {
+  const flat = readme.replace(/\s+/g, " ")
+  it("are the contract's: the text filters' lengths and the page size", () => {
+    const { slug, workflow_name, workflow_id, execution_id } = ListQuery.MAX_TEXT
+    expect(workflow_id).toBe(execution_id)
+    expect(flat).toContain(`(\`ListQuery.MAX_TEXT\`: \`slug\` ${slug} characters, \`workflow_name\` ${workflow_name}, \`workflow_id\` and \`execution_id\` ${workflow_id})`)
+    expect(flat).toContain(`| maximum \`limit\` | 1 to ${ListQuery.MAX_LIMIT} |`)
+  })
+
+  it("every operation declares the statuses the README says it does", () => {
+    const document = JSON.parse(readFileSync(new URL("../openapi.json", import.meta.url), "utf8")) as { paths: Record<string, Record<string, { responses: object }>> }
+    expect(flat).toContain("Every operation also declares 401 (its authentication), 429, 500 and the gateway statuses 502, 503 and 504")
+    for (const operations of Object.values(document.paths)) {
+      for (const operation of Object.values(operations)) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(["401", "429", "500", "502", "503", "504"]))
+    }
+  })
+})
