@@ -130,3 +130,30 @@ describe("the README's defaults", () => {
     expect(flat).toContain(`(default ${RefoldConfig.defaults.maxBodySize / 1024 / 1024} MiB, about 32 times a page of 1,000`)
   })
 })
+
+import * as RefoldErrors from "../src/RefoldError.js"
+
+describe("the README's table of errors", () => {
+  const readme = readFileSync(`${packageDir}README.md`, "utf8")
+  const table = readme.split("| tag | when | fields besides `message` | retried |")[1]!.split("\n\n")[0]!
+  const rows = new Map(table.split("\n").filter((line) => line.startsWith("| `")).map((line) => {
+    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim())
+    return [cells[0]!.replace(/`/g, ""), cells[2]!] as const
+  }))
+  const classes = Object.entries(RefoldErrors).filter(([, value]) => typeof value === "function" && "fields" in value && "_tag" in (value as { fields: object }).fields) as unknown as ReadonlyArray<readonly [string, { fields: object }]>
+
+  it("has a row for every error class, and only those", () => {
+    expect(classes.length).toBeGreaterThan(10)
+    expect([...rows.keys()].sort()).toEqual(classes.map(([name]) => name).sort())
+  })
+
+  it("names each class's fields in its row (`same`: the row above's)", () => {
+    let previous = ""
+    for (const [tag, cell] of rows) {
+      const fields = cell.startsWith("same") ? `${previous} ${cell}` : cell
+      previous = fields
+      const own = Object.keys(classes.find(([name]) => name === tag)![1].fields).filter((field) => field !== "_tag" && field !== "message")
+      for (const field of own) expect(fields, `${tag}.${field}`).toContain(`\`${field}`)
+    }
+  })
+})
