@@ -130,6 +130,20 @@ describe("the README's numbers and tables", () => {
     }
   })
 
+  it("a journal entry has the fields the Journal section lists", async () => {
+    const mock = createMockApp({ data: small(5) })
+    try {
+      await mock.fetch(new Request("http://mock/api/v2/public/execution", { headers: { "x-api-key": "tk_test" } }))
+      const entry = mock.journal.requests()[0]! as unknown as Record<string, Record<string, unknown>>
+      const text = section("## Journal").replace(/\s+/g, " ")
+      for (const key of Object.keys(entry)) expect(text, key).toMatch(new RegExp(`\`${key}[\`:]`))
+      expect(text).toContain(`\`request: { ${Object.keys(entry["request"]!).join(", ")} }\``)
+      expect(text).toContain(`\`response: { ${Object.keys(entry["response"]!).join(", ")}, fault? }\``)
+    } finally {
+      mock.close()
+    }
+  })
+
   it("a preflight allows the request headers the CORS section names, cached as long as it says", async () => {
     const mock = createMockApp({ data: small(5) })
     try {
