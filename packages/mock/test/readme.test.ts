@@ -144,6 +144,28 @@ describe("the README's numbers and tables", () => {
     }
   })
 
+  it("a delivery attempt has the fields the delivery journal's paragraph lists, and GET /__admin/clock those of its row", async () => {
+    const mock = createMockApp({ data: small(5), webhooks: { retries: 0, timeout: 1000 } })
+    try {
+      const registered = await mock.fetch(new Request("http://mock/api/v2/public/webhook", {
+        method: "POST",
+        headers: { "x-api-key": "tk_test", "content-type": "application/json" },
+        body: JSON.stringify({ url: "http://127.0.0.1:9/hook", events: ["Workflow Completed"] })
+      }))
+      expect(registered.status).toBe(200)
+      const execution = { ...mock.store.executions()[0]!, status: "COMPLETED" as const, environment: "test" as const }
+      expect(mock.webhooks.deliver({ execution, from: "RUNNING" })).toBe(1)
+      await mock.webhooks.settled()
+      const attempt = mock.webhooks.attempts()[0]!
+      const text = readme.split("**The delivery journal**")[1]!.split("```")[0]!.replace(/\s+/g, " ")
+      for (const key of Object.keys(attempt)) expect(text, key).toContain(`\`${key}\``)
+      const clock = (await (await mock.fetch(new Request("http://mock/__admin/clock"))).json()) as object
+      expect(row("`GET /__admin/clock`")[1]).toContain(`\`{ ${Object.keys(clock).join(", ")} }\``)
+    } finally {
+      mock.close()
+    }
+  })
+
   it("a preflight allows the request headers the CORS section names, cached as long as it says", async () => {
     const mock = createMockApp({ data: small(5) })
     try {
