@@ -10,6 +10,9 @@ import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll } from "vitest"
 import { outcome, passed, runSnippetSuites, typecheckSnippets, writeSnippetProject } from "../../../snippets.shared.js"
+import { Duration } from "effect"
+import { ALL_PAGE_SIZE } from "../src/commands/list.js"
+import { defaults as watchDefaults } from "../src/commands/watch.js"
 import { env, lines, run } from "./support/Cli.js"
 import * as Fixtures from "./support/Fixtures.js"
 
@@ -33,6 +36,17 @@ describe("the README's list sample", () => {
       expect(lines(stdout).slice(0, rows.length + 1)).toEqual([header, ...rows])
       expect(lines(stderr)).toEqual([footer])
     }).pipe(Effect.provide(mock)))
+})
+
+describe("the README's defaults", () => {
+  it.effect("are the CLI's: the page size of --all, the interval and timeout of watch and run", () =>
+    Effect.sync(() => {
+      expect(flat).toContain(`\`--all\` walks every page with \`Executions.stream\` (${ALL_PAGE_SIZE} per request unless \`--limit\` says otherwise)`)
+      const interval = `${Duration.toSeconds(watchDefaults.interval)}s`
+      const timeout = `${Duration.toMinutes(watchDefaults.timeout)}m`
+      expect(readme).toContain(`refold-executions watch <id> [--interval ${interval}] [--timeout ${timeout}]`)
+      expect(readme).toContain(`[--interval ${interval}] [--timeout ${timeout}]\n\`\`\``)
+    }))
 })
 
 describe("the README's messages of exit code 2", () => {
