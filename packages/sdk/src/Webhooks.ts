@@ -65,7 +65,7 @@ const isRaw = (body: unknown): body is RawBody => typeof body === "string" || bo
 /** The error for a `rawBody` that is not the body as received. */
 const notRaw = (body: unknown) =>
   new InvalidPayload({
-    message: `Webhook rawBody must be the body as received (a string, Uint8Array/Buffer or ArrayBuffer), got ${kindOf(body)}: ` +
+    message: `Webhook rawBody must be the body as received (a string, Uint8Array/Buffer, ArrayBuffer or DataView), got ${kindOf(body)}: ` +
       "read it before any JSON parsing (a parsed body cannot be verified)"
   })
 
