@@ -104,6 +104,7 @@ describe("the README's numbers and tables", () => {
     expect(flat).toContain(`bounded (${Journal.defaultCapacity} by default; \`journal: n\` sets it, up to ${en(Journal.MAX_CAPACITY)}`)
     expect(flat).toContain(`at most ${en(Stubs.MAX_STUBS)} stubs`)
     expect(flat).toContain(`wait 0–${Scenario.MAX_DELAY_MS} ms first`)
+    expect(flat).toContain(`(then the mock lets go at once), at most ${Scenario.MAX_DELAY_MS / 60_000} minutes`)
     expect(flat).toContain(`\`page\` (default 1, at most 10⁹), \`limit\` (default 10, at most ${ListQuery.MAX_LIMIT}`)
     expect(flat).toContain(`wakes at most every ${MockClock.WAKE_MS} ms (\`MockClock.WAKE_MS\`)`)
     expect(flat).toContain(`an integer from ${Lifecycle.seeds.min} to ${Lifecycle.seeds.max}`)
