@@ -85,7 +85,7 @@ describe("README snippets", () => {
 // The numbers the README states are the code's: the configuration table, the read-ahead and
 // watch/waitFor defaults, the stall bound of `stream`.
 import { Duration } from "effect"
-import { defaultReadAhead, RefoldConfig } from "../src/index.js"
+import { defaultReadAhead, Execution, RefoldConfig } from "../src/index.js"
 import { variables } from "../src/RefoldConfig.js"
 import { watchDefaults } from "../src/Executions.js"
 import { maxStalledPages } from "../src/internal/paginate.js"
@@ -125,6 +125,8 @@ describe("the README's defaults", () => {
     expect(flat).toContain(`a walk of 50 pages waits for ${defaultReadAhead} round trips instead of 50`)
     expect(flat).toContain(`polling every \`interval\` (default ${Duration.toSeconds(watchDefaults.interval)} s)`)
     expect(flat).toContain(`within \`timeout\` (default ${Duration.toMinutes(watchDefaults.timeout)} minutes;`)
+    const terminal = Execution.terminalStatuses.map((status) => `\`${status}\``)
+    expect(flat).toContain(`snapshot whose status is terminal: ${terminal.slice(0, -1).join(", ")} or ${terminal.at(-1)} (\`Execution.isTerminal\``)
     expect(maxStalledPages).toBe(10)
     expect(flat).toContain("fails with `NoProgress` after ten pages in a row")
     expect(flat).toContain(`(default ${RefoldConfig.defaults.maxBodySize / 1024 / 1024} MiB, about 32 times a page of 1,000`)
