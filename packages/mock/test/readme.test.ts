@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ListQuery } from "@refold-effect/contract"
-import { Admin, createMockApp, Journal, Lifecycle, MockClock, Scenario, serve, SessionTokens, Stubs, WebhookDeliveries, type MockServer } from "../src/index.js"
+import { Admin, createMockApp, Faults, Journal, Lifecycle, MockClock, Scenario, serve, SessionTokens, Stubs, WebhookDeliveries, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
 import * as CustomHeaders from "../src/internal/CustomHeaders.js"
@@ -104,6 +104,8 @@ describe("the README's numbers and tables", () => {
     expect(flat).toContain(`bounded (${Journal.defaultCapacity} by default; \`journal: n\` sets it, up to ${en(Journal.MAX_CAPACITY)}`)
     expect(flat).toContain(`at most ${en(Stubs.MAX_STUBS)} stubs`)
     expect(flat).toContain(`wait 0–${Scenario.MAX_DELAY_MS} ms first`)
+    expect(flat).toContain(`| statuses ${Faults.defaultStatuses.join(", ")} |`)
+    expect(flat).toContain(`one of \`statuses\` (default ${Faults.defaultStatuses.join(", ")})`)
     expect(flat).toContain(`(then the mock lets go at once), at most ${Scenario.MAX_DELAY_MS / 60_000} minutes`)
     expect(flat).toContain(`\`page\` (default 1, at most 10⁹), \`limit\` (default 10, at most ${ListQuery.MAX_LIMIT}`)
     expect(flat).toContain(`wakes at most every ${MockClock.WAKE_MS} ms (\`MockClock.WAKE_MS\`)`)
