@@ -8,7 +8,7 @@
 import { readFileSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ListQuery } from "@refold-effect/contract"
+import { ErrorBody, ListQuery } from "@refold-effect/contract"
 import { Admin, createMockApp, Faults, Journal, Lifecycle, MockClock, Scenario, serve, SessionTokens, Stubs, WebhookDeliveries, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
@@ -164,6 +164,26 @@ describe("the README's numbers and tables", () => {
       for (const key of Object.keys(attempt)) expect(text, key).toContain(`\`${key}\``)
       const clock = (await (await mock.fetch(new Request("http://mock/__admin/clock"))).json()) as object
       expect(row("`GET /__admin/clock`")[1]).toContain(`\`{ ${Object.keys(clock).join(", ")} }\``)
+    } finally {
+      mock.close()
+    }
+  })
+
+  it("Prefer: code=<status> answers each status as the Scenarios table says", async () => {
+    const mock = createMockApp({ data: small(5) })
+    try {
+      const cell = row("`code=<status>`")[2]!
+      const named: Array<number> = []
+      for (let status = 400; status <= 599; status++) {
+        const response = await mock.fetch(new Request("http://mock/api/v2/public/execution", { headers: { prefer: `code=${status}` } }))
+        expect(response.status).toBe(status)
+        const body = (await response.json()) as { error_code: string; message: string }
+        if (body.message === `Simulated ${status} error`) expect(body.error_code, String(status)).toBe(ErrorBody.httpErrorType(status))
+        else if (![400, 401, 404].includes(status)) named.push(status)
+      }
+      expect(cell).toContain(`the status's name for ${named.slice(0, -1).join(", ")} and ${named.at(-1)} (`)
+      expect(cell).toContain(`"Simulated 418 error"`)
+      for (const status of [405, 418]) expect(cell).toContain(`\`${status}\` → \`${ErrorBody.httpErrorType(status)}\``)
     } finally {
       mock.close()
     }
