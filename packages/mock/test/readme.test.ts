@@ -12,6 +12,8 @@ import { ErrorBody, ListQuery } from "@refold-effect/contract"
 import { Admin, createMockApp, Faults, Journal, Lifecycle, MockClock, Scenario, serve, SessionTokens, Stubs, WebhookDeliveries, type MockServer } from "../src/index.js"
 import * as Arrivals from "../src/internal/Arrivals.js"
 import * as Body from "../src/internal/Body.js"
+import * as KitOptions from "../src/internal/KitOptions.js"
+import * as Options from "../src/internal/Options.js"
 import * as CustomHeaders from "../src/internal/CustomHeaders.js"
 import * as Regex from "../src/internal/Regex.js"
 import * as Subscriptions from "../src/internal/Subscriptions.js"
@@ -187,6 +189,15 @@ describe("the README's numbers and tables", () => {
     } finally {
       mock.close()
     }
+  })
+
+  it("the option lists of createMockApp and RefoldMock.layer are the code's", () => {
+    const table = readme.split("| `RefoldMock.layer` option | |")[1]!.split("\n\n")[0]!
+    const listed = [...table.matchAll(/^\| (.+?) \|/gm)].flatMap(([, cell]) => [...cell!.matchAll(/`(\w+)`/g)].map((m) => m[1]!))
+    expect(listed.sort()).toEqual(Object.keys(KitOptions.checks).sort())
+    expect(row("`baseUrl`")[1]).toContain(`default \`${KitOptions.defaultBaseUrl}\``)
+    const paragraph = readme.split("`createMockApp(options)` takes ")[1]!.split("**Every option is checked")[0]!
+    for (const name of Object.keys(Options.checks)) expect(paragraph, name).toContain(`\`${name}\``)
   })
 
   it("a preflight allows the request headers the CORS section names, cached as long as it says", async () => {
