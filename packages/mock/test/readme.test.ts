@@ -200,6 +200,18 @@ describe("the README's numbers and tables", () => {
     for (const name of Object.keys(Options.checks)) expect(paragraph, name).toContain(`\`${name}\``)
   })
 
+  it("the paragraph on mock.store names each of its members", () => {
+    const mock = createMockApp({ data: small(5) })
+    try {
+      const paragraph = readme.split("`mock.store` is the indexed data")[1]!.split("`MockHttpClient.fetch(mock)`")[0]!
+      const members = Object.keys(mock.store).filter((name) => typeof (mock.store as unknown as Record<string, unknown>)[name] === "function" || name === "size")
+      expect(members.length).toBeGreaterThan(8)
+      for (const name of members) expect(paragraph, name).toMatch(new RegExp(`\`${name}[\`(]`))
+    } finally {
+      mock.close()
+    }
+  })
+
   it("a preflight allows the request headers the CORS section names, cached as long as it says", async () => {
     const mock = createMockApp({ data: small(5) })
     try {
