@@ -105,6 +105,7 @@ describe("the README's numbers and tables", () => {
     const flat = readme.replace(/\s+/g, " ")
     expect(flat).toContain(`bounded (${Journal.defaultCapacity} by default; \`journal: n\` sets it, up to ${en(Journal.MAX_CAPACITY)}`)
     expect(flat).toContain(`at most ${en(Stubs.MAX_STUBS)} stubs`)
+    expect(flat).toContain(`values shorter than ${Journal.MIN_SECRET_LENGTH} characters are left alone elsewhere`)
     expect(flat).toContain(`wait 0–${Scenario.MAX_DELAY_MS} ms first`)
     expect(flat).toContain(`| statuses ${Faults.defaultStatuses.join(", ")} |`)
     expect(flat).toContain(`one of \`statuses\` (default ${Faults.defaultStatuses.join(", ")})`)
