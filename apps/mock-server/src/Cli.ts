@@ -86,7 +86,7 @@ export const corsPolicy = (values: ReadonlyArray<string>): Effect.Effect<Server.
 export const apiKeyList = (values: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string> | undefined, Server.StartupError> => {
   if (values.length === 0) return Effect.succeed(undefined)
   const why = invalidApiKeys(values)
-  return why === undefined ? Effect.succeed(values) : new Server.StartupError({ message: `--api-key ${why.replace(/key (\d+)/, (_, i) => `number ${Number(i) + 1}`)}` })
+  return why === undefined ? Effect.succeed(values) : new Server.StartupError({ message: `--api-key ${why.replace(/the key at index (\d+)/, (_, i) => `number ${Number(i) + 1}`)}` })
 }
 
 /** The source the flags select, or why they conflict. */

@@ -92,7 +92,7 @@ export const start = Effect.fn("MockServer.start")(function*(config: Config): Ef
           lifecycleSeed: config.lifecycleSeed,
           cors: config.cors
         }),
-      // An option's error names the option (`Invalid apiKeys: key 1 repeats an earlier key`); any other is the data set's.
+      // An option's error names the option (`Invalid apiKeys: the key at index 1 repeats an earlier key`); any other is the data set's.
       catch: (error) => new StartupError({ message: error instanceof Error && error.name === "InvalidOption" ? reason(error) : `invalid data set: ${reason(error)}` })
     }),
     (mock) => Effect.sync(() => mock.close())

@@ -13,10 +13,10 @@ const refused: ReadonlyArray<readonly [string, Record<string, unknown>, string]>
   ["a NaN lifecycle seed", { lifecycleSeed: Number.NaN }, "Invalid lifecycleSeed: expected an integer from 0 to 4294967295, got NaN"],
   ["a negative lifecycle seed", { lifecycleSeed: -1 }, "Invalid lifecycleSeed: expected an integer from 0 to 4294967295, got -1"],
   ["a lifecycle seed past 32 bits", { lifecycleSeed: 2 ** 32 }, "Invalid lifecycleSeed: expected an integer from 0 to 4294967295, got 4294967296"],
-  ["an empty API key", { apiKeys: ["tk-test", ""] }, "Invalid apiKeys: key 1 is empty (an empty x-api-key is no key)"],
-  ["an API key given twice", { apiKeys: ["tk-test", "tk-test"] }, "Invalid apiKeys: key 1 repeats an earlier key; give each key once"],
-  ["an API key padded with spaces", { apiKeys: [" tk-test"] }, "Invalid apiKeys: key 0 is padded with spaces (HTTP trims them, so no request carries it)"],
-  ["an API key no header carries", { apiKeys: ["tk-tést"] }, "Invalid apiKeys: key 0 is holding a character an x-api-key header cannot carry (printable ASCII only)"],
+  ["an empty API key", { apiKeys: ["tk-test", ""] }, "Invalid apiKeys: the key at index 1 is empty (an empty x-api-key is no key)"],
+  ["an API key given twice", { apiKeys: ["tk-test", "tk-test"] }, "Invalid apiKeys: the key at index 1 repeats an earlier key; give each key once"],
+  ["an API key padded with spaces", { apiKeys: [" tk-test"] }, "Invalid apiKeys: the key at index 0 is padded with spaces (HTTP trims them, so no request carries it)"],
+  ["an API key no header carries", { apiKeys: ["tk-tést"] }, "Invalid apiKeys: the key at index 0 is holding a character an x-api-key header cannot carry (printable ASCII only)"],
   ["one API key instead of a list", { apiKeys: "tk-test" }, "Invalid apiKeys: expected a list of keys, got string"],
   ["a typo of apiKeys", { apiKey: ["tk-test"] }, 'Unknown option "apiKey": expected one of data, apiKeys, onError, faults, adminToken, journal, webhooks, clock, lifecycleSeed, cors'],
   ["a clock with a mode", { clock: { mode: "manual" } }, 'Invalid clock: unknown field "mode"; expected speed, source (speed 0 is the manual clock)'],
@@ -44,7 +44,7 @@ describe("createMockApp's options", () => {
   it("never shows an API key in its message", () => {
     const secret = "tk-very-secret-key"
     for (const apiKeys of [[secret, secret], [` ${secret}`], [`${secret}\n`]]) {
-      expect(() => createMockApp({ data: small(2), apiKeys })).toThrow(/^Invalid apiKeys: key \d/)
+      expect(() => createMockApp({ data: small(2), apiKeys })).toThrow(/^Invalid apiKeys: the key at index \d/)
       try {
         createMockApp({ data: small(2), apiKeys })
       } catch (e) {

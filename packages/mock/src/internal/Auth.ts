@@ -93,8 +93,8 @@ export const invalidKeys = (keys: unknown): string | undefined => {
   const seen = new Set<string>()
   for (const [i, key] of keys.entries()) {
     const problem = keyProblem(key)
-    if (problem !== undefined) return `key ${i} is ${problem}`
-    if (seen.has(key)) return `key ${i} repeats an earlier key; give each key once`
+    if (problem !== undefined) return `the key at index ${i} is ${problem}`
+    if (seen.has(key)) return `the key at index ${i} repeats an earlier key; give each key once`
     seen.add(key)
   }
   return undefined
