@@ -50,7 +50,7 @@ const boundedText = async (request: Request): Promise<string | undefined> => {
   return read === undefined ? undefined : Buffer.from(read.buffer, read.byteOffset, read.byteLength).toString("utf8")
 }
 
-/** The request's JSON body decoded with `schema`, or the 400 that says what is wrong (an undocumented event is `INVALID_EVENT`). */
+/** The request's JSON body decoded with `schema`, or the error that says what is wrong: a 413 past {@link maxBody}, else a 400 (an undocumented event is `INVALID_EVENT`). */
 const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
   const text = await boundedText(c.req.raw)
   if (text === undefined) return Either.left(Body.tooLarge(c, maxBody))
