@@ -38,6 +38,27 @@ describe("RefoldMock.stub", () => {
         expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
       }))
 
+    // A stub answered every matching request until cleared: "the first call fails, the retry
+    // succeeds" could not be set up without Prefer headers, which an SDK does not send.
+    it.effect("answers only the first `times` matching requests, then is spent and removed", () =>
+      Effect.gen(function* () {
+        yield* RefoldMock.reset
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution" }, { code: 503, times: 2 })
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "ERRORED" } } }, { code: 404, times: 1 })
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(404)
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(503)
+        expect((yield* send("/api/v2/public/execution")).status).toBe(503)
+        expect((yield* send("/api/v2/public/execution")).status).toBe(200)
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
+        const { app } = yield* RefoldMock
+        expect(app.stubs.size()).toBe(0)
+        for (const times of [0, 1.5, "2", null]) {
+          expect((yield* Effect.flip(RefoldMock.stub({}, { code: 503, times } as never))).message).toBe(
+            `Invalid stub answer "times": expected a whole number of at least 1, got ${JSON.stringify(times)}`
+          )
+        }
+      }))
+
     it.effect("explains a bad pattern or answer as a RefoldMockError", () =>
       Effect.gen(function* () {
         expect((yield* Effect.flip(RefoldMock.stub({ urlPathPattern: "(" }, { code: 500 }))).message).toContain("Invalid pattern.urlPathPattern")
