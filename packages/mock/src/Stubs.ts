@@ -35,6 +35,8 @@ export interface Answer {
   readonly example?: string | undefined
   readonly delay?: number | undefined
   readonly fault?: Scenario.Fault | undefined
+  /** The `Retry-After` seconds of an error `code` answered with the vendor's body (a 429's default: 1). */
+  readonly retryAfter?: number | undefined
   /** Answer only the first `times` matching requests (a whole number from 1); default: every one, until cleared. */
   readonly times?: number | undefined
 }
@@ -42,6 +44,7 @@ export interface Answer {
 /** A decoded answer: a scenario and the body's JSON text. */
 export interface Stubbed extends Scenario.Scenario {
   readonly body?: string | undefined
+  readonly retryAfter?: number | undefined
 }
 
 /** The stubs of one app. */
@@ -58,7 +61,10 @@ export interface Stubs {
 }
 
 /** The fields of an answer. */
-const answerFields = ["code", "body", "example", "delay", "fault", "times"]
+const answerFields = ["code", "body", "example", "delay", "fault", "times", "retryAfter"]
+
+/** The longest `Retry-After` a stub sends, in seconds: a day. */
+export const MAX_RETRY_AFTER = 86_400
 
 const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
   if (typeof answer !== "object" || answer === null) return Either.left("Invalid stub answer: expected an object")
@@ -72,6 +78,15 @@ const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
   for (const key of ["code", "example", "delay", "fault"] as const) if (answer[key] !== undefined) params.set(`__${key}`, String(answer[key]))
   const parsed = Scenario.parse({ get: () => null }, `http://stub/?${params}`)
   if (Either.isLeft(parsed)) return Either.left(parsed.left.replace("Invalid scenario query parameter \"__", "Invalid stub answer \""))
+  if (answer.retryAfter !== undefined) {
+    if (!(typeof answer.retryAfter === "number" && Number.isInteger(answer.retryAfter) && answer.retryAfter >= 0 && answer.retryAfter <= MAX_RETRY_AFTER)) {
+      return Either.left(`Invalid stub answer "retryAfter": expected a whole number of seconds from 0 to ${MAX_RETRY_AFTER}, got ${JSON.stringify(answer.retryAfter)?.slice(0, 64)}`)
+    }
+    if (typeof answer.code !== "number" || answer.code < 400 || answer.body !== undefined || answer.fault !== undefined) {
+      return Either.left("Invalid stub answer: retryAfter goes with an error code answered with the vendor's body (such as { code: 429, retryAfter: 30 }), without body or fault")
+    }
+    return Either.right({ ...parsed.right, retryAfter: answer.retryAfter })
+  }
   if (answer.body === undefined) return Either.right(parsed.right ?? {})
   if (answer.example !== undefined) return Either.left("Invalid stub answer: give body or example, not both")
   if (answer.fault === "reset" || answer.fault === "hang" || answer.fault === "empty") {

@@ -63,7 +63,7 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.An
     response = Reply.json(scenario.code ?? 200, scenario.body, Reply.requestId(c))
   } else if (scenario.code !== undefined && scenario.code !== 200) {
     if (scenario.fault === undefined) Reply.applied(c, `code=${scenario.code}`)
-    response = Wire.error(c, scenario.code)
+    response = Wire.error(c, scenario.code, scenario.retryAfter)
   } else {
     if (scenario.example !== undefined) c.set("example", scenario.example)
     response = await next(c)
