@@ -181,7 +181,7 @@ describe("settings, reset and health", () => {
     const workflow = mock().store.executions(accounts.acme.linked_account_id)[0]!
     const started = await send(`/api/v2/public/workflow/${workflow.associated_workflow!._id}/execute`, {
       method: "POST",
-      headers: { ...acme, slug: workflow.associated_application!.slug },
+      headers: { ...acme, slug: workflow.associated_application!.slug ?? "" },
       json: {}
     })
     const id = (started.body as { execution_id: string }).execution_id

@@ -34,6 +34,9 @@ describe("RefoldMock.stub", () => {
         expect((yield* send("/api/v2/public/execution", { prefer: "code=429" })).status).toBe(429)
         const entries = yield* RefoldMock.requests
         expect(entries[1]!.response?.fault).toBe("stub=200")
+        // A stubbed error reads as a stub's too, told apart from a request's own `Prefer: code=`.
+        expect(entries[0]!.response?.fault).toBe("code=429")
+        expect(entries.at(-1)!.response).toEqual({ status: 503, fault: "stub=503" })
         yield* RefoldMock.reset
         expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
       }))
