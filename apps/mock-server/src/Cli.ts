@@ -14,6 +14,7 @@ import * as FaultFlags from "./FaultFlags.js"
 import { checked, integer, repeatable } from "./Flag.js"
 import * as Server from "./Server.js"
 import * as Terminal from "./Terminal.js"
+import * as WebhookFlags from "./WebhookFlags.js"
 
 // Read as text and checked whole: Config.integer reads an empty PORT as 0, a random port.
 const isPort = (s: string) => /^\d{1,5}$/.test(s) && Number(s) <= 65535
@@ -118,7 +119,7 @@ const source = (flags: {
 }
 
 /** Every option of the command, by the name its handler reads. */
-export const options = { port, host, fixtures, generate, seed, anchor, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options }
+export const options = { port, host, fixtures, generate, seed, anchor, apiKeys, cors, ...FaultFlags.options, ...ClockFlags.options, ...WebhookFlags.options }
 
 /** The command: start, print the banner, and serve until interrupted (SIGINT, SIGTERM). */
 export const command = Command.make("refold-mock", options, (flags) =>
@@ -132,7 +133,8 @@ export const command = Command.make("refold-mock", options, (flags) =>
       adminToken: yield* FaultFlags.adminToken(flags.adminToken),
       clockSpeed: yield* ClockFlags.speed(flags),
       lifecycleSeed: Option.getOrUndefined(flags.lifecycleSeed),
-      cors: yield* corsPolicy(flags.cors)
+      cors: yield* corsPolicy(flags.cors),
+      webhooks: WebhookFlags.deliveries(flags)
     }
     const running = yield* Server.start(config)
     yield* Console.log(Server.banner(running, config))
@@ -143,7 +145,7 @@ export const command = Command.make("refold-mock", options, (flags) =>
   )
 ).pipe(Command.withDescription("A local Refold execution API that answers like the real one."))
 
-const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--anchor", "--api-key", "--cors", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags])
+const valueFlags = new Set(["--port", "--host", "--fixtures", "--generate", "--seed", "--anchor", "--api-key", "--cors", ...FaultFlags.valueFlags, ...ClockFlags.valueFlags, ...WebhookFlags.valueFlags])
 
 /**
  * The first flag that takes a value but is given none (last, followed by another flag, or an empty

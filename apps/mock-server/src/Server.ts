@@ -31,7 +31,12 @@ export interface Config {
   readonly lifecycleSeed?: number | undefined
   /** Which browser origins may call the mock (the mock's `cors` option); default any. */
   readonly cors?: Cors | undefined
+  /** How webhooks are delivered (retries, backoff, timeout); default the mock's. */
+  readonly webhooks?: Webhooks | undefined
 }
+
+/** The delivery options the command line sets (the mock's `webhooks` option, without a scheduler). */
+export type Webhooks = Pick<NonNullable<MockOptions["webhooks"]>, "retries" | "backoff" | "timeout">
 
 /** A CORS policy: any origin (`"*"`), those listed, or none (`false`). */
 export type Cors = NonNullable<MockOptions["cors"]>
@@ -90,7 +95,8 @@ export const start = Effect.fn("MockServer.start")(function*(config: Config): Ef
           adminToken: config.adminToken === undefined ? undefined : Redacted.value(config.adminToken),
           clock: { speed: config.clockSpeed },
           lifecycleSeed: config.lifecycleSeed,
-          cors: config.cors
+          cors: config.cors,
+          webhooks: config.webhooks
         }),
       // An option's error names the option (`Invalid apiKeys: the key at index 1 repeats an earlier key`); any other is the data set's.
       catch: (error) => new StartupError({ message: error instanceof Error && error.name === "InvalidOption" ? reason(error) : `invalid data set: ${reason(error)}` })

@@ -146,6 +146,11 @@ describe("refold-mock, in-process", () => {
     [["--clock-speed", "x"], "--clock-speed must be a number above 0"],
     [["--clock", "manual", "--clock-speed", "60"], "--clock manual and --clock-speed exclude each other"],
     [["--clock-speed"], "--clock-speed needs a value"],
+    [["--webhook-retries", "-1"], "--webhook-retries must be a whole number of at least 0, got \"-1\""],
+    [["--webhook-retries", "1.5"], "--webhook-retries must be a whole number of at least 0, got \"1.5\""],
+    [["--webhook-timeout", "0"], "--webhook-timeout must be a number from 1 to 2147483647, got \"0\""],
+    [["--webhook-backoff", "soon"], "--webhook-backoff must be a number of at least 0, got \"soon\""],
+    [["--webhook-timeout", "500", "--webhook-timeout", "600"], "--webhook-timeout is given twice"],
     [["--fixtures", "/nonexistent/dir"], "/nonexistent/dir"],
     [["--host", "256.0.0.1", "--port", "0", "--generate", "5"], "Cannot listen on 256.0.0.1:0"],
     [["--port", "4010", "--port", "4011"], "--port is given twice (\"4010\", then \"4011\"); give it once"],
@@ -189,6 +194,40 @@ describe("refold-mock, in-process", () => {
     expect(out.stdout()).toContain("; clock ×60")
     expect(((await (await fetch(`${url}/__admin/clock`)).json()) as { speed: number }).speed).toBe(60)
     await stop()
+  })
+
+  // A suite running the mock as a process could not shorten the 10 s a hanging receiver costs per
+  // attempt, nor turn the retries off: the delivery options were the library's only.
+  it("delivers webhooks with --webhook-retries and --webhook-timeout", async () => {
+    const receiver = createServer(() => {}) // never answers
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve))
+    const { url, stop } = await start(["--port", "0", "--clock", "manual", "--webhook-retries", "0", "--webhook-timeout", "200"])
+    try {
+      const headers = { "x-api-key": "tk_hooks", linked_account_id: "user_12345", "content-type": "application/json" }
+      const post = (path: string, body: unknown, extra: Record<string, string> = {}) =>
+        fetch(`${url}${path}`, { method: "POST", headers: { ...headers, ...extra }, body: JSON.stringify(body) })
+      const latest = ((await (await fetch(`${url}/api/v2/public/execution?limit=1`, { headers })).json()) as { docs: Array<{ associated_workflow: { _id: string }; associated_application: { slug: string } }> }).docs[0]!
+      const workflow = latest.associated_workflow._id
+      const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`
+      expect((await post("/api/v2/public/webhook", { url: hook, events: ["Workflow Completed"], workflow_ids: [workflow] })).status).toBe(200)
+      const { execution_id } = (await (await post(`/api/v2/public/workflow/${workflow}/execute`, {}, { slug: latest.associated_application.slug })).json()) as { execution_id: string }
+      expect((await post(`/__admin/executions/${execution_id}/outcome`, { status: "COMPLETED" })).status).toBe(200)
+      expect((await post("/__admin/clock/advance", { ms: 3_600_000 })).status).toBe(200)
+      const mine = async () =>
+        ((await (await fetch(`${url}/__admin/webhooks/deliveries`)).json()) as { deliveries: Array<{ instanceId: string; outcome: string; retryInMs?: number }>; meta: { pending: number } })
+      let journal = await mine()
+      for (let i = 0; i < 300 && (journal.meta.pending > 0 || journal.deliveries.length === 0); i++) {
+        await new Promise((r) => setTimeout(r, 10))
+        journal = await mine()
+      }
+      const attempts = journal.deliveries.filter((d) => d.instanceId === execution_id)
+      expect(attempts.map((d) => [d.outcome, d.retryInMs])).toEqual([["timeout", undefined]])
+      expect(journal.meta.pending).toBe(0)
+    } finally {
+      await stop()
+      receiver.closeAllConnections()
+      await new Promise((resolve) => receiver.close(resolve))
+    }
   })
 
   // An empty PORT (`PORT=$MOCK_PORT` with the variable unset) used to read as 0: a random port, while

@@ -18,6 +18,7 @@
  * | `GET /__admin/stubs` | `{ stubs: [{ request, response }, ...], meta: { total } }`, newest first |
  * | `DELETE /__admin/stubs` | forgets every stub |
  * | `GET /__admin/webhooks/deliveries?limit=n` | `{ deliveries: [attempt, ...], meta: { total, pending } }`, newest first |
+ * | `POST /__admin/webhooks/settle` | `{ timeoutMs? }`: answers `{ settled: true, pending: 0 }` once no delivery is pending, else 409 after the wait (see `internal/SettleAdmin.ts`) |
  * | `DELETE /__admin/webhooks/deliveries` | forgets the delivery journal |
  * | `/__admin/clock`, `/__admin/executions` | the clock and the executions' lifecycle (see `internal/LiveAdmin.ts`) |
  *
@@ -34,6 +35,7 @@ import * as AdminBody from "./internal/AdminBody.js"
 import * as Body from "./internal/Body.js"
 import * as LiveAdmin from "./internal/LiveAdmin.js"
 import * as Reply from "./internal/Reply.js"
+import * as SettleAdmin from "./internal/SettleAdmin.js"
 import { quoted } from "./internal/Shown.js"
 import * as Journal from "./Journal.js"
 import type { SessionTokens } from "./SessionTokens.js"
@@ -154,6 +156,8 @@ export const routes = (options: Options): Hono<Reply.MockEnv> => {
     const all = options.webhooks.attempts()
     return ok(c, { deliveries: limit.right === undefined ? all : all.slice(0, limit.right), meta: { total: all.length, pending: options.webhooks.pending() } })
   })
+
+  admin.post("/webhooks/settle", SettleAdmin.handler(() => options.webhooks.pending()))
 
   admin.delete("/webhooks/deliveries", (c) => {
     const unknown = unknownQuery(c, [])

@@ -3,7 +3,9 @@
  * client that cannot send `Prefer` headers or `__` parameters still gets a status, a body or a
  * fault (`RefoldMock.stub(pattern, answer)`). The newest matching stub wins; a request's own
  * scenario comes first. An answer is a {@link Scenario.Scenario} (`code`, `example`, `delay`,
- * `fault`) plus an optional JSON `body` sent with `code` (default 200). Out of process, the same
+ * `fault`) plus an optional JSON `body` sent with `code` (default 200), and `times`: answer only
+ * the first n matching requests, then the stub is spent and removed (a 503 then a success, to see a
+ * client retry). Out of process, the same
  * through the admin API: `POST /__admin/stubs` with `{ "request": pattern, "response": answer }`.
  * At most {@link MAX_STUBS} at once.
  *
@@ -33,11 +35,16 @@ export interface Answer {
   readonly example?: string | undefined
   readonly delay?: number | undefined
   readonly fault?: Scenario.Fault | undefined
+  /** The `Retry-After` seconds of an error `code` answered with the vendor's body (a 429's default: 1). */
+  readonly retryAfter?: number | undefined
+  /** Answer only the first `times` matching requests (a whole number from 1); default: every one, until cleared. */
+  readonly times?: number | undefined
 }
 
 /** A decoded answer: a scenario and the body's JSON text. */
 export interface Stubbed extends Scenario.Scenario {
   readonly body?: string | undefined
+  readonly retryAfter?: number | undefined
 }
 
 /** The stubs of one app. */
@@ -53,15 +60,33 @@ export interface Stubs {
   readonly clear: () => void
 }
 
+/** The fields of an answer. */
+const answerFields = ["code", "body", "example", "delay", "fault", "times", "retryAfter"]
+
+/** The longest `Retry-After` a stub sends, in seconds: a day. */
+export const MAX_RETRY_AFTER = 86_400
+
 const checkAnswer = (answer: Answer): Either.Either<Stubbed, string> => {
   if (typeof answer !== "object" || answer === null) return Either.left("Invalid stub answer: expected an object")
-  const extra = Object.keys(answer).find((k) => !["code", "body", "example", "delay", "fault"].includes(k))
-  if (extra !== undefined) return Either.left(`Invalid stub answer: unknown field ${JSON.stringify(extra)}; expected code, body, example, delay, fault`)
+  const extra = Object.keys(answer).find((k) => !answerFields.includes(k))
+  if (extra !== undefined) return Either.left(`Invalid stub answer: unknown field ${JSON.stringify(extra)}; expected ${answerFields.join(", ")}`)
+  if (answer.times !== undefined && !(typeof answer.times === "number" && Number.isSafeInteger(answer.times) && answer.times >= 1)) {
+    return Either.left(`Invalid stub answer "times": expected a whole number of at least 1, got ${JSON.stringify(answer.times)?.slice(0, 64)}`)
+  }
   // The same checks as a request's own scenario, through its query form.
   const params = new URLSearchParams()
   for (const key of ["code", "example", "delay", "fault"] as const) if (answer[key] !== undefined) params.set(`__${key}`, String(answer[key]))
   const parsed = Scenario.parse({ get: () => null }, `http://stub/?${params}`)
   if (Either.isLeft(parsed)) return Either.left(parsed.left.replace("Invalid scenario query parameter \"__", "Invalid stub answer \""))
+  if (answer.retryAfter !== undefined) {
+    if (!(typeof answer.retryAfter === "number" && Number.isInteger(answer.retryAfter) && answer.retryAfter >= 0 && answer.retryAfter <= MAX_RETRY_AFTER)) {
+      return Either.left(`Invalid stub answer "retryAfter": expected a whole number of seconds from 0 to ${MAX_RETRY_AFTER}, got ${JSON.stringify(answer.retryAfter)?.slice(0, 64)}`)
+    }
+    if (typeof answer.code !== "number" || answer.code < 400 || answer.body !== undefined || answer.fault !== undefined) {
+      return Either.left("Invalid stub answer: retryAfter goes with an error code answered with the vendor's body (such as { code: 429, retryAfter: 30 }), without body or fault")
+    }
+    return Either.right({ ...parsed.right, retryAfter: answer.retryAfter })
+  }
   if (answer.body === undefined) return Either.right(parsed.right ?? {})
   if (answer.example !== undefined) return Either.left("Invalid stub answer: give body or example, not both")
   if (answer.fault === "reset" || answer.fault === "hang" || answer.fault === "empty") {
@@ -122,7 +147,8 @@ const entryOf = (request: Request): Journal.Entry => {
 
 /** No stub yet. */
 export const make = (): Stubs => {
-  let stubs: Array<{ readonly matches: (e: Journal.Entry) => boolean; readonly answer: Stubbed; readonly stub: Stub }> = []
+  // `left`: the answers a stub with `times` still gives; it is removed when it reaches 0.
+  let stubs: Array<{ readonly matches: (e: Journal.Entry) => boolean; readonly answer: Stubbed; readonly stub: Stub; left: number }> = []
   return {
     add: (pattern, answer) => {
       if (stubs.length >= MAX_STUBS) return Either.left(`Too many stubs: at most ${MAX_STUBS}; clear them (DELETE /__admin/stubs, or reset) first`)
@@ -132,13 +158,15 @@ export const make = (): Stubs => {
       const never = unreachable(decoded.right)
       if (never !== undefined) return Either.left(never)
       return Either.map(checkAnswer(answer), (stubbed) => {
-        stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed, stub: { request: pattern, response: answer } }, ...stubs]
+        stubs = [{ matches: Journal.matches(decoded.right), answer: stubbed, stub: { request: pattern, response: answer }, left: answer.times ?? Infinity }, ...stubs]
       })
     },
     match: (request) => {
       if (stubs.length === 0) return undefined
       const entry = entryOf(request)
-      return stubs.find((s) => s.matches(entry))?.answer
+      const found = stubs.find((s) => s.matches(entry))
+      if (found !== undefined && --found.left === 0) stubs = stubs.filter((s) => s !== found)
+      return found?.answer
     },
     size: () => stubs.length,
     list: () => stubs.map((s) => s.stub),

@@ -177,6 +177,23 @@ describe("settings, reset and health", () => {
     expect(mock().journal.requests()).toEqual([])
   })
 
+  it("resets stubs and the executions a test started, and keeps the clock's time, as the README says", async () => {
+    const workflow = mock().store.executions(accounts.acme.linked_account_id)[0]!
+    const started = await send(`/api/v2/public/workflow/${workflow.associated_workflow!._id}/execute`, {
+      method: "POST",
+      headers: { ...acme, slug: workflow.associated_application!.slug ?? "" },
+      json: {}
+    })
+    const id = (started.body as { execution_id: string }).execution_id
+    expect((await send("/__admin/stubs", { method: "POST", json: { request: { urlPath: list }, response: { code: 503 } } })).status).toBe(201)
+    const advanced = (await send("/__admin/clock/advance", { method: "POST", json: { ms: 60_000 } })).body as { nowMs: number }
+    expect((await send("/__admin/reset", { method: "POST" })).status).toBe(200)
+    expect((await send("/__admin/stubs")).body).toMatchObject({ meta: { total: 0 } })
+    expect(id).toMatch(/^[0-9a-f]{24}$/)
+    expect(mock().store.get(accounts.acme.linked_account_id, id)).toBeUndefined()
+    expect(((await send("/__admin/clock")).body as { nowMs: number }).nowMs).toBeGreaterThanOrEqual(advanced.nowMs)
+  })
+
   it("reports health", async () => {
     const health = await send("/__admin/health")
     expect(health.body).toMatchObject({ status: "healthy", executions: mock().store.size, accounts: 3 })

@@ -34,8 +34,62 @@ describe("RefoldMock.stub", () => {
         expect((yield* send("/api/v2/public/execution", { prefer: "code=429" })).status).toBe(429)
         const entries = yield* RefoldMock.requests
         expect(entries[1]!.response?.fault).toBe("stub=200")
+        // A stubbed error reads as a stub's too, told apart from a request's own `Prefer: code=`.
+        expect(entries[0]!.response?.fault).toBe("code=429")
+        expect(entries.at(-1)!.response).toEqual({ status: 503, fault: "stub=503" })
         yield* RefoldMock.reset
         expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
+      }))
+
+    // A stub answered every matching request until cleared: "the first call fails, the retry
+    // succeeds" could not be set up without Prefer headers, which an SDK does not send.
+    it.effect("answers only the first `times` matching requests, then is spent and removed", () =>
+      Effect.gen(function* () {
+        yield* RefoldMock.reset
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution" }, { code: 503, times: 2 })
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "ERRORED" } } }, { code: 404, times: 1 })
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(404)
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(503)
+        expect((yield* send("/api/v2/public/execution")).status).toBe(503)
+        expect((yield* send("/api/v2/public/execution")).status).toBe(200)
+        expect((yield* send("/api/v2/public/execution?status=ERRORED")).status).toBe(200)
+        const { app } = yield* RefoldMock
+        expect(app.stubs.size()).toBe(0)
+        for (const times of [0, 1.5, "2", null]) {
+          expect((yield* Effect.flip(RefoldMock.stub({}, { code: 503, times } as never))).message).toBe(
+            `Invalid stub answer "times": expected a whole number of at least 1, got ${JSON.stringify(times)}`
+          )
+        }
+      }))
+
+    // A stubbed 429 always said `Retry-After: 1`, and a 503 none: a client's handling of a long
+    // Retry-After (fail at once past its cap) or of one on a 503 could not be tested with a stub.
+    it.effect("send retryAfter as the Retry-After of an error code", () =>
+      Effect.gen(function* () {
+        yield* RefoldMock.reset
+        const retryAfter = (path: string) =>
+          Effect.gen(function* () {
+            const client = yield* HttpClient.HttpClient
+            const response = yield* client.execute(HttpClientRequest.get(`https://app.refold.ai${path}`).pipe(HttpClientRequest.setHeaders(acme)))
+            return [response.status, response.headers["retry-after"]]
+          }).pipe(Effect.scoped)
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "ERRORED" } } }, { code: 429, retryAfter: 120 })
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "RUNNING" } } }, { code: 503, retryAfter: 2 })
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "STOPPED" } } }, { code: 503 })
+        yield* RefoldMock.stub({ urlPath: "/api/v2/public/execution", queryParameters: { status: { equalTo: "COMPLETED" } } }, { code: 429 })
+        expect(yield* retryAfter("/api/v2/public/execution?status=ERRORED")).toEqual([429, "120"])
+        expect(yield* retryAfter("/api/v2/public/execution?status=RUNNING")).toEqual([503, "2"])
+        expect(yield* retryAfter("/api/v2/public/execution?status=STOPPED")).toEqual([503, undefined])
+        expect(yield* retryAfter("/api/v2/public/execution?status=COMPLETED")).toEqual([429, "1"])
+        for (const value of [-1, 1.5, "30", 86_401]) {
+          expect((yield* Effect.flip(RefoldMock.stub({}, { code: 429, retryAfter: value } as never))).message).toBe(
+            `Invalid stub answer "retryAfter": expected a whole number of seconds from 0 to 86400, got ${JSON.stringify(value)}`
+          )
+        }
+        for (const answer of [{ retryAfter: 5 }, { code: 200, retryAfter: 5 }, { code: 429, retryAfter: 5, body: {} }, { code: 503, retryAfter: 5, fault: "malformed" as const }]) {
+          expect((yield* Effect.flip(RefoldMock.stub({}, answer))).message).toContain("Invalid stub answer: retryAfter goes with an error code")
+        }
+        yield* RefoldMock.reset
       }))
 
     it.effect("explains a bad pattern or answer as a RefoldMockError", () =>

@@ -338,6 +338,35 @@ describe("webhook deliveries", () => {
     expect(mock.webhooks.pending()).toBe(0)
   })
 
+  // Over TCP a suite had to poll the delivery journal's `pending`: RefoldMock.deliveriesSettled was in-process only.
+  it("settle over the admin API: POST /__admin/webhooks/settle answers once nothing is pending, else a 409 naming what remains", async () => {
+    const clock = manualScheduler()
+    const { mock, server } = await start({ webhooks: { scheduler: clock.scheduler } })
+    const failing = await open([500, 200])
+    await call(server, "POST", hooks, { body: { url: failing.url, events: ["Workflow Completed"] } })
+    const settle = (body: unknown) => call(server, "POST", "/__admin/webhooks/settle", { key: null, body })
+    expect(await settle({})).toMatchObject({ status: 200, body: { settled: true, pending: 0 } })
+    mock.webhooks.deliver(completed(running))
+    await failing.waitFor(1)
+    // The retry waits for its backoff on the manual clock: the wait ends, bounded, saying so.
+    const pending = await settle({ timeoutMs: 100 })
+    expect(pending.status).toBe(409)
+    expect(pending.body).toMatchObject({ error_code: "DELIVERIES_PENDING" })
+    expect(pending.body["message"]).toBe(
+      "Webhook deliveries not settled after 100 ms: 1 pending (queued, in flight or waiting for a retry; on a manual clock a retry waits for POST /__admin/clock/advance past its backoff)"
+    )
+    clock.advance(1000)
+    expect(await settle({ timeoutMs: 5000 })).toMatchObject({ status: 200, body: { settled: true, pending: 0 } })
+    expect(mock.webhooks.attempts().map((a) => a.outcome)).toEqual(["delivered", "rejected"])
+    for (const [body, message] of [
+      [{ timeoutMs: -1 }, 'Invalid settle "timeoutMs": expected a whole number of milliseconds from 0 to 600000, got -1'],
+      [{ timeoutMs: "5000" }, 'Invalid settle "timeoutMs": expected a whole number of milliseconds from 0 to 600000, got "5000"'],
+      [{ timeout: 5 }, 'Invalid settle: unknown field "timeout"; expected "timeoutMs"']
+    ] as const) {
+      expect(await settle(body)).toMatchObject({ status: 400, body: { error_code: "INVALID_ADMIN_REQUEST", message } })
+    }
+  })
+
   it("journal every attempt under /__admin/webhooks/deliveries with no secret, clearable and reset", async () => {
     const { mock, server } = await start({ adminToken: "admin-secret" })
     const ok = await open([200])

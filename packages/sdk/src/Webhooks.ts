@@ -117,6 +117,43 @@ export const verify = (rawBody: RawBody, signature: SignatureHeader, apiKey: str
 
 const decodePayload = Schema.decodeUnknownEither(Webhook.Payload, { onExcessProperty: "preserve", errors: "first" })
 
+/** Each event's own payload schema, to explain a refusal by the payload the body's `event` names. */
+const decodeMember: { readonly [K in "workflow" | "connection"]: (u: unknown) => Either.Either<unknown, ParseResult.ParseError> } = {
+  workflow: Schema.decodeUnknownEither(Webhook.WorkflowPayload, { onExcessProperty: "preserve", errors: "all" }),
+  connection: Schema.decodeUnknownEither(Webhook.ConnectionPayload, { onExcessProperty: "preserve", errors: "all" })
+}
+
+const isKnownEvent = (event: unknown): event is (typeof Webhook.events)[number] => (Webhook.events as ReadonlyArray<unknown>).includes(event)
+
+/**
+ * Why a body is not a payload, as ` at <field>: <what>`. The union's own first issue compares the
+ * body with its first member, so a `Connection Created` body missing a field, or an unknown event,
+ * read "Expected \"Workflow Completed\"": the event is checked first, against every event, then the
+ * body against its event's payload, and the issues of one field are merged (`Expected "COMPLETED" |
+ * "ERRORED" | …, actual 5` rather than the first literal alone).
+ */
+const reason = (json: unknown, error: ParseResult.ParseError): string => {
+  let issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  if (typeof json === "object" && json !== null && !Array.isArray(json)) {
+    const event = (json as { readonly event?: unknown }).event
+    if (!isKnownEvent(event)) {
+      const expected = `expected one of ${Webhook.events.map((e) => JSON.stringify(e)).join(", ")}`
+      return ` at event: ${event === undefined ? `is missing; ${expected}` : `${expected}, got ${shorten(JSON.stringify(event) ?? String(event), 64)}`}`
+    }
+    const member = (Webhook.workflowEvents as ReadonlyArray<string>).includes(event) ? decodeMember.workflow : decodeMember.connection
+    issues = Either.match(member(json), { onLeft: (e) => ParseResult.ArrayFormatter.formatErrorSync(e), onRight: () => issues })
+  }
+  const first = issues[0]
+  const where = first === undefined || first.path.length === 0 ? "" : ` at ${first.path.join(".")}`
+  const same = first === undefined ? [] : issues.filter((i) => i.path.join(".") === first.path.join("."))
+  const literals = same.map((i) => /^Expected (.*), actual (.*)$/s.exec(i.message))
+  const merged = literals.length > 1 && literals.every((m) => m !== null && m[2] === literals[0]![2])
+    ? `Expected ${literals.map((m) => m![1]).join(" | ")}, actual ${literals[0]![2]}`
+    : first?.message ?? "invalid"
+  // The schema's message quotes the value refused, which may be the whole (unsigned) body.
+  return `${where}: ${shorten(merged, MAX_REASON)}`
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
 /** The longest reason an `InvalidPayload` quotes from the schema, in characters. */
@@ -136,13 +173,7 @@ export const decode = (rawBody: RawBody): Effect.Effect<Payload, InvalidPayload>
       return Effect.fail(new InvalidPayload({ message: `Webhook body is not JSON: ${(e as Error).message}` }))
     }
     return Either.match(decodePayload(json), {
-      onLeft: (error) => {
-        const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-        const where = issue === undefined || issue.path.length === 0 ? "" : ` at ${issue.path.join(".")}`
-        // The schema's message quotes the value refused, which may be the whole (unsigned) body.
-        const why = shorten(issue?.message ?? "invalid", MAX_REASON)
-        return Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${where}: ${why}` }))
-      },
+      onLeft: (error) => Effect.fail(new InvalidPayload({ message: `Webhook body is not a documented payload${reason(json, error)}` })),
       onRight: (payload) => Effect.succeed(payload)
     })
   }).pipe(Effect.withSpan("Webhooks.decode"))

@@ -78,6 +78,23 @@ describe("Webhooks.receive and decode", () => {
     }))
 })
 
+// The union's first issue compared every body with `Workflow Completed`'s payload: a connection
+// event missing a field, or an unknown event, read `Expected "Workflow Completed"`, and a bad
+// status named its first literal only.
+describe("Webhooks.decode's message, for a body of another event or a wrong field", () => {
+  const reason = (json: unknown) => Effect.map(Effect.flip(Webhooks.decode(JSON.stringify(json))), (e) => e.message)
+  it.effect("names every event when the event is unknown or missing, and the field of the event's own payload otherwise", () =>
+    Effect.gen(function*() {
+      const events = '"Connection Created", "Connection Deleted", "Connection Expired", "Workflow Completed", "Workflow Errored"'
+      expect(yield* reason({ ...payload, event: "Workflow Exploded" })).toBe(
+        `Webhook body is not a documented payload at event: expected one of ${events}, got "Workflow Exploded"`
+      )
+      expect(yield* reason({ linked_account_id: "u" })).toBe(`Webhook body is not a documented payload at event: is missing; expected one of ${events}`)
+      expect(yield* reason({ event: "Connection Created", slug: "hubspot" })).toBe("Webhook body is not a documented payload at linked_account_id: is missing")
+      expect(yield* reason({ ...payload, status: 5 })).toMatch(/^Webhook body is not a documented payload at status: Expected "COMPLETED" \| "RUNNING" \| .*, actual 5$/)
+    }))
+})
+
 describe("Webhooks.decode of a huge body", () => {
   // The schema quotes the value it refused: a receiver that logs the message must not log a body
   // of megabytes that anyone may post (decode does not check the signature).

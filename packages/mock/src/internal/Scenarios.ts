@@ -28,10 +28,11 @@ export const step = (chaos: Chaos, stubs?: Stubs.Stubs): Pipeline.Step<Reply.Moc
   chaos.tick()
   const scenario = parsed.right ?? stubs?.match(c.req.raw)
   if (scenario === undefined && !chaos.active()) return next(c)
-  return answer(chaos, c, next, scenario)
+  return answer(chaos, c, next, scenario, parsed.right === undefined)
 }
 
-const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.Answerer<Reply.MockEnv>, scenario: Stubs.Stubbed | undefined) => {
+/** `stubbed`: the scenario is a stub's, journaled as `stub=<code>` (a request's own reads `code=<code>`). */
+const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.Answerer<Reply.MockEnv>, scenario: Stubs.Stubbed | undefined, stubbed = false) => {
   const request = c.req.raw
   if (scenario === undefined) {
     const decision = chaos.next()
@@ -62,8 +63,8 @@ const answer = async (chaos: Chaos, c: Context<Reply.MockEnv>, next: Pipeline.An
     Reply.applied(c, scenario.fault ?? `stub=${scenario.code ?? 200}`)
     response = Reply.json(scenario.code ?? 200, scenario.body, Reply.requestId(c))
   } else if (scenario.code !== undefined && scenario.code !== 200) {
-    if (scenario.fault === undefined) Reply.applied(c, `code=${scenario.code}`)
-    response = Wire.error(c, scenario.code)
+    if (scenario.fault === undefined) Reply.applied(c, `${stubbed ? "stub" : "code"}=${scenario.code}`)
+    response = Wire.error(c, scenario.code, scenario.retryAfter)
   } else {
     if (scenario.example !== undefined) c.set("example", scenario.example)
     response = await next(c)

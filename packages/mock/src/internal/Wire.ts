@@ -127,9 +127,11 @@ const forced: Record<number, readonly [string, string]> = {
 /**
  * An error answered on purpose, with the vendor's body: the documented code and message where the
  * vendor documents the status (400, 401, 404), else the status's name. A 429 carries
- * `Retry-After` (seconds).
+ * `Retry-After` (seconds: `retryAfter`, default 1); another status only when `retryAfter` is given
+ * (a stub's 503 with `Retry-After`).
  */
-export const error = (c: Context<Reply.MockEnv>, status: number, retryAfter = 1): Response => {
+export const error = (c: Context<Reply.MockEnv>, status: number, retryAfter?: number): Response => {
   const [code, message] = forced[status] ?? [ErrorBody.httpErrorType(status), `Simulated ${status} error`]
-  return Reply.error(c, status, code, message, status === 429 ? { "retry-after": String(retryAfter) } : undefined)
+  const seconds = retryAfter ?? (status === 429 ? 1 : undefined)
+  return Reply.error(c, status, code, message, seconds === undefined ? undefined : { "retry-after": String(seconds) })
 }
