@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
+import { isDeepStrictEqual } from "node:util"
 import * as Explain from "./internal/Explain.js"
 import * as HeaderSets from "./internal/HeaderSets.js"
 import * as Regex_ from "./internal/Regex.js"
@@ -37,6 +38,14 @@ export interface Entry {
     readonly query: Readonly<Record<string, ReadonlyArray<string>>>
     /** Lower-case names; secret values redacted. */
     readonly headers: Readonly<Record<string, string>>
+    /**
+     * The body as the route read it (execute, stop, rerun, the webhook routes), cut at
+     * {@link MAX_BODY_CHARS} characters, the credentials the mock knows redacted; absent when the
+     * request had none, the route read none, or the journal let it go (see {@link BODIES_BUDGET}).
+     */
+    readonly body?: string | undefined
+    /** `true` when {@link body} was cut. */
+    readonly bodyTruncated?: true | undefined
   }
   /** What the mock answered: the status, and the fault or scenario applied. Absent while answering. */
   readonly response?: {
@@ -68,9 +77,20 @@ export const StringMatcher = Schema.Union(
 export type StringMatcher = typeof StringMatcher.Type
 
 /**
+ * How a request's body must look: a {@link StringMatcher} on its text, or WireMock's `equalToJson`
+ * (the body parsed as JSON equals the value: keys in any order, arrays in order).
+ */
+export const BodyMatcher = Schema.Union(
+  ...StringMatcher.members,
+  Schema.Struct({ equalToJson: Schema.Unknown })
+).annotations({ identifier: "BodyMatcher" })
+export type BodyMatcher = typeof BodyMatcher.Type
+
+/**
  * Which requests to count: WireMock's request pattern. Give at most one of `url` (path and query,
  * exact), `urlPath` (path, exact), `urlPattern` (path and query, regex) and `urlPathPattern` (path,
- * regex). `method` defaults to any (`ANY`).
+ * regex). `method` defaults to any (`ANY`). `bodyPatterns` must all hold for the body the journal
+ * kept (see {@link Entry}).
  */
 export const RequestPattern = Schema.Struct({
   method: Schema.optional(Schema.String),
@@ -79,7 +99,8 @@ export const RequestPattern = Schema.Struct({
   urlPattern: Schema.optional(Regex),
   urlPathPattern: Schema.optional(Regex),
   queryParameters: Schema.optional(Schema.Record({ key: Schema.String, value: StringMatcher })),
-  headers: Schema.optional(Schema.Record({ key: Schema.String, value: StringMatcher }))
+  headers: Schema.optional(Schema.Record({ key: Schema.String, value: StringMatcher })),
+  bodyPatterns: Schema.optional(Schema.Array(BodyMatcher))
 }).pipe(
   Schema.filter((p) => {
     const given = (["url", "urlPath", "urlPattern", "urlPathPattern"] as const).filter((k) => p[k] !== undefined)
@@ -109,6 +130,22 @@ const matcher = (m: StringMatcher): ((values: ReadonlyArray<string>) => boolean)
   return (values) => values.length > 0 && values.every((v) => !test(v))
 }
 
+/** Whether `body` (absent: `undefined`) holds for a body matcher. */
+const bodyMatcher = (m: BodyMatcher): ((body: string | undefined) => boolean) => {
+  if (!("equalToJson" in m)) {
+    const test = matcher(m)
+    return (body) => test(body === undefined ? [] : [body])
+  }
+  return (body) => {
+    if (body === undefined) return false
+    try {
+      return isDeepStrictEqual(JSON.parse(body), m.equalToJson)
+    } catch {
+      return false
+    }
+  }
+}
+
 /** A predicate over journal entries for a decoded pattern. */
 export const matches = (pattern: RequestPattern): ((entry: Entry) => boolean) => {
   const checks: Array<(e: Entry) => boolean> = []
@@ -135,6 +172,10 @@ export const matches = (pattern: RequestPattern): ((entry: Entry) => boolean) =>
       const value = e.request.headers[key]
       return test(value === undefined ? [] : [value])
     })
+  }
+  for (const m of pattern.bodyPatterns ?? []) {
+    const test = bodyMatcher(m)
+    checks.push((e) => e.request.bodyTruncated !== true && test(e.request.body))
   }
   return (e) => checks.every((check) => check(e))
 }
@@ -166,7 +207,21 @@ export interface Journal {
 export interface Recording {
   /** Notes what the request was answered (call it on the recording: it is a method). */
   answered(id: string, status: number | null, fault?: string): void
+  /** Keeps the body a route read (cut at {@link MAX_BODY_CHARS}); a method too. */
+  body(text: string): void
 }
+
+/**
+ * The longest body text an entry keeps, in characters; a longer one is cut and marked. As long as
+ * the longest header Node accepts, so that a regex matches a body as fast as it matches a header.
+ */
+export const MAX_BODY_CHARS = 16 * 1024
+
+/**
+ * The most body text a journal holds, in characters, whatever its capacity: past it, the oldest
+ * entries' bodies are let go (their entries stay).
+ */
+export const BODIES_BUDGET = 8 * 1024 * 1024
 
 /** The default {@link Journal.capacity}. */
 export const defaultCapacity = 1000
@@ -198,6 +253,30 @@ export const redactValues = (text: string, values: Iterable<string>): string => 
   let out = text
   for (const value of values) if (value !== "" && out.includes(value)) out = out.split(value).join(REDACTED)
   return out
+}
+
+/** The string values held under a secret's name (see {@link isSecret}) anywhere in `json`, as JSON text spells them. */
+const secretValues = (json: unknown, out: Array<string>, depth = 0): Array<string> => {
+  if (typeof json !== "object" || json === null || depth > 64) return out
+  for (const [name, value] of Object.entries(json)) {
+    if (typeof value === "string" && isSecret(name)) out.push(JSON.stringify(value).slice(1, -1))
+    else secretValues(value, out, depth + 1)
+  }
+  return out
+}
+
+/**
+ * A request body with the values of its JSON fields named like secrets (a webhook's
+ * `webhook_headers.Authorization`) redacted where they stand, and what `known` redacts.
+ */
+const redactBody = (text: string, known: Redactor): string => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return known(text)
+  }
+  return known(redactValues(text, secretValues(json, [])))
 }
 
 /**
@@ -340,6 +419,24 @@ export const make = (capacity: number = defaultCapacity, known: Redactor = (text
   const faults = new Array<string | undefined>(size)
   let recorded = 0
   let cleared = 0
+  // Bodies by the sequence of their request, oldest first (a Map keeps insertion order): few
+  // requests have one, so recording a request costs nothing for them; `bodyChars` is their total.
+  const bodies = new Map<number, { readonly text: string; readonly truncated: boolean }>()
+  let bodyChars = 0
+  const keepBody = (sequence: number, text: string) => {
+    const truncated = text.length > MAX_BODY_CHARS
+    const kept = truncated ? text.slice(0, MAX_BODY_CHARS) : text
+    const before = bodies.get(sequence)
+    if (before !== undefined) bodyChars -= before.text.length
+    bodies.set(sequence, { text: kept, truncated })
+    bodyChars += kept.length
+    // Let go of the bodies of requests the journal no longer keeps, then of the oldest past the budget.
+    for (const [oldest, body] of bodies) {
+      if (oldest >= recorded - size && oldest >= cleared && bodyChars <= BODIES_BUDGET) break
+      bodies.delete(oldest)
+      bodyChars -= body.text.length
+    }
+  }
 
   const entryAt = (slot: number): Entry => {
     const set = setOf[slot]!
@@ -367,9 +464,23 @@ export const make = (capacity: number = defaultCapacity, known: Redactor = (text
       id: ids[slot]!,
       loggedDate: times[slot]!,
       loggedDateString: new Date(times[slot]!).toISOString(),
-      request: { method: methods[slot]!, url, path: q === -1 ? url : url.slice(0, q), query, headers: redactHeaders(headerList, redact) },
+      request: {
+        method: methods[slot]!,
+        url,
+        path: q === -1 ? url : url.slice(0, q),
+        query,
+        headers: redactHeaders(headerList, redact),
+        ...bodyOf(sequences[slot]!, redact)
+      },
       ...(status === PENDING ? {} : { response: fault === undefined ? response : { ...response, fault } })
     }
+  }
+
+  /** The body a request's entry shows, redacted, if the journal kept one. */
+  const bodyOf = (sequence: number, redact: Redactor): Pick<Entry["request"], "body" | "bodyTruncated"> => {
+    const body = bodies.get(sequence)
+    if (body === undefined) return {}
+    return body.truncated ? { body: redact(body.text), bodyTruncated: true } : { body: redact(body.text) }
   }
 
   /** The slots of the kept entries, newest first. */
@@ -392,6 +503,12 @@ export const make = (capacity: number = defaultCapacity, known: Redactor = (text
       ids[this.slot] = id
       statuses[this.slot] = status === null ? NONE : status
       faults[this.slot] = fault
+    }
+
+    body(text: string) {
+      if (sequences[this.slot] !== this.sequence || this.sequence < cleared || text === "") return
+      // Redacted whole before it is cut, so that no cut leaves part of a secret.
+      keepBody(this.sequence, redactBody(text, known))
     }
   }
 
@@ -441,6 +558,8 @@ export const make = (capacity: number = defaultCapacity, known: Redactor = (text
     },
     clear: () => {
       cleared = recorded
+      bodies.clear()
+      bodyChars = 0
       // Let go of what the forgotten requests held.
       urls.fill("")
       ids.fill("")

@@ -296,8 +296,8 @@ export const createMockApp = (options: MockOptions = {}): MockApp => {
     // Whatever fell due on the clock happens before the request is answered.
     clock.poll()
     const node = Node.bindings(env)
-    const exchange = new Reply.Exchange(node?.incoming, node?.outgoing)
     const recording = journaling && !isAdmin(request) ? journal.record(request, node?.incoming.rawHeaders) : undefined
+    const exchange = new Reply.Exchange(node?.incoming, node?.outgoing, recording)
     let response: Response | Promise<Response>
     try {
       response = app.fetch(request, exchange)

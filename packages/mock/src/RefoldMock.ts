@@ -231,7 +231,7 @@ export class RefoldMock extends Context.Tag("@refold-effect/mock/RefoldMock")<Re
 
   /**
    * Answers the API requests matching a WireMock request pattern (method, url, urlPath,
-   * urlPattern, urlPathPattern, queryParameters; no headers) with `{ code, body, example, delay,
+   * urlPattern, urlPathPattern, queryParameters; no headers, no bodyPatterns) with `{ code, body, example, delay,
    * fault }`, so that code which cannot set `Prefer` headers still meets a 503, a body of your own
    * or a reset. The newest matching stub wins; `reset` clears them.
    */

@@ -122,6 +122,9 @@ const unreachable = (pattern: Journal.RequestPattern): string | undefined => {
   const method = pattern.method?.toUpperCase()
   const exact = pattern.urlPath ?? pattern.url?.split("?")[0]
   const field = pattern.urlPath !== undefined ? "urlPath" : "url"
+  if (pattern.bodyPatterns !== undefined) {
+    return "Invalid stub pattern: bodyPatterns cannot select a stub, which answers before the body is read; match on method, URL and query (bodyPatterns serve the journal's count)"
+  }
   if (method !== undefined && method !== "ANY" && !apiMethods().has(method)) {
     return `Invalid stub pattern method ${JSON.stringify(pattern.method)}: no API route has it, so the stub would never answer; expected ANY or one of ${[...apiMethods()].join(", ")}`
   }

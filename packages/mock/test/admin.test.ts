@@ -133,7 +133,8 @@ describe("POST /__admin/requests/count", () => {
     [{ url: "/a", urlPath: "/a" }, "give at most one of url, urlPath, urlPattern and urlPathPattern, not url and urlPath"],
     [{ urlPathPattern: "(" }, "Invalid pattern.urlPathPattern: not a valid regular expression"],
     [{ queryParameters: { status: { equalsTo: "x" } } }, "Invalid pattern.queryParameters.status"],
-    [{ bodyPatterns: [] }, "Invalid pattern.bodyPatterns"],
+    [{ bodyPatterns: [{ equalTo: 1 }] }, "Invalid pattern.bodyPatterns"],
+    [{ bodyPatterns: { contains: "x" } }, "Invalid pattern.bodyPatterns"],
     ["{not json", "Invalid JSON body"]
   ])("answers 400 naming the problem for %j", async (pattern, message) => {
     const reply = await send("/__admin/requests/count", { method: "POST", json: pattern })

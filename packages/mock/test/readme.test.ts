@@ -91,6 +91,8 @@ describe("the README's numbers and tables", () => {
 
   it("the Limits table states the code's bounds", () => {
     expect(row("journal")[1]).toBe(`${en(Journal.defaultCapacity)} requests (\`journal: n\`)`)
+    expect(row("journaled bodies")[1]).toBe(`${Journal.MAX_BODY_CHARS / 1024} KiB each, ${Journal.BODIES_BUDGET / 1024 / 1024} MiB in all`)
+    expect(readme.replace(/\s+/g, " ")).toContain(`cut at ${Journal.MAX_BODY_CHARS / 1024} KiB (\`bodyTruncated: true\` then); the journal holds at most ${Journal.BODIES_BUDGET / 1024 / 1024} MiB of bodies in all`)
     expect(row("scenario `delay`, `hang`")[1]).toBe(`${en(Scenario.MAX_DELAY_MS)} ms`)
     expect(row("`page`, `limit`")[1]).toContain(`1 to 10⁹, 1 to ${ListQuery.MAX_LIMIT}`)
     expect(ListQuery.MAX_PAGE).toBe(10 ** 9)
@@ -123,7 +125,12 @@ describe("the README's numbers and tables", () => {
   })
 
   it("the webhooks option table states the deliveries' defaults", () => {
-    for (const [option, value] of Object.entries(WebhookDeliveries.defaults)) expect(row(`\`${option}\``)[1], option).toBe(String(value))
+    for (const [option, value] of Object.entries(WebhookDeliveries.defaults)) {
+      // The option's row, its first cell the option's name (and the command line's flag, if any).
+      const line = readme.split("\n").find((l) => l.startsWith(`| \`${option}\` |`) || l.startsWith(`| \`${option}\` (`))
+      expect(line, option).toBeDefined()
+      expect(line!.split("|")[2]!.trim(), option).toBe(String(value))
+    }
   })
 
   it("the health route answers the fields the README lists", async () => {
@@ -143,7 +150,8 @@ describe("the README's numbers and tables", () => {
       const entry = mock.journal.requests()[0]! as unknown as Record<string, Record<string, unknown>>
       const text = section("## Journal").replace(/\s+/g, " ")
       for (const key of Object.keys(entry)) expect(text, key).toMatch(new RegExp(`\`${key}[\`:]`))
-      expect(text).toContain(`\`request: { ${Object.keys(entry["request"]!).join(", ")} }\``)
+      // A GET's entry: the body (which only a route that reads one keeps) is the optional field.
+      expect(text).toContain(`\`request: { ${Object.keys(entry["request"]!).join(", ")}, body? }\``)
       expect(text).toContain(`\`response: { ${Object.keys(entry["response"]!).join(", ")}, fault? }\``)
     } finally {
       mock.close()

@@ -67,6 +67,7 @@ export const json = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unk
   const read = await bytes(c)
   if (Either.isLeft(read)) return read
   const text = Buffer.from(read.right.buffer, read.right.byteOffset, read.right.byteLength).toString("utf8")
+  Reply.journalBody(c, text)
   if (text.trim() === "") return Either.right(undefined)
   try {
     return Either.right(JSON.parse(text))

@@ -7,6 +7,7 @@ import { ErrorBody } from "@refold-effect/contract"
 import type { Redacted } from "effect"
 import type { Context } from "hono"
 import type { IncomingMessage, ServerResponse } from "node:http"
+import type { Recording } from "../Journal.js"
 import * as Uuid from "./Uuid.js"
 
 /** The Hono environment of the mock's app: what middleware hands on to the handlers. */
@@ -47,8 +48,16 @@ export class Exchange {
 
   constructor(
     readonly incoming: IncomingMessage | undefined,
-    readonly outgoing: ServerResponse | undefined
+    readonly outgoing: ServerResponse | undefined,
+    /** The request's journal entry, when it is journaled: a route that reads the body keeps it there. */
+    readonly recording?: Recording | undefined
   ) {}
+}
+
+/** Keeps the body a route read in the request's journal entry, when it is journaled. */
+export const journalBody = (c: Context<MockEnv>, text: string): void => {
+  const env: unknown = c.env
+  if (env instanceof Exchange) env.recording?.body(text)
 }
 
 /** The request's id, made on first use (also in the context's `requestId`). */

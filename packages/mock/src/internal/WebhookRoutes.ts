@@ -54,6 +54,7 @@ const boundedText = async (request: Request): Promise<string | undefined> => {
 const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
   const text = await boundedText(c.req.raw)
   if (text === undefined) return Either.left(Body.tooLarge(c, maxBody))
+  Reply.journalBody(c, text)
   if (JsonDepth.deeperThan(text, maxDepth)) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: nested deeper than ${maxDepth} levels`))
   let json: unknown
   try {
