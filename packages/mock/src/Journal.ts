@@ -255,19 +255,30 @@ export const redactValues = (text: string, values: Iterable<string>): string => 
   return out
 }
 
-/** The string values held under a secret's name (see {@link isSecret}) anywhere in `json`, as JSON text spells them. */
-const secretValues = (json: unknown, out: Array<string>, depth = 0): Array<string> => {
-  if (typeof json !== "object" || json === null || depth > 64) return out
-  for (const [name, value] of Object.entries(json)) {
-    if (typeof value === "string" && isSecret(name)) out.push(JSON.stringify(value).slice(1, -1))
-    else secretValues(value, out, depth + 1)
+/** The fields named like secrets (see {@link isSecret}) whose values are strings, anywhere in `json`, each once. */
+const secretFields = (json: unknown): Array<readonly [name: string, value: string]> => {
+  const out = new Map<string, readonly [string, string]>()
+  // A stack, not recursion: a body may nest as deep as its size allows, and a secret anywhere in it counts.
+  const stack: Array<unknown> = [json]
+  while (stack.length > 0) {
+    const value = stack.pop()
+    if (typeof value !== "object" || value === null) continue
+    for (const [name, inner] of Object.entries(value)) {
+      if (typeof inner === "string" && isSecret(name)) out.set(JSON.stringify([name, inner]), [name, inner])
+      else if (typeof inner === "object" && inner !== null) stack.push(inner)
+    }
   }
-  return out
+  return [...out.values()]
 }
+
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
  * A request body with the values of its JSON fields named like secrets (a webhook's
- * `webhook_headers.Authorization`) redacted where they stand, and what `known` redacts.
+ * `webhook_headers.Authorization`) redacted where they stand, keeping the body's spelling; those
+ * values of {@link MIN_SECRET_LENGTH} characters or more also wherever else they appear; and what
+ * `known` redacts. A field the body spells otherwise than JSON would (`\u0041uthorization`) cannot
+ * be found in place: the body is then shown as JSON re-serialised, every such field redacted.
  */
 const redactBody = (text: string, known: Redactor): string => {
   let json: unknown
@@ -276,7 +287,16 @@ const redactBody = (text: string, known: Redactor): string => {
   } catch {
     return known(text)
   }
-  return known(redactValues(text, secretValues(json, [])))
+  const fields = secretFields(json)
+  let out = text
+  for (const [name, value] of fields) {
+    const token = new RegExp(`(${literal(JSON.stringify(name))}\\s*:\\s*)${literal(JSON.stringify(value))}`, "g")
+    const next = out.replace(token, (_, prefix: string) => `${prefix}"${REDACTED}"`)
+    if (next === out) return known(JSON.stringify(json, (name, inner: unknown) => (typeof inner === "string" && isSecret(name) ? REDACTED : inner)))
+    out = next
+  }
+  const elsewhere = fields.map(([, value]) => JSON.stringify(value).slice(1, -1)).filter((value) => value.length >= MIN_SECRET_LENGTH)
+  return known(redactValues(out, elsewhere))
 }
 
 /**

@@ -101,6 +101,25 @@ describe("the journal's bodies in all", () => {
     expect(entries.slice(kept).map((e) => e.request.path)).toEqual(["/4", "/3", "/2", "/1", "/0"])
   })
 
+  it("redact a secret field where it stands, however short or deep, keeping the body's spelling", () => {
+    const journal = Journal.make(10)
+    const keep = (text: string) => {
+      journal.record(new Request("http://mock/x", { method: "POST" })).body(text)
+      return journal.requests()[0]!.request.body!
+    }
+    // A short value is redacted in its field only: "abc" elsewhere is left as sent.
+    expect(keep('{ "webhook_headers": { "X-Api-Key" :  "abc" }, "description": "abcdef" }')).toBe(
+      `{ "webhook_headers": { "X-Api-Key" :  "${Journal.REDACTED}" }, "description": "abcdef" }`
+    )
+    // A long one wherever it appears.
+    expect(keep('{"token":"long-secret-1","note":"sent long-secret-1"}')).toBe(`{"token":"${Journal.REDACTED}","note":"sent ${Journal.REDACTED}"}`)
+    let deep = '{"password":"deep-secret-2"}'
+    for (let i = 0; i < 200; i++) deep = `{"a":${deep}}`
+    expect(keep(deep)).not.toContain("deep-secret-2")
+    // Spelt otherwise than JSON would: the body is shown re-serialised, the secret redacted.
+    expect(keep('{"\\u0073ecret": "spelt-secret-3", "n": 1}')).toBe(`{"secret":"${Journal.REDACTED}","n":1}`)
+  })
+
   it("let go of a body once its entry is gone, or cleared", () => {
     const journal = Journal.make(2)
     for (let i = 0; i < 3; i++) journal.record(new Request(`http://mock/${i}`, { method: "POST" })).body(`{"n":${i}}`)
