@@ -31,11 +31,13 @@ const delivery = (flag: string, field: "retries" | "backoff" | "timeout", pseudo
       : Either.left(`must be ${why.replace(/^.*?: expected /, "").replace(/, got .*$/, "")}, got ${JSON.stringify(s)}`)
   }).pipe(Options.withPseudoName(pseudo), Options.optional, Options.withDescription(description))
 
-/** The webhook flags, each optional (the mock's defaults: 3 retries, 1000 ms backoff, 10000 ms timeout). */
+const { backoff, retries, timeout } = WebhookDeliveries.defaults
+
+/** The webhook flags, each optional (the mock's defaults, `WebhookDeliveries.defaults`, otherwise). */
 export const options = {
-  webhookRetries: delivery("webhook-retries", "retries", "n", "Retries after a delivery not answered 200 (default 3; 0: none)."),
-  webhookBackoff: delivery("webhook-backoff", "backoff", "ms", "First retry's backoff in ms of the mock's clock, doubling per retry (default 1000)."),
-  webhookTimeout: delivery("webhook-timeout", "timeout", "ms", "Longest wait for a receiver's answer to one delivery, in real ms (default 10000).")
+  webhookRetries: delivery("webhook-retries", "retries", "n", `Retries after a delivery not answered 200 (default ${retries}; 0: none).`),
+  webhookBackoff: delivery("webhook-backoff", "backoff", "ms", `First retry's backoff in ms of the mock's clock, doubling per retry (default ${backoff}).`),
+  webhookTimeout: delivery("webhook-timeout", "timeout", "ms", `Longest wait for a receiver's answer to one delivery, in real ms (default ${timeout}).`)
 }
 
 /** The flags that take a value. */
