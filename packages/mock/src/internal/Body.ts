@@ -25,7 +25,7 @@ export const tooLarge = (c: Context<Reply.MockEnv>, max: number = MAX_BYTES): Re
  * A body's bytes, read chunk by chunk, or `undefined` as soon as they pass `max` (the rest is
  * cancelled, never read).
  */
-export const readBounded = async (stream: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | undefined> => {
+const readBounded = async (stream: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | undefined> => {
   const reader = stream.getReader()
   const chunks: Array<Uint8Array> = []
   let size = 0
@@ -42,8 +42,8 @@ export const readBounded = async (stream: ReadableStream<Uint8Array>, max: numbe
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
 }
 
-/** The body's bytes, or the 413 once they pass the bound. */
-const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Array, Response>> => {
+/** The body's bytes, or the 413 once they pass `max`. */
+const bytes = async (c: Context<Reply.MockEnv>, max: number): Promise<Either.Either<Uint8Array, Response>> => {
   const headers = Node.headers(c.req.raw, c.env)
   const length = headers.get("content-length")
   // Over TCP, no length and not chunked is no body (the usual stop or rerun): not reading it spares
@@ -52,11 +52,23 @@ const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Arra
     ? c.req.raw.body === null
     : (length === null || length === "0") && headers.get("transfer-encoding") === null
   if (none) return Either.right(new Uint8Array(0))
-  if (Number(length ?? "0") > MAX_BYTES) return Either.left(tooLarge(c))
+  if (Number(length ?? "0") > max) return Either.left(tooLarge(c, max))
   const stream = c.req.raw.body
   if (stream === null) return Either.right(new Uint8Array(0))
-  const read = await readBounded(stream, MAX_BYTES)
-  return read === undefined ? Either.left(tooLarge(c)) : Either.right(read)
+  const read = await readBounded(stream, max)
+  return read === undefined ? Either.left(tooLarge(c, max)) : Either.right(read)
+}
+
+/**
+ * The body as text (`""` when there is none), read up to `max` bytes (the route's bound; a 413 past
+ * it), and kept in the request's journal entry: every route that reads a body reads it here.
+ */
+export const text = async (c: Context<Reply.MockEnv>, max: number = MAX_BYTES): Promise<Either.Either<string, Response>> => {
+  const read = await bytes(c, max)
+  if (Either.isLeft(read)) return Either.left(read.left)
+  const text = Buffer.from(read.right.buffer, read.right.byteOffset, read.right.byteLength).toString("utf8")
+  Reply.journalBody(c, text)
+  return Either.right(text)
 }
 
 /**
@@ -64,13 +76,11 @@ const bytes = async (c: Context<Reply.MockEnv>): Promise<Either.Either<Uint8Arra
  * response in the `Left` otherwise.
  */
 export const json = async (c: Context<Reply.MockEnv>): Promise<Either.Either<unknown, Response>> => {
-  const read = await bytes(c)
+  const read = await text(c)
   if (Either.isLeft(read)) return read
-  const text = Buffer.from(read.right.buffer, read.right.byteOffset, read.right.byteLength).toString("utf8")
-  Reply.journalBody(c, text)
-  if (text.trim() === "") return Either.right(undefined)
+  if (read.right.trim() === "") return Either.right(undefined)
   try {
-    return Either.right(JSON.parse(text))
+    return Either.right(JSON.parse(read.right))
   } catch (e) {
     return Either.left(Reply.error(c, 400, codes.invalidJson, `Invalid JSON body: ${(e as Error).message.slice(0, 200)}`))
   }

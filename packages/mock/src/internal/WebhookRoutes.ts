@@ -42,19 +42,11 @@ const documented = (c: Context<Reply.MockEnv>, which: keyof typeof Webhook.docum
 
 const ok = (c: Context<Reply.MockEnv>, body: unknown) => Reply.json(200, JSON.stringify(body), Reply.requestId(c))
 
-/** The body as text, or `undefined` as soon as it exceeds {@link maxBody} bytes (never read further). */
-const boundedText = async (request: Request): Promise<string | undefined> => {
-  if (Number(request.headers.get("content-length") ?? "0") > maxBody) return undefined
-  if (request.body === null) return ""
-  const read = await Body.readBounded(request.body, maxBody)
-  return read === undefined ? undefined : Buffer.from(read.buffer, read.byteOffset, read.byteLength).toString("utf8")
-}
-
 /** The request's JSON body decoded with `schema`, or the error that says what is wrong: a 413 past {@link maxBody}, else a 400 (an undocumented event is `INVALID_EVENT`). */
 const body = async <A, I>(c: Context<Reply.MockEnv>, schema: Schema.Schema<A, I>): Promise<Either.Either<A, Response>> => {
-  const text = await boundedText(c.req.raw)
-  if (text === undefined) return Either.left(Body.tooLarge(c, maxBody))
-  Reply.journalBody(c, text)
+  const read = await Body.text(c, maxBody)
+  if (Either.isLeft(read)) return Either.left(read.left)
+  const text = read.right
   if (JsonDepth.deeperThan(text, maxDepth)) return Either.left(Reply.error(c, 400, INVALID_BODY, `Invalid JSON body: nested deeper than ${maxDepth} levels`))
   let json: unknown
   try {
